@@ -1,0 +1,58 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import DataLoader from 'dataloader';
+import type { Caller } from './auth.js';
+import { logger, type Logger } from './logger.js';
+
+/** Per-request context: one EntityManager fork, the verified caller, per-request loaders. */
+export interface Ctx {
+  em: EntityManager;
+  caller: Caller | null;
+  requestId: string;
+  log: Logger;
+  /** Raw Authorization header, forwarded on service-to-service calls made for this request. */
+  authorization: string | null;
+  loaders: LoaderCache;
+}
+
+export class LoaderCache {
+  private readonly map = new Map<string, DataLoader<any, any>>();
+  /** One DataLoader per name per request. `batch` must return results in key order. */
+  get<K, V>(name: string, batch: (keys: readonly K[]) => Promise<readonly (V | Error)[]>, cacheKey?: (k: K) => unknown): DataLoader<K, V> {
+    let l = this.map.get(name);
+    if (!l) {
+      l = new DataLoader<K, V, unknown>(batch, { cacheKeyFn: cacheKey, maxBatchSize: 5000 });
+      this.map.set(name, l);
+    }
+    return l as DataLoader<K, V>;
+  }
+}
+
+/** Group rows by key and return them in the order of `keys` (for DataLoader batch functions). */
+export function inKeyOrder<K, R>(keys: readonly K[], rows: readonly R[], keyOf: (r: R) => K): (R | null)[] {
+  const by = new Map<string, R>();
+  for (const r of rows) by.set(String(keyOf(r)), r);
+  return keys.map((k) => by.get(String(k)) ?? null);
+}
+
+export function groupInKeyOrder<K, R>(keys: readonly K[], rows: readonly R[], keyOf: (r: R) => K): R[][] {
+  const by = new Map<string, R[]>();
+  for (const r of rows) {
+    const k = String(keyOf(r));
+    let list = by.get(k);
+    if (!list) by.set(k, (list = []));
+    list.push(r);
+  }
+  return keys.map((k) => by.get(String(k)) ?? []);
+}
+
+export function makeCtx(orm: MikroORM, caller: Caller | null, requestId: string, authorization: string | null): Ctx {
+  return {
+    em: orm.em.fork() as EntityManager,
+    caller,
+    requestId,
+    authorization,
+    log: logger.child({ reqId: requestId }),
+    loaders: new LoaderCache(),
+  };
+}

@@ -1,0 +1,83 @@
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+
+/**
+ * A refusal the caller can act on. `code` is stable and listed in schema/ERRORS.md;
+ * the message carries Chinese and English; `details` holds machine-readable facts
+ * (limits, amounts as decimal strings) and never internals.
+ */
+export class DomainError extends Error {
+  constructor(
+    readonly code: string,
+    readonly messageZh: string,
+    readonly messageEn: string,
+    readonly details: Record<string, string | number | boolean | null> = {},
+  ) {
+    super(`${messageZh} / ${messageEn}`);
+    this.name = 'DomainError';
+  }
+}
+
+/** Codes that the GraphQL layer itself produces, kept here so formatError can pass them through. */
+const GRAPHQL_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+  'BAD_REQUEST',
+]);
+
+function findDomainError(err: unknown): DomainError | undefined {
+  let cur: unknown = err;
+  for (let i = 0; i < 5 && cur; i++) {
+    if (cur instanceof DomainError) return cur;
+    cur = (cur as { originalError?: unknown }).originalError;
+  }
+  return undefined;
+}
+
+/**
+ * The single error formatter: DomainErrors become `extensions.code` + details; GraphQL
+ * input errors keep their code; anything else is INTERNAL_SERVER_ERROR with no internals.
+ */
+export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const domain = findDomainError(error);
+  if (domain) {
+    return {
+      message: domain.message,
+      path: formatted.path,
+      locations: formatted.locations,
+      extensions: {
+        code: domain.code,
+        messageZh: domain.messageZh,
+        messageEn: domain.messageEn,
+        details: domain.details,
+      },
+    };
+  }
+  const code = formatted.extensions?.code;
+  if (typeof code === 'string' && (GRAPHQL_CODES.has(code) || isKnownCode(code))) {
+    // Input/validation errors and coded errors relayed by the gateway from a subgraph.
+    const { stacktrace: _s, exception: _e, ...rest } = (formatted.extensions ?? {}) as Record<string, unknown>;
+    return { message: formatted.message, path: formatted.path, locations: formatted.locations, extensions: rest };
+  }
+  return {
+    message: '服务器内部错误 / Internal server error',
+    path: formatted.path,
+    extensions: { code: 'INTERNAL_SERVER_ERROR' },
+  };
+}
+
+const knownCodes = new Set<string>();
+/** Error codes declared by the subgraphs (see errors registry); the gateway passes these through. */
+export function registerCodes(codes: Iterable<string>): void {
+  for (const c of codes) knownCodes.add(c);
+}
+export function isKnownCode(code: string): boolean {
+  return knownCodes.has(code);
+}
+
+export function toGraphQLError(e: DomainError): GraphQLError {
+  return new GraphQLError(e.message, { originalError: e, extensions: { code: e.code } });
+}

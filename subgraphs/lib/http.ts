@@ -1,0 +1,109 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import { logger } from './logger.js';
+
+const MAX_BODY = 1_000_000;
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) {
+        reject(Object.assign(new Error('body too large'), { status: 413 }));
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+export interface ExtraRoute {
+  (req: IncomingMessage, res: ServerResponse): boolean | Promise<boolean>;
+}
+
+export function requestIdOf(req: IncomingMessage): string {
+  const h = req.headers['x-request-id'];
+  const v = Array.isArray(h) ? h[0] : h;
+  return v && /^[\w.-]{1,100}$/.test(v) ? v : randomUUID();
+}
+
+/**
+ * A minimal node:http integration for Apollo Server: POST/GET /graphql, GET /health,
+ * plus optional extra routes. Keep-alive on, as the gateway reuses connections.
+ */
+export function serveApollo<C extends BaseContext>(
+  server: ApolloServer<C>,
+  context: (req: IncomingMessage, requestId: string) => Promise<C>,
+  extra?: ExtraRoute,
+): Server {
+  const http = createServer(async (req, res) => {
+    const requestId = requestIdOf(req);
+    res.setHeader('x-request-id', requestId);
+    try {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      if (url.pathname === '/health') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{"status":"ok"}');
+        return;
+      }
+      if (extra && (await extra(req, res))) return;
+      if (url.pathname !== '/graphql') {
+        res.writeHead(404, { 'content-type': 'text/plain' });
+        res.end('not found');
+        return;
+      }
+      const headers = new HeaderMap();
+      for (const [k, v] of Object.entries(req.headers)) {
+        if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
+      }
+      const raw = req.method === 'POST' ? await readBody(req) : '';
+      let body: unknown = undefined;
+      if (raw) {
+        try {
+          body = JSON.parse(raw);
+        } catch {
+          res.writeHead(400, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ errors: [{ message: 'Invalid JSON body', extensions: { code: 'BAD_REQUEST' } }] }));
+          return;
+        }
+      }
+      const result = await server.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+        context: () => context(req, requestId),
+      });
+      const out: Record<string, string> = {};
+      for (const [k, v] of result.headers) out[k] = v;
+      res.writeHead(result.status ?? 200, out);
+      if (result.body.kind === 'complete') {
+        res.end(result.body.string);
+      } else {
+        for await (const chunk of result.body.asyncIterator) res.write(chunk);
+        res.end();
+      }
+    } catch (e) {
+      const status = (e as { status?: number }).status ?? 500;
+      logger.error({ err: e, reqId: requestId }, 'http handler failed');
+      if (!res.headersSent) res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ errors: [{ message: status === 413 ? 'Request too large' : 'Internal server error', extensions: { code: status === 413 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR' } }] }));
+    }
+  });
+  http.keepAliveTimeout = 65_000;
+  http.headersTimeout = 66_000;
+  return http;
+}
+
+export function listen(server: Server, port: number, host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      const addr = server.address();
+      resolve(typeof addr === 'object' && addr ? addr.port : port);
+    });
+  });
+}

@@ -1,0 +1,82 @@
+import type { Caller } from './auth.js';
+import { intArray } from './db.js';
+
+/** A WHERE fragment with knex `?` bindings. */
+export interface Sql {
+  sql: string;
+  params: unknown[];
+}
+
+export interface ScopeColumns {
+  county: string;
+  township: string;
+  cooperative: string;
+  /** Member-id column, for rows that belong to one household; omit for cooperative-level rows. */
+  member?: string;
+}
+
+const NONE: Sql = { sql: 'false', params: [] };
+const ALL: Sql = { sql: 'true', params: [] };
+
+/**
+ * Which rows a caller may READ, as SQL, so scope is applied by the database and never by
+ * filtering fetched rows. Cooperative-level rows (cooperatives, funds, portfolios) and
+ * member-level rows (members, loans) use the same rule, except that a MEMBER sees
+ * member-level rows only for itself.
+ */
+export function readScope(caller: Caller | null, cols: ScopeColumns): Sql {
+  if (!caller) return NONE;
+  switch (caller.role) {
+    case 'REGION':
+    case 'SERVICE':
+      return ALL;
+    case 'COUNTY':
+      return { sql: `${cols.county} = any(?::int[])`, params: [intArray(caller.counties)] };
+    case 'TOWNSHIP':
+      return { sql: `${cols.township} = any(?::int[])`, params: [intArray(caller.townships)] };
+    case 'COOPERATIVE':
+    case 'UNION':
+      return { sql: `${cols.cooperative} = any(?::int[])`, params: [intArray(caller.cooperatives)] };
+    case 'AUDITOR':
+      return {
+        sql: `(${cols.county} = any(?::int[]) or ${cols.cooperative} = any(?::int[]))`,
+        params: [intArray(caller.counties), intArray(caller.cooperatives)],
+      };
+    case 'MEMBER':
+      if (cols.member) return caller.member == null ? NONE : { sql: `${cols.member} = ?`, params: [caller.member] };
+      return { sql: `${cols.cooperative} = any(?::int[])`, params: [intArray(caller.cooperatives)] };
+    case 'BANK':
+    case 'ENTERPRISE':
+      // Banks and enterprises reach cooperatives and members only through their own
+      // contracts (wholesale / enterprises subgraphs); nothing here directly.
+      return NONE;
+  }
+}
+
+/** Where a cooperative-level write may happen: the row's location against the caller's write scope. */
+export interface CoopLocation {
+  cooperativeId: number;
+  countyId: number;
+  townshipId: number;
+}
+
+export function canRead(caller: Caller | null, loc: CoopLocation): boolean {
+  if (!caller) return false;
+  switch (caller.role) {
+    case 'REGION':
+    case 'SERVICE':
+      return true;
+    case 'COUNTY':
+      return caller.counties.includes(loc.countyId);
+    case 'TOWNSHIP':
+      return caller.townships.includes(loc.townshipId);
+    case 'COOPERATIVE':
+    case 'UNION':
+    case 'MEMBER':
+      return caller.cooperatives.includes(loc.cooperativeId);
+    case 'AUDITOR':
+      return caller.counties.includes(loc.countyId) || caller.cooperatives.includes(loc.cooperativeId);
+    default:
+      return false;
+  }
+}

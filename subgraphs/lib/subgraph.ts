@@ -1,0 +1,79 @@
+import 'reflect-metadata';
+import type { Server } from 'node:http';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { BuildSchemaOptions } from 'type-graphql';
+import { loadKey, verifyAuthorization } from './auth.js';
+import { DATA_DIR } from './config.js';
+import { makeCtx, type Ctx } from './context.js';
+import { openDatabase, type DbOptions } from './db.js';
+import { formatError } from './errors.js';
+import { buildFederatedSchema, type ReferenceResolvers } from './federation.js';
+import { listen, serveApollo } from './http.js';
+import { logger } from './logger.js';
+
+export interface SubgraphDefinition {
+  name: string;
+  entities: DbOptions['entities'];
+  migrations: DbOptions['migrations'];
+  resolvers: BuildSchemaOptions['resolvers'];
+  orphanedTypes?: BuildSchemaOptions['orphanedTypes'];
+  references: (orm: MikroORM) => ReferenceResolvers;
+}
+
+export interface RunningSubgraph {
+  url: string;
+  port: number;
+  orm: MikroORM;
+  stop(): Promise<void>;
+}
+
+/** Print a subgraph's SDL without a database (used by `npm run compose` and the drift test). */
+export async function printSubgraphSdl(def: SubgraphDefinition): Promise<string> {
+  const stubOrm = {} as MikroORM;
+  const { sdl } = await buildFederatedSchema({ resolvers: def.resolvers, orphanedTypes: def.orphanedTypes }, def.references(stubOrm));
+  return sdl;
+}
+
+/** Open the database (migrations applied), build the schema and serve it. Port 0 = any free port. */
+export async function startSubgraph(def: SubgraphDefinition, dbUrl: string, port: number): Promise<RunningSubgraph> {
+  const orm = await openDatabase({ url: dbUrl, entities: def.entities, migrations: def.migrations });
+  const { schema } = await buildFederatedSchema({ resolvers: def.resolvers, orphanedTypes: def.orphanedTypes }, def.references(orm));
+  const key = loadKey(DATA_DIR);
+  const apollo = new ApolloServer<Ctx>({
+    schema,
+    formatError,
+    includeStacktraceInErrorResponses: false,
+    introspection: process.env.NODE_ENV !== 'production',
+    csrfPrevention: false,
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled()],
+  });
+  await apollo.start();
+  const http: Server = serveApollo(apollo, async (req, requestId) => {
+    const authorization = (req.headers.authorization as string | undefined) ?? null;
+    let caller = null;
+    try {
+      caller = await verifyAuthorization(key, authorization);
+    } catch {
+      caller = null; // a bad token is treated as anonymous; protected fields then refuse with UNAUTHENTICATED
+    }
+    return makeCtx(orm, caller, requestId, authorization);
+  });
+  const actual = await listen(http, port);
+  logger.info({ subgraph: def.name, port: actual }, 'subgraph listening');
+  return {
+    url: `http://127.0.0.1:${actual}/graphql`,
+    port: actual,
+    orm,
+    async stop() {
+      await new Promise<void>((r) => {
+        http.close(() => r());
+        http.closeAllConnections();
+      });
+      await apollo.stop();
+      await orm.close(true);
+    },
+  };
+}
