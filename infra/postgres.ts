@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { Client } from 'pg';
-import { ROOT } from '../subgraphs/lib/config.js';
+import { ROOT } from '../subgraphs/lib/config';
 
 /**
  * Embedded PostgreSQL, from the real binaries shipped by the npm package

@@ -2,7 +2,7 @@ import { SignJWT, jwtVerify } from 'jose';
 import { createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { fail } from './error-codes.js';
+import { fail } from './error-codes';
 
 export const ROLES = ['REGION', 'COUNTY', 'TOWNSHIP', 'COOPERATIVE', 'UNION', 'BANK', 'ENTERPRISE', 'AUDITOR', 'MEMBER', 'SERVICE'] as const;
 export type Role = (typeof ROLES)[number];

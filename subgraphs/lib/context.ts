@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
-import type { Caller } from './auth.js';
-import { logger, type Logger } from './logger.js';
+import type { Caller } from './auth';
+import { logger, type Logger } from './logger';
 
 /** Per-request context: one EntityManager fork, the verified caller, per-request loaders. */
 export interface Ctx {

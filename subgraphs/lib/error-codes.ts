@@ -1,4 +1,4 @@
-import { DomainError } from './errors.js';
+import { DomainError } from './errors';
 
 /**
  * The catalogue of every refusal code: the single source for DomainError messages and for

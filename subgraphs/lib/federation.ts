@@ -3,7 +3,7 @@ import { buildSchema, createResolversMap, type BuildSchemaOptions } from 'type-g
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { parse, type GraphQLSchema } from 'graphql';
-import { MoneyScalar } from './money.js';
+import { MoneyScalar } from './money';
 
 /** Federation version we link (2.14.x composition rejects links above v2.14). */
 export const FEDERATION_LINK =

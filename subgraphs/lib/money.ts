@@ -1,5 +1,5 @@
 import { GraphQLScalarType, Kind } from 'graphql';
-import { fail } from './error-codes.js';
+import { fail } from './error-codes';
 
 /**
  * Money is integer fen (分) as bigint everywhere. In GraphQL it is the `Money` scalar:

@@ -1,5 +1,5 @@
-import type { Caller } from './auth.js';
-import { intArray } from './db.js';
+import type { Caller } from './auth';
+import { intArray } from './db';
 
 /** A WHERE fragment with knex `?` bindings. */
 export interface Sql {

@@ -1,9 +1,9 @@
 import { Agent, request } from 'node:http';
-import { loadKey, signToken } from './auth.js';
-import { DATA_DIR, subgraphUrl, type SubgraphName } from './config.js';
-import type { Ctx } from './context.js';
-import { fail } from './error-codes.js';
-import { DomainError } from './errors.js';
+import { loadKey, signToken } from './auth';
+import { DATA_DIR, subgraphUrl, type SubgraphName } from './config';
+import type { Ctx } from './context';
+import { fail } from './error-codes';
+import { DomainError } from './errors';
 
 const agent = new Agent({ keepAlive: true, maxSockets: 16 });
 let serviceToken: { value: string; until: number } | null = null;

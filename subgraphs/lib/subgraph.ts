@@ -5,14 +5,14 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { BuildSchemaOptions } from 'type-graphql';
-import { loadKey, verifyAuthorization } from './auth.js';
-import { DATA_DIR } from './config.js';
-import { makeCtx, type Ctx } from './context.js';
-import { openDatabase, type DbOptions } from './db.js';
-import { formatError } from './errors.js';
-import { buildFederatedSchema, type ReferenceResolvers } from './federation.js';
-import { listen, serveApollo } from './http.js';
-import { logger } from './logger.js';
+import { loadKey, verifyAuthorization } from './auth';
+import { DATA_DIR } from './config';
+import { makeCtx, type Ctx } from './context';
+import { openDatabase, type DbOptions } from './db';
+import { formatError } from './errors';
+import { buildFederatedSchema, type ReferenceResolvers } from './federation';
+import { listen, serveApollo } from './http';
+import { logger } from './logger';
 
 export interface SubgraphDefinition {
   name: string;

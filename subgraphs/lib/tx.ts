@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Ctx } from './context.js';
-import { fail } from './error-codes.js';
+import type { Ctx } from './context';
+import { fail } from './error-codes';
 
 const stable = (v: unknown): string =>
   JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x));

@@ -1,0 +1,48 @@
+import { fail } from './error-codes';
+
+/**
+ * Calendar days as ISO strings 'YYYY-MM-DD' (the GraphQL `LocalDate` scalar). Every rule takes
+ * its "today" as an argument (`asOf`, `on`); nothing reads a hidden clock.
+ */
+export type Day = string;
+
+const DAY_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const MS = 86_400_000;
+
+export function parseDay(s: string): Day {
+  const m = DAY_RE.exec(s);
+  if (!m) return fail('INVALID_INPUT', { reason: `not a date (YYYY-MM-DD): ${s}` });
+  const d = new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!));
+  if (d.toISOString().slice(0, 10) !== s) return fail('INVALID_INPUT', { reason: `not a date: ${s}` });
+  return s;
+}
+
+export const dayNumber = (d: Day): number => Math.round(Date.parse(`${d}T00:00:00Z`) / MS);
+export const fromDayNumber = (n: number): Day => new Date(n * MS).toISOString().slice(0, 10);
+export const addDays = (d: Day, n: number): Day => fromDayNumber(dayNumber(d) + n);
+/** b − a in days. */
+export const daysBetween = (a: Day, b: Day): number => dayNumber(b) - dayNumber(a);
+
+/** Same day of month `n` months later, clamped to the month's last day (Jan 31 + 1 month = Feb 28/29). */
+export function addMonths(d: Day, n: number): Day {
+  const [y, m, day] = d.split('-').map(Number) as [number, number, number];
+  const total = y * 12 + (m - 1) + n;
+  const ny = Math.floor(total / 12);
+  const nm = total % 12;
+  const last = new Date(Date.UTC(ny, nm + 1, 0)).getUTCDate();
+  return new Date(Date.UTC(ny, nm, Math.min(day, last))).toISOString().slice(0, 10);
+}
+
+/** Whole months from a to b (b ≥ a), counting a month only when its day has been reached. */
+export function monthsBetween(a: Day, b: Day): number {
+  const [ya, ma, da] = a.split('-').map(Number) as [number, number, number];
+  const [yb, mb, db] = b.split('-').map(Number) as [number, number, number];
+  let months = (yb - ya) * 12 + (mb - ma);
+  if (db < da && addMonths(a, months) > b) months -= 1;
+  return months;
+}
+
+/** Today's date in China Standard Time, for defaults shown to people (never inside a rule). */
+export function todayInChina(): Day {
+  return new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+}

@@ -1,0 +1,134 @@
+/**
+ * The cooperative fund's chart of accounts and the postings each business event makes.
+ * Pure: no ORM, GraphQL or I/O. A line's amount is signed: debit positive, credit negative;
+ * every posting's lines sum to zero.
+ */
+
+export const ACCOUNTS = {
+  BANK: { code: '1002', zh: '银行存款', en: 'Bank deposit', normal: 'DEBIT' },
+  CASH: { code: '1001', zh: '库存现金', en: 'Cash on hand', normal: 'DEBIT' },
+  LOANS_RECEIVABLE: { code: '1301', zh: '应收借款', en: 'Loans receivable', normal: 'DEBIT' },
+  MEMBER_CONTRIBUTIONS: { code: '3101', zh: '社员互助金', en: 'Member contributions (household part)', normal: 'CREDIT' },
+  SHUANGDAO_CAPITAL: { code: '3102', zh: '“双到”资金', en: '双到 money injected for poor households', normal: 'CREDIT' },
+  GOVERNMENT_CAPITAL: { code: '3103', zh: '财政扶贫资金', en: 'Government capital (seed money and share subsidies)', normal: 'CREDIT' },
+  DONATIONS: { code: '3104', zh: '捐赠资金', en: 'Donations', normal: 'CREDIT' },
+  RISK_RESERVE: { code: '3201', zh: '风险准备金', en: 'Risk reserve', normal: 'CREDIT' },
+  WELFARE_FUND: { code: '3202', zh: '公益金', en: 'Public welfare fund', normal: 'CREDIT' },
+  MANAGEMENT_FUND: { code: '3203', zh: '管理费', en: 'Management costs', normal: 'CREDIT' },
+  RETAINED_CAPITAL: { code: '3204', zh: '积累资金', en: 'Retained capital', normal: 'CREDIT' },
+} as const;
+
+export type Account = keyof typeof ACCOUNTS;
+export const ACCOUNT_NAMES = Object.keys(ACCOUNTS) as Account[];
+
+export interface Line {
+  account: Account;
+  amountFen: bigint;
+}
+
+export type Channel = 'BANK' | 'CASH';
+export type ContributionKind = 'HOUSEHOLD' | 'GOVERNMENT_SUBSIDY' | 'SHUANGDAO' | 'HOUSEHOLD_WITHDRAWAL';
+export type CapitalSource = 'GOVERNMENT' | 'DONATION';
+
+export interface FeeSplitPolicy {
+  splitRiskReserveBp: number;
+  splitWelfareBp: number;
+  splitManagementBp: number;
+  splitCapitalBp: number;
+}
+
+export interface FeeSplit {
+  riskReserveFen: bigint;
+  welfareFen: bigint;
+  managementFen: bigint;
+  capitalFen: bigint;
+}
+
+const dr = (account: Account, amountFen: bigint): Line => ({ account, amountFen });
+const cr = (account: Account, amountFen: bigint): Line => ({ account, amountFen: -amountFen });
+const moneyAccount = (c: Channel): Account => (c === 'CASH' ? 'CASH' : 'BANK');
+
+/** Drop zero lines (a fee of 0 fen posts nothing) and check the posting balances. */
+function posting(lines: Line[]): Line[] {
+  const out = lines.filter((l) => l.amountFen !== 0n);
+  assertBalanced(out);
+  return out;
+}
+
+export function assertBalanced(lines: readonly Line[]): void {
+  let sum = 0n;
+  for (const l of lines) sum += l.amountFen;
+  if (sum !== 0n) throw new Error(`unbalanced posting: net ${sum}`);
+}
+
+/**
+ * Split a fee by the policy's percentages (basis points summing to 10,000). Each share is
+ * floored; the rounding remainder goes to retained capital so the parts add up exactly.
+ */
+export function splitFee(feeFen: bigint, p: FeeSplitPolicy): FeeSplit {
+  const part = (bp: number) => (feeFen * BigInt(bp)) / 10_000n;
+  const riskReserveFen = part(p.splitRiskReserveBp);
+  const welfareFen = part(p.splitWelfareBp);
+  const managementFen = part(p.splitManagementBp);
+  return { riskReserveFen, welfareFen, managementFen, capitalFen: feeFen - riskReserveFen - welfareFen - managementFen };
+}
+
+export function capitalInjection(amountFen: bigint, source: CapitalSource): Line[] {
+  return posting([dr('BANK', amountFen), cr(source === 'DONATION' ? 'DONATIONS' : 'GOVERNMENT_CAPITAL', amountFen)]);
+}
+
+/** A contribution (positive amount) or the return of a household's own part (HOUSEHOLD_WITHDRAWAL, positive amount). */
+export function contribution(kind: ContributionKind, amountFen: bigint): Line[] {
+  switch (kind) {
+    case 'HOUSEHOLD':
+      return posting([dr('BANK', amountFen), cr('MEMBER_CONTRIBUTIONS', amountFen)]);
+    case 'GOVERNMENT_SUBSIDY':
+      return posting([dr('BANK', amountFen), cr('GOVERNMENT_CAPITAL', amountFen)]);
+    case 'SHUANGDAO':
+      return posting([dr('BANK', amountFen), cr('SHUANGDAO_CAPITAL', amountFen)]);
+    case 'HOUSEHOLD_WITHDRAWAL':
+      return posting([dr('MEMBER_CONTRIBUTIONS', amountFen), cr('BANK', amountFen)]);
+  }
+}
+
+export function disbursement(amountFen: bigint, channel: Channel): Line[] {
+  return posting([dr('LOANS_RECEIVABLE', amountFen), cr(moneyAccount(channel), amountFen)]);
+}
+
+/** Principal back to receivables; the fee credited straight into its four policy funds. */
+export function repayment(principalFen: bigint, fee: FeeSplit, channel: Channel): Line[] {
+  const feeFen = fee.riskReserveFen + fee.welfareFen + fee.managementFen + fee.capitalFen;
+  return posting([
+    dr(moneyAccount(channel), principalFen + feeFen),
+    cr('LOANS_RECEIVABLE', principalFen),
+    cr('RISK_RESERVE', fee.riskReserveFen),
+    cr('WELFARE_FUND', fee.welfareFen),
+    cr('MANAGEMENT_FUND', fee.managementFen),
+    cr('RETAINED_CAPITAL', fee.capitalFen),
+  ]);
+}
+
+/** A bad loan written off against the risk reserve (by county decision). */
+export function writeOff(outstandingFen: bigint): Line[] {
+  return posting([dr('RISK_RESERVE', outstandingFen), cr('LOANS_RECEIVABLE', outstandingFen)]);
+}
+
+/** Entries are never edited: a correction posts the negation. */
+export function reversal(lines: readonly Line[]): Line[] {
+  return posting(lines.map((l) => ({ account: l.account, amountFen: -l.amountFen })));
+}
+
+/** A balance as people read it: positive on the account's normal side. */
+export function displayBalance(account: Account, signedFen: bigint): bigint {
+  return ACCOUNTS[account].normal === 'DEBIT' ? signedFen : -signedFen;
+}
+
+/** Money that can be lent now: bank deposit plus cash. */
+export function lendableNow(balances: Partial<Record<Account, bigint>>): bigint {
+  return (balances.BANK ?? 0n) + (balances.CASH ?? 0n);
+}
+
+/** The fund's lendable total for concentration limits: money on hand plus what is lent out. */
+export function lendableFund(balances: Partial<Record<Account, bigint>>): bigint {
+  return lendableNow(balances) + (balances.LOANS_RECEIVABLE ?? 0n);
+}
