@@ -27,7 +27,7 @@ export async function openDatabase(opts: DbOptions): Promise<MikroORM> {
     clientUrl: opts.url,
     entities: opts.entities,
     extensions: [Migrator],
-    discovery: { disableDynamicFileAccess: true, requireEntitiesArray: true },
+    discovery: { disableDynamicFileAccess: true, requireEntitiesArray: true, warnWhenNoEntities: false },
     migrations: { migrationsList: opts.migrations, transactional: true, allOrNothing: true, snapshot: false },
     pool: { min: 0, max: opts.poolMax ?? Number(process.env.DB_POOL_MAX ?? 8) },
     debug: false,

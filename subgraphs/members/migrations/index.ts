@@ -1,0 +1,8 @@
+import { SharedTables0001, type MigrationEntry } from '../../lib/db';
+import { Migration0001Members } from './Migration0001Members';
+
+/** Applied in order at start-up; never edit a released migration, add a new one. */
+export const membersMigrations: MigrationEntry[] = [
+  { name: 'Migration0000Shared', class: SharedTables0001 },
+  { name: 'Migration0001Members', class: Migration0001Members },
+];

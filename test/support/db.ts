@@ -1,0 +1,43 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { openDatabase, type MigrationEntry } from '../../subgraphs/lib/db';
+import { membersMigrations } from '../../subgraphs/members/migrations';
+import { loansMigrations } from '../../subgraphs/loans/migrations';
+
+export interface TestDatabases {
+  members: string;
+  loans: string;
+}
+
+const MIGRATIONS: Record<keyof TestDatabases, MigrationEntry[]> = { members: membersMigrations, loans: loansMigrations };
+
+/** Fresh, migrated databases for one test file (on the run's throw-away server). */
+export async function createTestDatabases(): Promise<TestDatabases> {
+  const base = process.env.TEST_PG_URL;
+  if (!base) throw new Error('TEST_PG_URL missing: run through jest (globalSetup starts PostgreSQL)');
+  const tag = randomBytes(4).toString('hex');
+  const admin = new Client({ connectionString: `${base}/postgres` });
+  await admin.connect();
+  const out = {} as TestDatabases;
+  try {
+    for (const name of Object.keys(MIGRATIONS) as (keyof TestDatabases)[]) {
+      const db = `t_${tag}_${name}`;
+      await admin.query(`create database ${db}`);
+      out[name] = `${base}/${db}`;
+    }
+  } finally {
+    await admin.end();
+  }
+  for (const name of Object.keys(MIGRATIONS) as (keyof TestDatabases)[]) {
+    const orm = await openDatabase({ url: out[name], entities: [], migrations: MIGRATIONS[name], poolMax: 2 });
+    await orm.close(true);
+  }
+  return out;
+}
+
+/** A plain pg client on one database, for assertions that read tables directly. */
+export async function sql(url: string): Promise<Client> {
+  const c = new Client({ connectionString: url });
+  await c.connect();
+  return c;
+}
