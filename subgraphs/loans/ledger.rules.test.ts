@@ -1,0 +1,171 @@
+import {
+  ACCOUNTS,
+  ACCOUNT_NAMES,
+  assertBalanced,
+  capitalInjection,
+  contribution,
+  disbursement,
+  displayBalance,
+  lendableFund,
+  lendableNow,
+  repayment,
+  reversal,
+  splitFee,
+  writeOff,
+  type Account,
+  type FeeSplitPolicy,
+  type Line,
+} from './ledger.rules';
+
+const net = (lines: readonly Line[]) => lines.reduce((s, l) => s + l.amountFen, 0n);
+/** The posting as a map account -> signed amount (debit positive). */
+const byAccount = (lines: readonly Line[]) => Object.fromEntries(lines.map((l) => [l.account, l.amountFen]));
+
+const policy: FeeSplitPolicy = { splitRiskReserveBp: 3000, splitWelfareBp: 1000, splitManagementBp: 2000, splitCapitalBp: 4000 };
+const fee = (feeFen: bigint) => splitFee(feeFen, policy);
+
+describe('posting builders balance and hit the right accounts with the right signs', () => {
+  it.each<[string, () => Line[], Partial<Record<Account, bigint>>]>([
+    ['government capital', () => capitalInjection(15_000_000n, 'GOVERNMENT'), { BANK: 15_000_000n, GOVERNMENT_CAPITAL: -15_000_000n }],
+    ['donation', () => capitalInjection(50_000n, 'DONATION'), { BANK: 50_000n, DONATIONS: -50_000n }],
+    ['household contribution', () => contribution('HOUSEHOLD', 40_000n), { BANK: 40_000n, MEMBER_CONTRIBUTIONS: -40_000n }],
+    ['government share subsidy', () => contribution('GOVERNMENT_SUBSIDY', 60_000n), { BANK: 60_000n, GOVERNMENT_CAPITAL: -60_000n }],
+    ['双到 money', () => contribution('SHUANGDAO', 100_000n), { BANK: 100_000n, SHUANGDAO_CAPITAL: -100_000n }],
+    ['household withdrawal', () => contribution('HOUSEHOLD_WITHDRAWAL', 40_000n), { MEMBER_CONTRIBUTIONS: 40_000n, BANK: -40_000n }],
+    ['disbursement by bank', () => disbursement(300_000n, 'BANK'), { LOANS_RECEIVABLE: 300_000n, BANK: -300_000n }],
+    ['disbursement in cash', () => disbursement(100_000n, 'CASH'), { LOANS_RECEIVABLE: 100_000n, CASH: -100_000n }],
+    [
+      'repayment by bank with fee split',
+      () => repayment(100_000n, fee(1_001n), 'BANK'),
+      { BANK: 101_001n, LOANS_RECEIVABLE: -100_000n, RISK_RESERVE: -300n, WELFARE_FUND: -100n, MANAGEMENT_FUND: -200n, RETAINED_CAPITAL: -401n },
+    ],
+    [
+      'repayment in cash',
+      () => repayment(50_000n, fee(10_000n), 'CASH'),
+      { CASH: 60_000n, LOANS_RECEIVABLE: -50_000n, RISK_RESERVE: -3_000n, WELFARE_FUND: -1_000n, MANAGEMENT_FUND: -2_000n, RETAINED_CAPITAL: -4_000n },
+    ],
+    ['repayment of principal only: no zero fee lines', () => repayment(50_000n, fee(0n), 'BANK'), { BANK: 50_000n, LOANS_RECEIVABLE: -50_000n }],
+    [
+      'repayment of fee only: no zero principal line',
+      () => repayment(0n, fee(3n), 'BANK'),
+      { BANK: 3n, RETAINED_CAPITAL: -3n }, // 3 fen: every floored share is 0, all to retained capital
+    ],
+    ['write-off against the risk reserve', () => writeOff(80_000n), { RISK_RESERVE: 80_000n, LOANS_RECEIVABLE: -80_000n }],
+    ['zero amount posts nothing', () => disbursement(0n, 'BANK'), {}],
+  ])('%s', (_name, build, want) => {
+    const lines = build();
+    expect(net(lines)).toBe(0n);
+    expect(() => assertBalanced(lines)).not.toThrow();
+    expect(byAccount(lines)).toEqual(want);
+    expect(lines.every((l) => l.amountFen !== 0n)).toBe(true);
+    expect(new Set(lines.map((l) => l.account)).size).toBe(lines.length);
+  });
+});
+
+describe('splitFee', () => {
+  const odd: FeeSplitPolicy = { splitRiskReserveBp: 3333, splitWelfareBp: 3333, splitManagementBp: 3333, splitCapitalBp: 1 };
+  it.each<[string, bigint, FeeSplitPolicy]>([
+    ['zero', 0n, policy],
+    ['one fen', 1n, policy],
+    ['odd amount', 1_001n, policy],
+    ['odd amount', 9_999n, policy],
+    ['large', 123_456_789n, policy],
+    ['thirds', 10n, odd],
+    ['thirds, odd amount', 7_777n, odd],
+    ['all to the risk reserve', 999n, { splitRiskReserveBp: 10_000, splitWelfareBp: 0, splitManagementBp: 0, splitCapitalBp: 0 }],
+    ['all to capital', 999n, { splitRiskReserveBp: 0, splitWelfareBp: 0, splitManagementBp: 0, splitCapitalBp: 10_000 }],
+  ])('%s: %s fen parts sum to the fee, none negative', (_name, feeFen, p) => {
+    const s = splitFee(feeFen, p);
+    expect(s.riskReserveFen + s.welfareFen + s.managementFen + s.capitalFen).toBe(feeFen);
+    for (const v of Object.values(s)) expect(v >= 0n).toBe(true);
+  });
+
+  it.each<[bigint, FeeSplitPolicy, [bigint, bigint, bigint, bigint]]>([
+    [10_000n, policy, [3_000n, 1_000n, 2_000n, 4_000n]],
+    [1_001n, policy, [300n, 100n, 200n, 401n]], // floored shares, remainder to retained capital
+    [10n, odd, [3n, 3n, 3n, 1n]],
+    [0n, policy, [0n, 0n, 0n, 0n]],
+  ])('splitFee(%s) = %o', (feeFen, p, [r, w, m, c]) => {
+    expect(splitFee(feeFen, p)).toEqual({ riskReserveFen: r, welfareFen: w, managementFen: m, capitalFen: c });
+  });
+
+  it('every fee from 0 to 500 fen splits exactly', () => {
+    for (let f = 0n; f <= 500n; f++) {
+      const s = splitFee(f, odd);
+      expect(s.riskReserveFen + s.welfareFen + s.managementFen + s.capitalFen).toBe(f);
+    }
+  });
+});
+
+describe('reversal', () => {
+  it.each<[string, Line[]]>([
+    ['disbursement', disbursement(300_000n, 'BANK')],
+    ['repayment', repayment(100_000n, fee(1_001n), 'CASH')],
+    ['write-off', writeOff(5n)],
+    ['empty', []],
+  ])('negates every line of a %s and still balances', (_name, lines) => {
+    const r = reversal(lines);
+    expect(r).toEqual(lines.map((l) => ({ account: l.account, amountFen: -l.amountFen })));
+    expect(net(r)).toBe(0n);
+    // original plus reversal nets to zero per account
+    const sum: Record<string, bigint> = {};
+    for (const l of [...lines, ...r]) sum[l.account] = (sum[l.account] ?? 0n) + l.amountFen;
+    for (const v of Object.values(sum)) expect(v).toBe(0n);
+    expect(reversal(r)).toEqual(lines);
+  });
+
+  it('refuses to reverse an unbalanced set of lines', () => {
+    expect(() => reversal([{ account: 'BANK', amountFen: 5n }])).toThrow(/unbalanced/);
+  });
+});
+
+describe('assertBalanced', () => {
+  it.each<[string, Line[], boolean]>([
+    ['empty', [], true],
+    ['balanced', [{ account: 'BANK', amountFen: 7n }, { account: 'CASH', amountFen: -7n }], true],
+    ['balanced, three lines', [{ account: 'BANK', amountFen: 10n }, { account: 'CASH', amountFen: -3n }, { account: 'DONATIONS', amountFen: -7n }], true],
+    ['debit short by 1 fen', [{ account: 'BANK', amountFen: 6n }, { account: 'CASH', amountFen: -7n }], false],
+    ['single line', [{ account: 'BANK', amountFen: 1n }], false],
+  ])('%s', (_name, lines, ok) => {
+    if (ok) expect(() => assertBalanced(lines)).not.toThrow();
+    else expect(() => assertBalanced(lines)).toThrow(/unbalanced posting/);
+  });
+});
+
+describe('displayBalance', () => {
+  it.each(ACCOUNT_NAMES.map((a) => [a, ACCOUNTS[a].normal] as const))('%s (%s normal side)', (account, normal) => {
+    const sign = normal === 'DEBIT' ? 1n : -1n;
+    expect(displayBalance(account, 1_234n)).toBe(sign * 1_234n);
+    expect(displayBalance(account, -1_234n)).toBe(-sign * 1_234n);
+    expect(displayBalance(account, 0n)).toBe(0n);
+  });
+
+  it('a capital account credited by a posting shows positive', () => {
+    const b = byAccount(capitalInjection(15_000_000n, 'GOVERNMENT'));
+    expect(displayBalance('GOVERNMENT_CAPITAL', b.GOVERNMENT_CAPITAL!)).toBe(15_000_000n);
+    expect(displayBalance('BANK', b.BANK!)).toBe(15_000_000n);
+  });
+});
+
+describe('lendableNow / lendableFund', () => {
+  it.each<[string, Partial<Record<Account, bigint>>, bigint, bigint]>([
+    ['empty books', {}, 0n, 0n],
+    ['bank only', { BANK: 1_000n }, 1_000n, 1_000n],
+    ['bank and cash', { BANK: 1_000n, CASH: 200n }, 1_200n, 1_200n],
+    ['with loans out', { BANK: 1_000n, CASH: 200n, LOANS_RECEIVABLE: 5_000n }, 1_200n, 6_200n],
+    ['capital and reserve accounts are ignored', { BANK: 1_000n, GOVERNMENT_CAPITAL: -6_000n, RISK_RESERVE: -300n, LOANS_RECEIVABLE: 5_300n }, 1_000n, 6_300n],
+    ['loans only', { LOANS_RECEIVABLE: 700n }, 0n, 700n],
+  ])('%s', (_name, balances, now, fund) => {
+    expect(lendableNow(balances)).toBe(now);
+    expect(lendableFund(balances)).toBe(fund);
+  });
+
+  it('a disbursement moves money from lendable-now into loans, the fund unchanged', () => {
+    const books: Partial<Record<Account, bigint>> = {};
+    for (const l of [...capitalInjection(1_000_000n, 'GOVERNMENT'), ...disbursement(300_000n, 'BANK')]) {
+      books[l.account] = (books[l.account] ?? 0n) + l.amountFen;
+    }
+    expect(lendableNow(books)).toBe(700_000n);
+    expect(lendableFund(books)).toBe(1_000_000n);
+  });
+});

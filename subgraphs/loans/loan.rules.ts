@@ -1,0 +1,229 @@
+/**
+ * The pure business rules of member loans: eligibility, lifecycle, disbursement, schedule,
+ * usage fee (占用费), repayment allocation, overdue status, write-off and portfolio ratios.
+ * No ORM, GraphQL, I/O or clock: every "today" is an argument.
+ * Money is bigint fen, rates integer basis points; rounding only through lib/money.
+ */
+import { applyBp, mulDivRound, ratioBp, sumFen } from '../lib/money';
+import { addMonths, daysBetween } from '../lib/dates';
+import { fail } from '../lib/error-codes';
+
+export type PovertyStatus = 'REGISTERED_POOR' | 'ORDINARY' | 'WEALTHY';
+export type CooperativeStatus = 'ACTIVE' | 'RECTIFYING' | 'EXITED';
+export type ManagementMode = 'VILLAGE_CASH' | 'TOWNSHIP_BANK_ONLY';
+export type RepaymentMode = 'BULLET' | 'MONTHLY';
+export type LoanStatus = 'APPLIED'|'ENDORSED'|'APPROVED'|'COUNTY_APPROVED'|'PUBLISHED'|'CONTRACTED'|'DISBURSED'|'CLOSED'|'WRITTEN_OFF'|'REJECTED';
+export type LoanAction = 'ENDORSE'|'APPROVE'|'COUNTY_APPROVE'|'PUBLISH'|'SIGN'|'DISBURSE'|'REPAY'|'WRITE_OFF'|'REJECT';
+
+export interface LoanPolicy {
+  maxFirstLoanFen: bigint; maxLaterLoanFen: bigint; shuangdaoLoanCapFen: bigint; maxLoanFen: bigint;
+  maxTermMonths: number; feeRateBp: number; concentrationBp: number; cashLimitFen: bigint;
+  splitRiskReserveBp: number; splitWelfareBp: number; splitManagementBp: number; splitCapitalBp: number;
+}
+export interface BorrowerFacts {
+  memberId: number; memberCooperativeId: number; memberStatus: 'ACTIVE' | 'WITHDRAWN';
+  povertyStatus: PovertyStatus; isShuangdao: boolean;
+  cooperativeStatus: CooperativeStatus; managementMode: ManagementMode;
+  guarantee: { kind: 'JOINT' | 'PARTY_MEMBER'; groupId: number; memberIds: number[] } | null;
+  policy: LoanPolicy;
+}
+export interface BorrowerHistory {
+  previousDisbursedLoans: number;      // loans of this member ever disbursed
+  openLoans: number;                   // loans of this member not CLOSED/WRITTEN_OFF/REJECTED
+  memberOutstandingFen: bigint;        // principal outstanding of this member now
+  overdueGroupMemberIds: number[];     // members of the borrower's guarantee group (incl. borrower) with an overdue loan
+}
+export interface Application { cooperativeId: number; amountFen: bigint; termMonths: number; }
+
+/** Checks, in this order, throwing the first failure:
+ * NOT_A_MEMBER (memberCooperativeId !== cooperativeId or memberStatus WITHDRAWN),
+ * COOPERATIVE_EXITED, COOPERATIVE_RECTIFYING, WEALTHY_HOUSEHOLD,
+ * INVALID_INPUT (amount <= 0 or termMonths < 1),
+ * TERM_TOO_LONG {months}, OUTSTANDING_LOAN_EXISTS (openLoans > 0),
+ * cap: normal cap = first-loan cap if previousDisbursedLoans === 0 else later cap; a 双到 household (isShuangdao)
+ *   gets cap = max(normal cap, shuangdaoLoanCapFen); above the cap -> LOAN_ABOVE_SHUANGDAO_CAP when the 双到 cap is the
+ *   binding (larger) one, else LOAN_ABOVE_FIRST_CAP / LOAN_ABOVE_LATER_CAP, details {cap: fen string};
+ * CONCENTRATION_EXCEEDED {shareBp} when memberOutstandingFen + amount > applyBp(lendableFundFen, concentrationBp);
+ * NO_GUARANTEE (guarantee null); GROUP_MEMBER_OVERDUE (overdueGroupMemberIds non-empty).
+ * Returns isFirstLoan, the cap applied, and needsCountyApproval = amount > policy.maxLoanFen. */
+export function checkApplication(f: BorrowerFacts, h: BorrowerHistory, app: Application, lendableFundFen: bigint):
+  { isFirstLoan: boolean; capFen: bigint; needsCountyApproval: boolean } {
+  const p = f.policy;
+  if (f.memberCooperativeId !== app.cooperativeId || f.memberStatus === 'WITHDRAWN') fail('NOT_A_MEMBER');
+  if (f.cooperativeStatus === 'EXITED') fail('COOPERATIVE_EXITED');
+  if (f.cooperativeStatus === 'RECTIFYING') fail('COOPERATIVE_RECTIFYING');
+  if (f.povertyStatus === 'WEALTHY') fail('WEALTHY_HOUSEHOLD');
+  if (app.amountFen <= 0n) fail('INVALID_INPUT', { reason: 'amount must be positive' });
+  if (!Number.isInteger(app.termMonths) || app.termMonths < 1) {
+    fail('INVALID_INPUT', { reason: 'term must be a whole number of months, at least 1' });
+  }
+  if (app.termMonths > p.maxTermMonths) fail('TERM_TOO_LONG', { months: p.maxTermMonths });
+  if (h.openLoans > 0) fail('OUTSTANDING_LOAN_EXISTS');
+
+  const isFirstLoan = h.previousDisbursedLoans === 0;
+  const normalCap = isFirstLoan ? p.maxFirstLoanFen : p.maxLaterLoanFen;
+  // The 双到 cap only binds when it is strictly larger than the normal cap.
+  const shuangdaoBinds = f.isShuangdao && p.shuangdaoLoanCapFen > normalCap;
+  const capFen = shuangdaoBinds ? p.shuangdaoLoanCapFen : normalCap;
+  if (app.amountFen > capFen) {
+    const code = shuangdaoBinds ? 'LOAN_ABOVE_SHUANGDAO_CAP' : isFirstLoan ? 'LOAN_ABOVE_FIRST_CAP' : 'LOAN_ABOVE_LATER_CAP';
+    fail(code, { cap: capFen.toString() });
+  }
+
+  const concentrationLimit = applyBp(lendableFundFen, p.concentrationBp);
+  if (h.memberOutstandingFen + app.amountFen > concentrationLimit) {
+    fail('CONCENTRATION_EXCEEDED', { shareBp: p.concentrationBp, limit: concentrationLimit.toString() });
+  }
+  if (f.guarantee === null) fail('NO_GUARANTEE');
+  if (h.overdueGroupMemberIds.length > 0) fail('GROUP_MEMBER_OVERDUE');
+
+  return { isFirstLoan, capFen, needsCountyApproval: app.amountFen > p.maxLoanFen };
+}
+
+/** Statuses from which a loan may still be rejected (before money moves). */
+const REJECTABLE: ReadonlySet<LoanStatus> = new Set<LoanStatus>([
+  'APPLIED', 'ENDORSED', 'APPROVED', 'COUNTY_APPROVED', 'PUBLISHED', 'CONTRACTED',
+]);
+
+/** Lifecycle: APPLIED -ENDORSE-> ENDORSED -APPROVE-> APPROVED -COUNTY_APPROVE-> COUNTY_APPROVED;
+ * PUBLISH from APPROVED (only when !needsCountyApproval; else COUNTY_APPROVAL_REQUIRED) or COUNTY_APPROVED -> PUBLISHED;
+ * SIGN: PUBLISHED -> CONTRACTED; DISBURSE: CONTRACTED -> DISBURSED; REPAY: DISBURSED -> DISBURSED (the service closes it);
+ * WRITE_OFF: DISBURSED -> WRITTEN_OFF; REJECT: any of APPLIED..CONTRACTED -> REJECTED.
+ * COUNTY_APPROVE when !needsCountyApproval is INVALID_TRANSITION. APPROVE and COUNTY_APPROVE by the requester -> SELF_APPROVAL.
+ * Anything else -> INVALID_TRANSITION {status, action}.
+ * The status/action pair is checked first: an out-of-order step is INVALID_TRANSITION even by the requester. */
+export function transition(status: LoanStatus, action: LoanAction, o: { needsCountyApproval: boolean; requestedBy: string; actor: string }): LoanStatus {
+  const invalid = (): never => fail('INVALID_TRANSITION', { status, action });
+  const notSelf = (): void => {
+    if (o.actor === o.requestedBy) fail('SELF_APPROVAL');
+  };
+  switch (action) {
+    case 'ENDORSE':
+      return status === 'APPLIED' ? 'ENDORSED' : invalid();
+    case 'APPROVE':
+      if (status !== 'ENDORSED') return invalid();
+      notSelf();
+      return 'APPROVED';
+    case 'COUNTY_APPROVE':
+      if (status !== 'APPROVED' || !o.needsCountyApproval) return invalid();
+      notSelf();
+      return 'COUNTY_APPROVED';
+    case 'PUBLISH':
+      if (status === 'COUNTY_APPROVED') return 'PUBLISHED';
+      if (status !== 'APPROVED') return invalid();
+      if (o.needsCountyApproval) return fail('COUNTY_APPROVAL_REQUIRED');
+      return 'PUBLISHED';
+    case 'SIGN':
+      return status === 'PUBLISHED' ? 'CONTRACTED' : invalid();
+    case 'DISBURSE':
+      return status === 'CONTRACTED' ? 'DISBURSED' : invalid();
+    case 'REPAY':
+      return status === 'DISBURSED' ? 'DISBURSED' : invalid();
+    case 'WRITE_OFF':
+      return status === 'DISBURSED' ? 'WRITTEN_OFF' : invalid();
+    case 'REJECT':
+      return REJECTABLE.has(status) ? 'REJECTED' : invalid();
+    default:
+      return invalid();
+  }
+}
+
+/** Disbursement checks in order: CASH_REFUSED (channel CASH under TOWNSHIP_BANK_ONLY),
+ * LARGE_CASH_REFUSED {limit} (CASH above cashLimitFen), CARD_ACCOUNT_MISSING (BANK without card account),
+ * COUNTY_APPROVAL_REQUIRED (needsCountyApproval && !countyApproved), INSUFFICIENT_FUND (available < amount). */
+export function checkDisbursement(o: { channel: 'BANK' | 'CASH'; managementMode: ManagementMode; amountFen: bigint; cashLimitFen: bigint;
+  hasCardAccount: boolean; needsCountyApproval: boolean; countyApproved: boolean; availableFen: bigint }): void {
+  if (o.channel === 'CASH' && o.managementMode === 'TOWNSHIP_BANK_ONLY') fail('CASH_REFUSED');
+  if (o.channel === 'CASH' && o.amountFen > o.cashLimitFen) fail('LARGE_CASH_REFUSED', { limit: o.cashLimitFen.toString() });
+  if (o.channel === 'BANK' && !o.hasCardAccount) fail('CARD_ACCOUNT_MISSING');
+  if (o.needsCountyApproval && !o.countyApproved) fail('COUNTY_APPROVAL_REQUIRED');
+  if (o.availableFen < o.amountFen) fail('INSUFFICIENT_FUND');
+}
+
+export interface Instalment { seq: number; dueOn: string; principalFen: bigint; feeFen: bigint; }
+
+/** BULLET: one instalment at addMonths(disbursedOn, termMonths), fee = accruedFee(amount, bp, disbursedOn, due).
+ * MONTHLY: termMonths instalments at addMonths(disbursedOn, k); equal principal (amount / term, remainder on the last);
+ * fee of each = accruedFee(principal outstanding before it, bp, previous due date (or disbursedOn), its due date).
+ * Principals sum exactly to amount. INVALID_INPUT for amount <= 0 or a term that is not a whole number >= 1. */
+export function buildSchedule(o: { amountFen: bigint; feeRateBp: number; termMonths: number; mode: RepaymentMode; disbursedOn: string }): Instalment[] {
+  if (o.amountFen <= 0n) fail('INVALID_INPUT', { reason: 'amount must be positive' });
+  if (!Number.isInteger(o.termMonths) || o.termMonths < 1) {
+    fail('INVALID_INPUT', { reason: 'term must be a whole number of months, at least 1' });
+  }
+  if (o.mode === 'BULLET') {
+    const dueOn = addMonths(o.disbursedOn, o.termMonths);
+    return [{ seq: 1, dueOn, principalFen: o.amountFen, feeFen: accruedFee(o.amountFen, o.feeRateBp, o.disbursedOn, dueOn) }];
+  }
+  const term = BigInt(o.termMonths);
+  const base = o.amountFen / term;
+  const out: Instalment[] = [];
+  let outstanding = o.amountFen;
+  let prev = o.disbursedOn;
+  for (let k = 1; k <= o.termMonths; k++) {
+    // Each due date is computed from the disbursement day, so month-end clamping never drifts.
+    const dueOn = addMonths(o.disbursedOn, k);
+    const principalFen = k === o.termMonths ? outstanding : base;
+    out.push({ seq: k, dueOn, principalFen, feeFen: accruedFee(outstanding, o.feeRateBp, prev, dueOn) });
+    outstanding -= principalFen;
+    prev = dueOn;
+  }
+  return out;
+}
+
+/** Usage fee (占用费) accrued on outstanding principal: round(outstanding * bp * days / (10000 * 365)), 0 when days <= 0. */
+export function accruedFee(outstandingFen: bigint, feeRateBp: number, fromDay: string, toDay: string): bigint {
+  const days = daysBetween(fromDay, toDay);
+  if (days <= 0) return 0n;
+  return mulDivRound(outstandingFen, BigInt(feeRateBp) * BigInt(days), 10_000n * 365n);
+}
+
+/** Repayment allocation: accrued fee first, then principal. amount <= 0 -> INVALID_INPUT;
+ * amount > outstandingPrincipal + accruedFee -> REPAYMENT_EXCEEDS_OWED {owed}. closes = principal fully repaid. */
+export function allocateRepayment(o: { amountFen: bigint; outstandingPrincipalFen: bigint; accruedFeeFen: bigint }):
+  { feeFen: bigint; principalFen: bigint; closes: boolean } {
+  if (o.amountFen <= 0n) fail('INVALID_INPUT', { reason: 'repayment amount must be positive' });
+  const owed = o.outstandingPrincipalFen + o.accruedFeeFen;
+  if (o.amountFen > owed) fail('REPAYMENT_EXCEEDS_OWED', { owed: owed.toString() });
+  const feeFen = o.amountFen < o.accruedFeeFen ? o.amountFen : o.accruedFeeFen;
+  const principalFen = o.amountFen - feeFen;
+  return { feeFen, principalFen, closes: principalFen === o.outstandingPrincipalFen };
+}
+
+/** Overdue as of a date: principal that fell due strictly before asOf (sum of instalments with dueOn < asOf) minus
+ * principal repaid by asOf; overdue when that is > 0; daysOverdue = asOf - dueOn of the earliest instalment whose
+ * cumulative principal exceeds repaid (0 when not overdue). Instalments are taken in due-date order. */
+export function overdueStatus(instalments: readonly Instalment[], principalRepaidFen: bigint, asOf: string):
+  { overdue: boolean; daysOverdue: number; overduePrincipalFen: bigint } {
+  const sorted = [...instalments].sort((a, b) => (a.dueOn < b.dueOn ? -1 : a.dueOn > b.dueOn ? 1 : a.seq - b.seq));
+  const fallenDue = sumFen(sorted.filter((i) => i.dueOn < asOf).map((i) => i.principalFen));
+  const overduePrincipalFen = fallenDue - principalRepaidFen;
+  if (overduePrincipalFen <= 0n) return { overdue: false, daysOverdue: 0, overduePrincipalFen: 0n };
+  let cumulative = 0n;
+  let daysOverdue = 0;
+  for (const i of sorted) {
+    cumulative += i.principalFen;
+    if (cumulative > principalRepaidFen) {
+      daysOverdue = daysBetween(i.dueOn, asOf);
+      break;
+    }
+  }
+  return { overdue: true, daysOverdue, overduePrincipalFen };
+}
+
+/** Write-off: NOT_OVERDUE when daysOverdue <= 0; RISK_RESERVE_INSUFFICIENT when riskReserveFen < outstandingFen. */
+export function checkWriteOff(o: { daysOverdue: number; outstandingFen: bigint; riskReserveFen: bigint }): void {
+  if (o.daysOverdue <= 0) fail('NOT_OVERDUE');
+  if (o.riskReserveFen < o.outstandingFen) fail('RISK_RESERVE_INSUFFICIENT');
+}
+
+/** Portfolio ratios in basis points (ratioBp from lib/money): repaymentRateBp = repaidOnDue / principalDue,
+ * par30Bp = par30Outstanding / outstanding, utilisationBp = outstanding / lendableFund. Each is 0 when its base is 0. */
+export function portfolioRatios(o: { principalDueFen: bigint; repaidOnDueFen: bigint; outstandingFen: bigint; par30OutstandingFen: bigint; lendableFundFen: bigint }):
+  { repaymentRateBp: number; par30Bp: number; utilisationBp: number } {
+  return {
+    repaymentRateBp: ratioBp(o.repaidOnDueFen, o.principalDueFen),
+    par30Bp: ratioBp(o.par30OutstandingFen, o.outstandingFen),
+    utilisationBp: ratioBp(o.outstandingFen, o.lendableFundFen),
+  };
+}
