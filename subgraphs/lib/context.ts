@@ -29,13 +29,13 @@ export class LoaderCache {
 }
 
 /** Group rows by key and return them in the order of `keys` (for DataLoader batch functions). */
-export function inKeyOrder<K, R>(keys: readonly K[], rows: readonly R[], keyOf: (r: R) => K): (R | null)[] {
+export function inKeyOrder<K, R>(keys: readonly K[], rows: readonly R[], keyOf: (r: R) => unknown): (R | null)[] {
   const by = new Map<string, R>();
   for (const r of rows) by.set(String(keyOf(r)), r);
   return keys.map((k) => by.get(String(k)) ?? null);
 }
 
-export function groupInKeyOrder<K, R>(keys: readonly K[], rows: readonly R[], keyOf: (r: R) => K): R[][] {
+export function groupInKeyOrder<K, R>(keys: readonly K[], rows: readonly R[], keyOf: (r: R) => unknown): R[][] {
   const by = new Map<string, R[]>();
   for (const r of rows) {
     const k = String(keyOf(r));

@@ -1,4 +1,4 @@
-import { DomainError } from './errors';
+import { DomainError, registerCodes } from './errors';
 
 /**
  * The catalogue of every refusal code: the single source for DomainError messages and for
@@ -87,3 +87,5 @@ export function errorsMarkdown(): string {
   lines.push('| `INTERNAL_SERVER_ERROR` | 服务器内部错误 | Internal server error | Not a refusal: a bug or an outage; logged with the request id. |');
   return lines.join('\n') + '\n';
 }
+
+registerCodes(Object.keys(ERROR_CODES));

@@ -1,5 +1,7 @@
 import type { Caller } from './auth';
 import { intArray } from './db';
+import { requireRole } from './auth';
+import { fail } from './error-codes';
 
 /** A WHERE fragment with knex `?` bindings. */
 export interface Sql {
@@ -79,4 +81,14 @@ export function canRead(caller: Caller | null, loc: CoopLocation): boolean {
     default:
       return false;
   }
+}
+
+/**
+ * Check a write: the role must be one of `roles` (else FORBIDDEN) and the target cooperative
+ * must be inside the caller's scope (else OUT_OF_SCOPE). Returns the caller.
+ */
+export function requireWrite(caller: Caller | null, roles: readonly Caller['role'][], loc: CoopLocation): Caller {
+  const c = requireRole(caller, roles);
+  if (!canRead(c, loc)) fail('OUT_OF_SCOPE', { cooperativeId: loc.cooperativeId });
+  return c;
 }

@@ -4,6 +4,7 @@ import {
   buildSchedule,
   checkApplication,
   checkDisbursement,
+  checkIncomingChannel,
   checkWriteOff,
   overdueStatus,
   portfolioRatios,
@@ -422,5 +423,19 @@ describe('portfolioRatios', () => {
     ],
   ])('%s', (_name, o, want) => {
     expect(portfolioRatios(o)).toEqual(want);
+  });
+});
+
+describe('checkIncomingChannel', () => {
+  it.each([
+    ['BANK', 'TOWNSHIP_BANK_ONLY', 'HH001', null],
+    ['CASH', 'VILLAGE_CASH', null, null],
+    ['CASH', 'TOWNSHIP_BANK_ONLY', null, 'CASH_REFUSED'],
+    ['BANK', 'VILLAGE_CASH', '  ', 'INVALID_INPUT'],
+    ['BANK', 'TOWNSHIP_BANK_ONLY', undefined, 'INVALID_INPUT'],
+  ] as const)('%s under %s with ref %s → %s', (channel, managementMode, bankRef, code) => {
+    const run = () => checkIncomingChannel({ channel, managementMode, bankRef });
+    if (code) expect(run).toThrow(expect.objectContaining({ code }));
+    else expect(run).not.toThrow();
   });
 });

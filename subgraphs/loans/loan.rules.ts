@@ -227,3 +227,9 @@ export function portfolioRatios(o: { principalDueFen: bigint; repaidOnDueFen: bi
     utilisationBp: ratioBp(o.outstandingFen, o.lendableFundFen),
   };
 }
+
+/** Money received: cash is refused under bank-only management (银收银付); BANK needs the bank's reference. */
+export function checkIncomingChannel(o: { channel: 'BANK' | 'CASH'; managementMode: ManagementMode; bankRef: string | null | undefined }): void {
+  if (o.channel === 'CASH' && o.managementMode === 'TOWNSHIP_BANK_ONLY') fail('CASH_REFUSED');
+  if (o.channel === 'BANK' && !o.bankRef?.trim()) fail('INVALID_INPUT', { reason: 'bankRef is required for a bank transfer' });
+}

@@ -1,0 +1,109 @@
+import { readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { ApolloServer, type GraphQLRequestContext } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { GraphQLError } from 'graphql';
+import { loadKey, verifyAuthorization, type Caller } from '../subgraphs/lib/auth';
+import { DATA_DIR } from '../subgraphs/lib/config';
+import { domainError } from '../subgraphs/lib/error-codes';
+import { formatError } from '../subgraphs/lib/errors';
+import { listen, serveApollo } from '../subgraphs/lib/http';
+import { logger } from '../subgraphs/lib/logger';
+import { explorerRoute } from './explorer';
+import { depthLimit, MAX_QUERY_CHARS } from './limits';
+
+export interface GatewayContext {
+  authorization: string | null;
+  requestId: string;
+  caller: Caller | null;
+}
+
+export interface GatewayOptions {
+  supergraphPath: string;
+  port: number;
+  /** Override the subgraph URLs written in the supergraph (tests, containers): name → URL. */
+  subgraphUrls?: Record<string, string>;
+  explorer?: boolean;
+  maxDepth?: number;
+}
+
+/** Forwards the caller's token and the request id; keep-alive comes from Node's fetch (undici). */
+class ForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
+    if (!request.http) return;
+    if (context.authorization) request.http.headers.set('authorization', context.authorization);
+    if (context.requestId) request.http.headers.set('x-request-id', context.requestId);
+  }
+}
+
+export interface RunningGateway {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export async function startGateway(opts: GatewayOptions): Promise<RunningGateway> {
+  const supergraphSdl = readFileSync(opts.supergraphPath, 'utf8');
+  const key = loadKey(DATA_DIR);
+  const gateway = new ApolloGateway({
+    supergraphSdl,
+    buildService: ({ name, url }) =>
+      new ForwardingDataSource({
+        url: opts.subgraphUrls?.[name] ?? process.env[`${name.toUpperCase()}_URL`] ?? url,
+        fetcher: fetch as never,
+      }),
+  });
+  const production = process.env.NODE_ENV === 'production';
+  const server = new ApolloServer<GatewayContext>({
+    gateway,
+    formatError,
+    includeStacktraceInErrorResponses: false,
+    introspection: !production,
+    csrfPrevention: false,
+    validationRules: [depthLimit(opts.maxDepth ?? 12)],
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      {
+        async requestDidStart({ request }: GraphQLRequestContext<GatewayContext>) {
+          if ((request.query?.length ?? 0) > MAX_QUERY_CHARS) {
+            throw new GraphQLError(`查询过长 / Operation larger than ${MAX_QUERY_CHARS} characters`, {
+              extensions: { code: 'BAD_REQUEST', http: { status: 413 } },
+            });
+          }
+        },
+      },
+    ],
+  });
+  await server.start();
+  const http: Server = serveApollo(
+    server,
+    async (req, requestId) => {
+      const authorization = (req.headers.authorization as string | undefined) ?? null;
+      let caller: Caller | null = null;
+      try {
+        caller = await verifyAuthorization(key, authorization);
+      } catch {
+        const e = domainError('UNAUTHENTICATED');
+        throw new GraphQLError(e.message, {
+          extensions: { code: e.code, messageZh: e.messageZh, messageEn: e.messageEn, details: e.details, http: { status: 401 } },
+        });
+      }
+      return { authorization, requestId, caller };
+    },
+    explorerRoute(opts.explorer ?? !production),
+  );
+  const port = await listen(http, opts.port, process.env.GATEWAY_HOST ?? '127.0.0.1');
+  logger.info({ port }, 'gateway listening');
+  return {
+    url: `http://127.0.0.1:${port}/graphql`,
+    port,
+    async stop() {
+      await new Promise<void>((r) => {
+        http.close(() => r());
+        http.closeAllConnections();
+      });
+      await server.stop();
+    },
+  };
+}

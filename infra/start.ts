@@ -1,0 +1,116 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { DATA_DIR, ROOT, SUBGRAPHS, databaseUrl, type SubgraphName } from '../subgraphs/lib/config';
+import { openDatabase } from '../subgraphs/lib/db';
+import { startPostgres, type PgHandle } from './postgres';
+import { SUBGRAPH_DEFS } from './services';
+import { isEmpty, seedCounty } from './seed/county';
+
+/**
+ * `npm start`: embedded PostgreSQL (unless *_DATABASE_URL / DATABASE_URL point elsewhere),
+ * migrations, demo data when empty, then every subgraph and the gateway as their own Node
+ * processes, each health-checked before the next; Ctrl-C / SIGTERM stops them all and the database.
+ */
+const say = (svc: string, line: string) => process.stdout.write(`${`[${svc}]`.padEnd(10)} ${line}\n`);
+
+const children: { name: string; proc: ChildProcess }[] = [];
+let pg: PgHandle | null = null;
+let stopping = false;
+
+async function waitHealthy(name: string, port: number, proc: ChildProcess): Promise<void> {
+  const until = Date.now() + 60_000;
+  while (Date.now() < until) {
+    if (proc.exitCode !== null) throw new Error(`${name} exited during start-up (code ${proc.exitCode})`);
+    try {
+      const r = await fetch(`http://127.0.0.1:${port}/health`);
+      if (r.ok) return;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${name} did not become healthy on :${port}`);
+}
+
+function launch(name: string, script: string, env: NodeJS.ProcessEnv): ChildProcess {
+  const proc = spawn(process.execPath, [join(ROOT, 'dist', script)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  for (const stream of [proc.stdout!, proc.stderr!]) createInterface({ input: stream }).on('line', (l) => say(name, l));
+  proc.on('exit', (code, signal) => {
+    if (!stopping) {
+      say('start', `${name} stopped unexpectedly (${signal ?? code}); shutting everything down`);
+      void shutdown(1);
+    }
+  });
+  children.push({ name, proc });
+  return proc;
+}
+
+async function shutdown(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  say('start', 'stopping…');
+  await Promise.all(
+    children.reverse().map(
+      ({ proc }) =>
+        new Promise<void>((r) => {
+          if (proc.exitCode !== null || proc.signalCode !== null) return r();
+          const t = setTimeout(() => proc.kill('SIGKILL'), 8000);
+          proc.once('exit', () => {
+            clearTimeout(t);
+            r();
+          });
+          proc.kill('SIGTERM');
+        }),
+    ),
+  );
+  if (pg) await pg.stop();
+  say('start', 'stopped');
+  process.exit(code);
+}
+
+async function main(): Promise<void> {
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+  const names = Object.keys(SUBGRAPH_DEFS) as SubgraphName[];
+  const external = !!process.env.DATABASE_URL || names.every((n) => process.env[`${n.toUpperCase()}_DATABASE_URL`]);
+  const urls: Record<string, string> = {};
+  if (external) {
+    for (const n of names) urls[n] = databaseUrl(n);
+  } else {
+    const port = Number(process.env.PG_PORT ?? 5433);
+    say('postgres', `starting embedded PostgreSQL on :${port}`);
+    pg = await startPostgres({ port, log: (l) => (process.env.PG_LOG ? say('postgres', l) : undefined) });
+    say('postgres', `ready, data in ${pg.dataDir}`);
+    await pg.ensureDatabases(names.map((n) => SUBGRAPHS[n].db));
+    for (const n of names) urls[n] = pg.url(SUBGRAPHS[n].db);
+  }
+  for (const n of names) {
+    const orm = await openDatabase({ url: urls[n]!, entities: [], migrations: SUBGRAPH_DEFS[n].migrations, poolMax: 2 });
+    await orm.close(true);
+  }
+  say('start', 'migrations applied');
+  if (await isEmpty({ members: urls.members!, loans: urls.loans! })) {
+    say('seed', '数据库为空,正在生成盐池县演示数据 / empty databases: loading the demo county…');
+    const stats = await seedCounty({ members: urls.members!, loans: urls.loans! }, { log: (m) => say('seed', m) });
+    say('seed', `done in ${stats.ms} ms: ${stats.cooperatives} cooperatives, ${stats.members} members, ${stats.loans} loans`);
+  }
+  const common: NodeJS.ProcessEnv = { ...process.env, DATA_DIR };
+  for (const n of names) common[`${n.toUpperCase()}_URL`] = `http://127.0.0.1:${SUBGRAPHS[n].port}/graphql`;
+  for (const n of names) {
+    const env = { ...common, SERVICE_NAME: n, PORT: String(SUBGRAPHS[n].port), [`${n.toUpperCase()}_DATABASE_URL`]: urls[n] };
+    const proc = launch(n, `subgraphs/${n}/index.js`, env);
+    await waitHealthy(n, SUBGRAPHS[n].port, proc);
+    say('start', `${n} healthy on :${SUBGRAPHS[n].port}`);
+  }
+  const gwPort = Number(process.env.GATEWAY_PORT ?? 4000);
+  const gw = launch('gateway', 'gateway/index.js', { ...common, SERVICE_NAME: 'gateway', PORT: String(gwPort) });
+  await waitHealthy('gateway', gwPort, gw);
+  say('start', `ready: GraphQL at http://localhost:${gwPort}/graphql, explorer at http://localhost:${gwPort}/`);
+  say('start', 'a token: npm run token -- --role COUNTY --county 1   (Ctrl-C stops everything)');
+}
+
+main().catch(async (e) => {
+  say('start', `failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+  await shutdown(1);
+});

@@ -1,0 +1,37 @@
+import 'reflect-metadata';
+import { Arg, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { LocalDateResolver } from 'graphql-scalars';
+import type { Ctx as Context } from '../lib/context';
+import { CooperativeRef, Loan, MemberRef } from './loan.type';
+import { FundBalances, Portfolio } from './ledger.type';
+import { fundLoader } from './ledger.service';
+import { memberLoansLoader } from './loan.service';
+import { memberOutstandingLoader, portfolioLoader } from './portfolio.service';
+
+/** Fields the loans subgraph adds to Cooperative (owned by members). */
+@Resolver(() => CooperativeRef)
+export class CooperativeFieldsResolver {
+  @FieldResolver(() => FundBalances, { nullable: true, description: 'Fund balances from the ledger (互助资金余额)' })
+  fund(@Root() c: CooperativeRef, @Ctx() ctx: Context) {
+    return fundLoader(ctx).load(c.id);
+  }
+
+  @FieldResolver(() => Portfolio, { nullable: true, description: 'Loan portfolio figures as of a date (借款组合指标)' })
+  portfolio(@Root() c: CooperativeRef, @Arg('asOf', () => LocalDateResolver, { description: 'As-of date (统计日期)' }) asOf: string, @Ctx() ctx: Context) {
+    return portfolioLoader(ctx, asOf).load(c.id);
+  }
+}
+
+/** Fields the loans subgraph adds to Member (owned by members). */
+@Resolver(() => MemberRef)
+export class MemberFieldsResolver {
+  @FieldResolver(() => [Loan], { description: 'The household\'s loans, oldest first (借款记录)' })
+  loans(@Root() m: MemberRef, @Ctx() ctx: Context) {
+    return memberLoansLoader(ctx).load(m.id);
+  }
+
+  @FieldResolver(() => BigInt, { description: 'Principal outstanding now (未还本金)' })
+  outstanding(@Root() m: MemberRef, @Ctx() ctx: Context) {
+    return memberOutstandingLoader(ctx).load(m.id);
+  }
+}

@@ -1,0 +1,36 @@
+import 'reflect-metadata';
+import { databaseUrl } from '../lib/config';
+import { logger } from '../lib/logger';
+import { startSubgraph, type SubgraphDefinition } from '../lib/subgraph';
+import { BankTransferEntity, LoanEntity, LoanInstalmentEntity, RepaymentEntity } from './loan.entity';
+import { LOANS_ENTITIES } from './ledger.entity';
+import { loansMigrations } from './migrations';
+import { LoanResolver } from './loan.resolver';
+import { LedgerResolver } from './ledger.resolver';
+import { CooperativeFieldsResolver, MemberFieldsResolver } from './entity-fields.resolver';
+import { CooperativeRef, MemberRef } from './loan.type';
+import { loansReferences } from './loan.reference';
+
+/** The loans subgraph: loans, repayments, transfers, the fund ledger, disclosure, credit export. */
+export const loansSubgraph: SubgraphDefinition = {
+  name: 'loans',
+  entities: [LoanEntity, LoanInstalmentEntity, RepaymentEntity, BankTransferEntity, ...LOANS_ENTITIES],
+  migrations: loansMigrations,
+  resolvers: [LoanResolver, LedgerResolver, CooperativeFieldsResolver, MemberFieldsResolver],
+  orphanedTypes: [CooperativeRef, MemberRef],
+  references: loansReferences,
+};
+
+if (require.main === module) {
+  process.env.SERVICE_NAME ??= 'loans';
+  startSubgraph(loansSubgraph, databaseUrl('loans'), Number(process.env.PORT ?? 4002))
+    .then((s) => {
+      const stop = () => s.stop().then(() => process.exit(0));
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    })
+    .catch((e) => {
+      logger.error({ err: e }, 'loans subgraph failed to start');
+      process.exit(1);
+    });
+}

@@ -1,0 +1,40 @@
+import 'reflect-metadata';
+import { Arg, Args, Ctx, Directive, ID, Mutation, Query, Resolver } from 'type-graphql';
+import type { Ctx as Context } from '../lib/context';
+import { PageArgs } from '../lib/connection';
+import { DisclosureConnection, LedgerTxnConnection, TrialBalance } from './ledger.type';
+import { InjectCapitalInput, PostContributionInput } from './loan.inputs';
+import { disclosurePage, ledgerPage, trialBalance } from './ledger.service';
+import { injectCapital } from './loan.service';
+import { postContribution } from './contribution.service';
+
+const coopId = (id: string) => Number(/^\d{1,9}$/.test(id) ? id : 0);
+
+@Resolver()
+export class LedgerResolver {
+  @Query(() => LedgerTxnConnection, { description: 'The fund\'s ledger, newest first (分类账)' })
+  fundLedger(@Arg('cooperativeId', () => ID, { description: 'Cooperative (互助社)' }) cooperativeId: string, @Args() page: PageArgs, @Ctx() ctx: Context) {
+    return ledgerPage(ctx, coopId(cooperativeId), page);
+  }
+
+  @Query(() => TrialBalance, { description: 'Trial balance computed from the entries (试算平衡)' })
+  trialBalance(@Arg('cooperativeId', () => ID, { description: 'Cooperative (互助社)' }) cooperativeId: string, @Ctx() ctx: Context) {
+    return trialBalance(ctx, coopId(cooperativeId));
+  }
+
+  @Query(() => DisclosureConnection, { description: 'Public disclosure board: every fund movement, names masked; no token needed (公示栏)' })
+  disclosureBoard(@Arg('cooperativeId', () => ID, { description: 'Cooperative (互助社)' }) cooperativeId: string, @Args() page: PageArgs, @Ctx() ctx: Context) {
+    return disclosurePage(ctx, coopId(cooperativeId), page);
+  }
+
+  @Mutation(() => ID, { description: 'Inject government capital or a donation into a fund; returns the ledger transaction id (注入资金)' })
+  injectCapital(@Arg('input') input: InjectCapitalInput, @Ctx() ctx: Context) {
+    return injectCapital(ctx, input);
+  }
+
+  @Mutation(() => String, { description: 'Internal: post a member contribution (内部接口)' })
+  @Directive('@inaccessible')
+  _postContribution(@Arg('input') input: PostContributionInput, @Ctx() ctx: Context) {
+    return postContribution(ctx, input);
+  }
+}

@@ -1,0 +1,110 @@
+import 'reflect-metadata';
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { LocalDateResolver } from 'graphql-scalars';
+import { Connection } from '../lib/connection';
+import { ACCOUNTS } from './ledger.rules';
+
+export enum LedgerAccountEnum {
+  BANK = 'BANK',
+  CASH = 'CASH',
+  LOANS_RECEIVABLE = 'LOANS_RECEIVABLE',
+  MEMBER_CONTRIBUTIONS = 'MEMBER_CONTRIBUTIONS',
+  SHUANGDAO_CAPITAL = 'SHUANGDAO_CAPITAL',
+  GOVERNMENT_CAPITAL = 'GOVERNMENT_CAPITAL',
+  DONATIONS = 'DONATIONS',
+  RISK_RESERVE = 'RISK_RESERVE',
+  WELFARE_FUND = 'WELFARE_FUND',
+  MANAGEMENT_FUND = 'MANAGEMENT_FUND',
+  RETAINED_CAPITAL = 'RETAINED_CAPITAL',
+}
+registerEnumType(LedgerAccountEnum, {
+  name: 'LedgerAccount',
+  description: 'Account of the cooperative fund (会计科目)',
+  valuesConfig: Object.fromEntries(Object.entries(ACCOUNTS).map(([k, a]) => [k, { description: `${a.en} (${a.zh}, ${a.code})` }])),
+});
+
+@ObjectType({ description: 'Balance of one account, on its normal side (科目余额)' })
+export class AccountBalance {
+  @Field(() => LedgerAccountEnum, { description: 'Account (科目)' }) account!: LedgerAccountEnum;
+  @Field({ description: 'Account code (科目代码)' }) code!: string;
+  @Field({ description: 'Chinese name (科目名称)' }) nameZh!: string;
+  @Field({ description: 'English name' }) nameEn!: string;
+  @Field(() => BigInt, { description: 'Balance (余额)' }) balance!: bigint;
+}
+
+@ObjectType({ description: 'Balances of a cooperative fund, derived from its ledger (互助资金余额)' })
+export class FundBalances {
+  @Field(() => BigInt, { description: 'Bank deposit (银行存款)' }) bankDeposit!: bigint;
+  @Field(() => BigInt, { description: 'Cash on hand (库存现金)' }) cash!: bigint;
+  @Field(() => BigInt, { description: 'Loans receivable (应收借款)' }) loansReceivable!: bigint;
+  @Field(() => BigInt, { description: 'Member contributions, household part (社员互助金)' }) memberContributions!: bigint;
+  @Field(() => BigInt, { description: '双到 money (双到资金)' }) shuangdaoCapital!: bigint;
+  @Field(() => BigInt, { description: 'Government capital (财政扶贫资金)' }) governmentCapital!: bigint;
+  @Field(() => BigInt, { description: 'Donations (捐赠资金)' }) donations!: bigint;
+  @Field(() => BigInt, { description: 'Risk reserve (风险准备金)' }) riskReserve!: bigint;
+  @Field(() => BigInt, { description: 'Public welfare fund (公益金)' }) welfareFund!: bigint;
+  @Field(() => BigInt, { description: 'Management costs (管理费)' }) managementFund!: bigint;
+  @Field(() => BigInt, { description: 'Retained capital (积累资金)' }) retainedCapital!: bigint;
+  @Field(() => BigInt, { description: 'Money that can be lent now: bank + cash (可借资金)' }) lendableNow!: bigint;
+  @Field(() => BigInt, { description: 'Total lendable fund: on hand + lent out (资金总额)' }) lendableFund!: bigint;
+  @Field(() => [AccountBalance], { description: 'Every account (全部科目)' }) accounts!: AccountBalance[];
+}
+
+@ObjectType({ description: 'Loan portfolio figures of a cooperative as of a date (借款组合指标)' })
+export class Portfolio {
+  @Field(() => LocalDateResolver, { description: 'As-of date (统计日期)' }) asOf!: string;
+  @Field(() => BigInt, { description: 'Principal outstanding (借款余额)' }) outstanding!: bigint;
+  @Field(() => Int, { description: 'Loans with principal outstanding (在贷笔数)' }) activeLoans!: number;
+  @Field(() => Int, { description: 'Distinct borrowing households with outstanding (在贷户数)' }) borrowers!: number;
+  @Field(() => Int, { description: 'Loans overdue (逾期笔数)' }) overdueLoans!: number;
+  @Field(() => BigInt, { description: 'Outstanding of overdue loans (逾期借款余额)' }) overdueOutstanding!: bigint;
+  @Field(() => BigInt, { description: 'Outstanding of loans more than 30 days overdue (逾期30天以上余额)' }) par30Outstanding!: bigint;
+  @Field(() => Int, { description: 'Portfolio at risk over 30 days, basis points (PAR30, 基点)' }) par30Bp!: number;
+  @Field(() => BigInt, { description: 'Principal fallen due before the date (到期应还本金)' }) principalDue!: bigint;
+  @Field(() => BigInt, { description: 'Of that, principal repaid (到期已还本金)' }) repaidOnDue!: bigint;
+  @Field(() => Int, { description: 'Repayment rate, basis points (还款率, 基点)' }) repaymentRateBp!: number;
+  @Field(() => BigInt, { description: 'Lendable fund on the date: money on hand + lent out (资金总额)' }) lendableFund!: bigint;
+  @Field(() => Int, { description: 'Fund utilisation = outstanding / lendable fund, basis points (资金使用率)' }) utilisationBp!: number;
+  @Field(() => Int, { description: 'Loans disbursed up to the date (累计放款笔数)' }) loansDisbursed!: number;
+  @Field(() => BigInt, { description: 'Amount disbursed up to the date (累计放款金额)' }) amountDisbursed!: bigint;
+}
+
+@ObjectType({ description: 'One line of a ledger transaction (分录)' })
+export class LedgerLine {
+  @Field(() => LedgerAccountEnum, { description: 'Account (科目)' }) account!: LedgerAccountEnum;
+  @Field(() => BigInt, { description: 'Debit amount, 0 when a credit (借方)' }) debit!: bigint;
+  @Field(() => BigInt, { description: 'Credit amount, 0 when a debit (贷方)' }) credit!: bigint;
+}
+
+@ObjectType({ description: 'A ledger transaction: balanced, never edited (记账凭证)' })
+export class LedgerTxn {
+  @Field(() => ID, { description: 'Transaction id (凭证号)' }) id!: string;
+  @Field({ description: 'Kind: CAPITAL, CONTRIBUTION, DISBURSEMENT, REPAYMENT, WRITE_OFF… (业务类型)' }) kind!: string;
+  @Field(() => LocalDateResolver, { description: 'Business date (业务日期)' }) occurredOn!: string;
+  @Field({ description: 'Memo (摘要)' }) memo!: string;
+  @Field(() => String, { nullable: true, description: 'What it refers to, e.g. loan (关联对象类型)' }) refType!: string | null;
+  @Field(() => String, { nullable: true, description: 'Id of what it refers to (关联对象编号)' }) refId!: string | null;
+  @Field(() => [LedgerLine], { description: 'Lines (分录)' }) lines!: LedgerLine[];
+}
+export const LedgerTxnConnection = Connection(LedgerTxn, 'LedgerTxn', '记账凭证');
+
+@ObjectType({ description: 'Trial balance of a cooperative fund (试算平衡表)' })
+export class TrialBalance {
+  @Field(() => ID, { description: 'Cooperative id (互助社编号)' }) cooperativeId!: string;
+  @Field(() => BigInt, { description: 'Sum of debits (借方合计)' }) totalDebits!: bigint;
+  @Field(() => BigInt, { description: 'Sum of credits (贷方合计)' }) totalCredits!: bigint;
+  @Field(() => BigInt, { description: 'Debits minus credits: always 0 (差额)' }) net!: bigint;
+  @Field({ description: 'Stored balances equal the sums of the entries (余额与分录一致)' }) balancesMatchEntries!: boolean;
+  @Field(() => [AccountBalance], { description: 'Balance per account from the entries (科目余额)' }) accounts!: AccountBalance[];
+}
+
+@ObjectType({ description: 'One published item of the disclosure board, personal data masked (公示栏)' })
+export class DisclosureEntry {
+  @Field(() => ID, { description: 'Entry id (编号)' }) id!: string;
+  @Field({ description: 'LOAN_DISBURSED, REPAYMENT, WRITE_OFF, CAPITAL, CONTRIBUTION (类型)' }) kind!: string;
+  @Field(() => LocalDateResolver, { description: 'Date (日期)' }) on!: string;
+  @Field(() => String, { nullable: true, description: 'Household name masked like 张*明 (姓名)' }) nameMasked!: string | null;
+  @Field(() => BigInt, { description: 'Amount (金额)' }) amount!: bigint;
+  @Field({ description: 'Memo (摘要)' }) memo!: string;
+}
+export const DisclosureConnection = Connection(DisclosureEntry, 'DisclosureEntry', '公示');

@@ -1,0 +1,114 @@
+import 'reflect-metadata';
+import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, registerEnumType } from 'type-graphql';
+import { LocalDateResolver } from 'graphql-scalars';
+import type { Ctx as Context } from '../lib/context';
+import { PageArgs } from '../lib/connection';
+import { ApplyForLoanInput, DisburseLoanInput, LoanStepInput, RecordRepaymentInput, WriteOffLoanInput } from './loan.inputs';
+import { BankTransfer, Instalment, Loan, LoanConnection, LoanStatusEnum, Repayment } from './loan.type';
+import * as loans from './loan.service';
+import { creditReferenceExport } from './credit.service';
+
+export enum ExportFormatEnum {
+  JSONL = 'JSONL',
+  CSV = 'CSV',
+}
+registerEnumType(ExportFormatEnum, { name: 'ExportFormat', description: 'File format of an export (导出格式)' });
+
+@Resolver(() => Loan)
+export class LoanResolver {
+  @Query(() => Loan, { nullable: true, description: 'One loan, if visible to the caller (借款)' })
+  loan(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Loan | null> {
+    return loans.loanLoader(ctx).load(id);
+  }
+
+  @Query(() => LoanConnection, { description: 'Loans visible to the caller, oldest first (借款列表)' })
+  loans(
+    @Arg('cooperativeId', () => ID, { nullable: true, description: 'Only this cooperative (互助社)' }) cooperativeId: string | undefined,
+    @Arg('status', () => LoanStatusEnum, { nullable: true, description: 'Only this status (状态)' }) status: LoanStatusEnum | undefined,
+    @Args() page: PageArgs,
+    @Ctx() ctx: Context,
+  ) {
+    return loans.loanPage(ctx, { cooperativeId, status }, page);
+  }
+
+  @Query(() => String, { description: 'Credit-reference export of borrowers\' loan events in a period, JSON Lines or CSV (征信报送)' })
+  creditReferenceExport(
+    @Arg('from', () => LocalDateResolver, { description: 'First day (起始日期)' }) from: string,
+    @Arg('to', () => LocalDateResolver, { description: 'Last day (截止日期)' }) to: string,
+    @Arg('format', () => ExportFormatEnum, { description: 'JSONL or CSV (格式)' }) format: ExportFormatEnum,
+    @Arg('cooperativeId', () => ID, { nullable: true, description: 'Only this cooperative (互助社)' }) cooperativeId: string | undefined,
+    @Ctx() ctx: Context,
+  ): Promise<string> {
+    return creditReferenceExport(ctx, { cooperativeId, from, to, format });
+  }
+
+  @FieldResolver(() => [Instalment], { description: 'Repayment schedule (还款计划)' })
+  instalments(@Root() loan: Loan, @Ctx() ctx: Context) {
+    return loans.instalmentLoader(ctx).load(loan.id);
+  }
+
+  @FieldResolver(() => [Repayment], { description: 'Repayments received (还款记录)' })
+  repayments(@Root() loan: Loan, @Ctx() ctx: Context) {
+    return loans.repaymentLoader(ctx).load(loan.id);
+  }
+
+  @FieldResolver(() => [BankTransfer], { description: 'Bank transfers of this loan (银行转账记录)' })
+  transfers(@Root() loan: Loan, @Ctx() ctx: Context) {
+    return loans.transferLoader(ctx).load(loan.id);
+  }
+
+  @FieldResolver(() => Int, { description: 'Days the earliest unpaid instalment is late as of a date, 0 if not overdue (逾期天数)' })
+  daysOverdue(@Root() loan: Loan, @Arg('asOf', () => LocalDateResolver, { description: 'As-of date (统计日期)' }) asOf: string, @Ctx() ctx: Context) {
+    return loans.daysOverdue(ctx, loan, asOf);
+  }
+
+  @Mutation(() => Loan, { description: 'Apply for a loan; every rule of the fund is checked (申请借款)' })
+  applyForLoan(@Arg('input') input: ApplyForLoanInput, @Ctx() ctx: Context) {
+    return loans.applyForLoan(ctx, input);
+  }
+
+  @Mutation(() => Loan, { description: 'Record the guarantee group\'s endorsement (联保小组同意)' })
+  endorseLoan(@Arg('input') input: LoanStepInput, @Ctx() ctx: Context) {
+    return loans.stepLoan(ctx, 'ENDORSE', input);
+  }
+
+  @Mutation(() => Loan, { description: 'Board approval; the approver cannot be the requester (理事会审批)' })
+  approveLoan(@Arg('input') input: LoanStepInput, @Ctx() ctx: Context) {
+    return loans.stepLoan(ctx, 'APPROVE', input);
+  }
+
+  @Mutation(() => Loan, { description: 'County approval of a loan above the maximum amount (县扶贫办审批)' })
+  countyApproveLoan(@Arg('input') input: LoanStepInput, @Ctx() ctx: Context) {
+    return loans.stepLoan(ctx, 'COUNTY_APPROVE', input);
+  }
+
+  @Mutation(() => Loan, { description: 'Publish on the disclosure board (公示)' })
+  publishLoan(@Arg('input') input: LoanStepInput, @Ctx() ctx: Context) {
+    return loans.stepLoan(ctx, 'PUBLISH', input);
+  }
+
+  @Mutation(() => Loan, { description: 'Record the signed contract (签订借款合同)' })
+  signLoanContract(@Arg('input') input: LoanStepInput, @Ctx() ctx: Context) {
+    return loans.stepLoan(ctx, 'SIGN', input);
+  }
+
+  @Mutation(() => Loan, { description: 'Reject an application before disbursement (拒绝)' })
+  rejectLoan(@Arg('input') input: LoanStepInput, @Ctx() ctx: Context) {
+    return loans.stepLoan(ctx, 'REJECT', input);
+  }
+
+  @Mutation(() => Loan, { description: 'Pay the loan out to the member\'s one-card account (放款)' })
+  disburseLoan(@Arg('input') input: DisburseLoanInput, @Ctx() ctx: Context) {
+    return loans.disburseLoan(ctx, input);
+  }
+
+  @Mutation(() => Repayment, { description: 'Record a repayment: fee first, then principal (还款)' })
+  recordRepayment(@Arg('input') input: RecordRepaymentInput, @Ctx() ctx: Context) {
+    return loans.recordRepayment(ctx, input);
+  }
+
+  @Mutation(() => Loan, { description: 'Write a bad loan off against the risk reserve, by county decision (核销)' })
+  writeOffLoan(@Arg('input') input: WriteOffLoanInput, @Ctx() ctx: Context) {
+    return loans.writeOffLoan(ctx, input);
+  }
+}

@@ -1,0 +1,169 @@
+import type { Client } from 'pg';
+import { sql } from './db';
+import type { Stack } from './stack';
+
+/**
+ * A small, explicit world for end-to-end tests (not the demo seed):
+ * county 1 盐池县 (townships 11 花马池镇, 12 大水坑镇), county 2 同心县 (township 21 河西镇);
+ * cooperatives 101 (village 1011, township 11), 102 (village 1021, township 12), 201 (village 2011, county 2).
+ * Members are created per test with `addMembers`.
+ */
+export const WORLD = {
+  county1: 1,
+  county2: 2,
+  township11: 11,
+  township12: 12,
+  township21: 21,
+  coopA: 101,
+  coopB: 102,
+  coopC: 201,
+  villageA: 1011,
+  villageB: 1021,
+  villageC: 2011,
+} as const;
+
+export async function createWorld(stack: Stack): Promise<void> {
+  const c = await sql(stack.urls.members);
+  try {
+    await c.query(`insert into county (id, code, city_zh, name_zh, name_en) values
+      (1, '640323', '吴忠市', '盐池县', 'Yanchi County'), (2, '640324', '吴忠市', '同心县', 'Tongxin County')`);
+    await c.query(`insert into township (id, county_id, name_zh, name_en) values
+      (11, 1, '花马池镇', 'Huamachi Town'), (12, 1, '大水坑镇', 'Dashuikeng Town'), (21, 2, '河西镇', 'Hexi Town')`);
+    await c.query(`insert into village (id, township_id, county_id, name_zh, name_en, is_poor, is_migrant) values
+      (1011, 11, 1, '柳杨堡村', 'Liuyangbao Village', true, false),
+      (1012, 11, 1, '四墩子村', 'Sidunzi Village', true, false),
+      (1021, 12, 1, '新泉井村', 'Xinquanjing Village', true, true),
+      (2011, 21, 2, '旱天岭村', 'Hantianling Village', true, false)`);
+    await c.query(`insert into cooperative (id, village_id, township_id, county_id, name_zh, name_en, founded_on) values
+      (101, 1011, 11, 1, '柳杨堡村互助社', 'Liuyangbao Mutual-Aid Cooperative', '2015-03-01'),
+      (102, 1021, 12, 1, '新泉井村互助社', 'Xinquanjing Mutual-Aid Cooperative', '2015-05-01'),
+      (201, 2011, 21, 2, '旱天岭村互助社', 'Hantianling Mutual-Aid Cooperative', '2016-04-01')`);
+  } finally {
+    await c.end();
+  }
+}
+
+export interface NewMember {
+  name: string;
+  poverty?: 'REGISTERED_POOR' | 'ORDINARY' | 'WEALTHY';
+  party?: boolean;
+  card?: string | null;
+  absolutePoor?: boolean;
+}
+
+let seq = 1;
+const COOP_LOC: Record<number, { village: number; township: number; county: number }> = {
+  101: { village: 1011, township: 11, county: 1 },
+  102: { village: 1021, township: 12, county: 1 },
+  201: { village: 2011, township: 21, county: 2 },
+};
+
+/** Insert member households straight into the members database; returns their ids. */
+export async function addMembers(stack: Stack, coop: number, members: NewMember[], joinedOn = '2024-01-01'): Promise<number[]> {
+  const c = await sql(stack.urls.members);
+  const loc = COOP_LOC[coop]!;
+  const ids: number[] = [];
+  try {
+    for (const m of members) {
+      const n = seq++;
+      const idNo = `640323199001${String(n).padStart(4, '0')}1X`.slice(0, 18);
+      const r = await c.query(
+        `insert into member (cooperative_id, township_id, county_id, household_no, head_name, id_number, residence_village_id,
+           household_size, poverty_status, is_absolute_poor, is_party_member, card_bank, card_account, joined_on)
+         values ($1,$2,$3,$4,$5,$6,$7,4,$8,$9,$10,'宁夏黄河农村商业银行',$11,$12) returning id`,
+        [coop, loc.township, loc.county, `H${coop}-${n}`, m.name, idNo, loc.village, m.poverty ?? 'REGISTERED_POOR', m.absolutePoor ?? false, m.party ?? false,
+          m.card === undefined ? `622947${String(n).padStart(13, '0')}` : m.card, joinedOn],
+      );
+      ids.push(r.rows[0].id);
+    }
+  } finally {
+    await c.end();
+  }
+  return ids;
+}
+
+/** Put the members into one active JOINT guarantee group (directly, for loan tests). */
+export async function addGroup(stack: Stack, coop: number, memberIds: number[]): Promise<number> {
+  const c = await sql(stack.urls.members);
+  try {
+    const g = await c.query(`insert into guarantee_group (cooperative_id, name, kind, formed_on) values ($1, $2, 'JOINT', '2024-01-02') returning id`, [coop, `联保小组${memberIds[0]}`]);
+    for (const m of memberIds) await c.query(`insert into guarantee_group_member (group_id, member_id) values ($1, $2)`, [g.rows[0].id, m]);
+    return g.rows[0].id;
+  } finally {
+    await c.end();
+  }
+}
+
+export async function setPolicy(stack: Stack, coop: number, cols: Record<string, string | number>): Promise<void> {
+  const c = await sql(stack.urls.members);
+  try {
+    const keys = Object.keys(cols);
+    await c.query(`update cooperative set ${keys.map((k, i) => `${k} = $${i + 2}`).join(', ')} where id = $1`, [coop, ...keys.map((k) => cols[k])]);
+  } finally {
+    await c.end();
+  }
+}
+
+export const TOKENS = {
+  region: { sub: 'region:1', role: 'REGION' as const },
+  county1: { sub: 'county:1:officer', role: 'COUNTY' as const, counties: [1] },
+  county2: { sub: 'county:2:officer', role: 'COUNTY' as const, counties: [2] },
+  township11: { sub: 'township:11:bookkeeper', role: 'TOWNSHIP' as const, townships: [11] },
+  township12: { sub: 'township:12:bookkeeper', role: 'TOWNSHIP' as const, townships: [12] },
+  boardA: { sub: 'board:101:clerk', role: 'COOPERATIVE' as const, cooperatives: [101] },
+  boardA2: { sub: 'board:101:chair', role: 'COOPERATIVE' as const, cooperatives: [101] },
+  boardB: { sub: 'board:102:clerk', role: 'COOPERATIVE' as const, cooperatives: [102] },
+  boardC: { sub: 'board:201:clerk', role: 'COOPERATIVE' as const, cooperatives: [201] },
+  auditor1: { sub: 'auditor:1', role: 'AUDITOR' as const, counties: [1] },
+  bank: { sub: 'bank:1', role: 'BANK' as const, bank: 1 },
+  enterprise: { sub: 'enterprise:1', role: 'ENTERPRISE' as const, enterprise: 1 },
+};
+
+export async function tokens(stack: Stack): Promise<Record<keyof typeof TOKENS, string>> {
+  const out = {} as Record<keyof typeof TOKENS, string>;
+  for (const [k, v] of Object.entries(TOKENS)) out[k as keyof typeof TOKENS] = await stack.token(v);
+  return out;
+}
+
+export async function withSql<T>(url: string, f: (c: Client) => Promise<T>): Promise<T> {
+  const c = await sql(url);
+  try {
+    return await f(c);
+  } finally {
+    await c.end();
+  }
+}
+
+/** Inject government capital through the API (county officer). */
+export async function inject(stack: Stack, countyToken: string, coop: number, amountFen: bigint | string, key: string, on = '2024-01-01'): Promise<void> {
+  const r = await stack.gql(`mutation($i: InjectCapitalInput!) { injectCapital(input: $i) }`, {
+    i: { idempotencyKey: key, cooperativeId: String(coop), amount: String(amountFen), source: 'GOVERNMENT', on },
+  }, countyToken);
+  if (r.errors) throw new Error(JSON.stringify(r.errors));
+}
+
+/** Take a loan from application to disbursement; returns the loan id. */
+export async function loanThrough(
+  stack: Stack,
+  t: Record<keyof typeof TOKENS, string>,
+  o: { coop: number; member: number; amount: string; term?: number; mode?: 'BULLET' | 'MONTHLY'; on?: string; key: string; board?: string; approver?: string; bookkeeper?: string },
+): Promise<string> {
+  const on = o.on ?? '2024-03-01';
+  const board = o.board ?? t.boardA;
+  const approver = o.approver ?? t.boardA2;
+  const bookkeeper = o.bookkeeper ?? t.township11;
+  const apply = await stack.gql(`mutation($i: ApplyForLoanInput!) { applyForLoan(input: $i) { id status } }`, {
+    i: { idempotencyKey: `${o.key}:apply`, cooperativeId: String(o.coop), memberId: String(o.member), amount: o.amount, termMonths: o.term ?? 12, repaymentMode: o.mode ?? 'BULLET', purpose: '滩羊养殖', appliedOn: on },
+  }, board);
+  if (apply.errors) throw new Error(JSON.stringify(apply.errors));
+  const id = apply.data.applyForLoan.id as string;
+  for (const [m, tok] of [['endorseLoan', board], ['approveLoan', approver], ['publishLoan', board], ['signLoanContract', board]] as const) {
+    const r = await stack.gql(`mutation($i: LoanStepInput!) { ${m}(input: $i) { id status } }`, { i: { loanId: id, on } }, tok);
+    if (r.errors) throw new Error(`${m}: ${JSON.stringify(r.errors)}`);
+  }
+  const d = await stack.gql(`mutation($i: DisburseLoanInput!) { disburseLoan(input: $i) { id status } }`, {
+    i: { idempotencyKey: `${o.key}:disburse`, loanId: id, channel: 'BANK', bankRef: `HHNS${o.key}`, on },
+  }, bookkeeper);
+  if (d.errors) throw new Error(`disburse: ${JSON.stringify(d.errors)}`);
+  return id;
+}
