@@ -1,4 +1,5 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { logger } from './logger';
 
 /**
  * A refusal the caller can act on. `code` is stable and listed in schema/ERRORS.md;
@@ -62,6 +63,7 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     const { stacktrace: _s, exception: _e, ...rest } = (formatted.extensions ?? {}) as Record<string, unknown>;
     return { message: formatted.message, path: formatted.path, locations: formatted.locations, extensions: rest };
   }
+  logger.error({ err: (error as { originalError?: unknown })?.originalError ?? error, path: formatted.path }, 'internal error');
   return {
     message: '服务器内部错误 / Internal server error',
     path: formatted.path,

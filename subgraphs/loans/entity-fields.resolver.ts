@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { MoneyScalar } from '../lib/money';
 import { Arg, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { LocalDateResolver } from 'graphql-scalars';
 import type { Ctx as Context } from '../lib/context';
@@ -30,7 +31,7 @@ export class MemberFieldsResolver {
     return memberLoansLoader(ctx).load(m.id);
   }
 
-  @FieldResolver(() => BigInt, { description: 'Principal outstanding now (未还本金)' })
+  @FieldResolver(() => MoneyScalar, { description: 'Principal outstanding now (未还本金)' })
   outstanding(@Root() m: MemberRef, @Ctx() ctx: Context) {
     return memberOutstandingLoader(ctx).load(m.id);
   }

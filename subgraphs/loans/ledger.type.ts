@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { MoneyScalar } from '../lib/money';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { LocalDateResolver } from 'graphql-scalars';
 import { Connection } from '../lib/connection';
@@ -29,51 +30,51 @@ export class AccountBalance {
   @Field({ description: 'Account code (科目代码)' }) code!: string;
   @Field({ description: 'Chinese name (科目名称)' }) nameZh!: string;
   @Field({ description: 'English name' }) nameEn!: string;
-  @Field(() => BigInt, { description: 'Balance (余额)' }) balance!: bigint;
+  @Field(() => MoneyScalar, { description: 'Balance (余额)' }) balance!: bigint;
 }
 
 @ObjectType({ description: 'Balances of a cooperative fund, derived from its ledger (互助资金余额)' })
 export class FundBalances {
-  @Field(() => BigInt, { description: 'Bank deposit (银行存款)' }) bankDeposit!: bigint;
-  @Field(() => BigInt, { description: 'Cash on hand (库存现金)' }) cash!: bigint;
-  @Field(() => BigInt, { description: 'Loans receivable (应收借款)' }) loansReceivable!: bigint;
-  @Field(() => BigInt, { description: 'Member contributions, household part (社员互助金)' }) memberContributions!: bigint;
-  @Field(() => BigInt, { description: '双到 money (双到资金)' }) shuangdaoCapital!: bigint;
-  @Field(() => BigInt, { description: 'Government capital (财政扶贫资金)' }) governmentCapital!: bigint;
-  @Field(() => BigInt, { description: 'Donations (捐赠资金)' }) donations!: bigint;
-  @Field(() => BigInt, { description: 'Risk reserve (风险准备金)' }) riskReserve!: bigint;
-  @Field(() => BigInt, { description: 'Public welfare fund (公益金)' }) welfareFund!: bigint;
-  @Field(() => BigInt, { description: 'Management costs (管理费)' }) managementFund!: bigint;
-  @Field(() => BigInt, { description: 'Retained capital (积累资金)' }) retainedCapital!: bigint;
-  @Field(() => BigInt, { description: 'Money that can be lent now: bank + cash (可借资金)' }) lendableNow!: bigint;
-  @Field(() => BigInt, { description: 'Total lendable fund: on hand + lent out (资金总额)' }) lendableFund!: bigint;
+  @Field(() => MoneyScalar, { description: 'Bank deposit (银行存款)' }) bankDeposit!: bigint;
+  @Field(() => MoneyScalar, { description: 'Cash on hand (库存现金)' }) cash!: bigint;
+  @Field(() => MoneyScalar, { description: 'Loans receivable (应收借款)' }) loansReceivable!: bigint;
+  @Field(() => MoneyScalar, { description: 'Member contributions, household part (社员互助金)' }) memberContributions!: bigint;
+  @Field(() => MoneyScalar, { description: '双到 money (双到资金)' }) shuangdaoCapital!: bigint;
+  @Field(() => MoneyScalar, { description: 'Government capital (财政扶贫资金)' }) governmentCapital!: bigint;
+  @Field(() => MoneyScalar, { description: 'Donations (捐赠资金)' }) donations!: bigint;
+  @Field(() => MoneyScalar, { description: 'Risk reserve (风险准备金)' }) riskReserve!: bigint;
+  @Field(() => MoneyScalar, { description: 'Public welfare fund (公益金)' }) welfareFund!: bigint;
+  @Field(() => MoneyScalar, { description: 'Management costs (管理费)' }) managementFund!: bigint;
+  @Field(() => MoneyScalar, { description: 'Retained capital (积累资金)' }) retainedCapital!: bigint;
+  @Field(() => MoneyScalar, { description: 'Money that can be lent now: bank + cash (可借资金)' }) lendableNow!: bigint;
+  @Field(() => MoneyScalar, { description: 'Total lendable fund: on hand + lent out (资金总额)' }) lendableFund!: bigint;
   @Field(() => [AccountBalance], { description: 'Every account (全部科目)' }) accounts!: AccountBalance[];
 }
 
 @ObjectType({ description: 'Loan portfolio figures of a cooperative as of a date (借款组合指标)' })
 export class Portfolio {
   @Field(() => LocalDateResolver, { description: 'As-of date (统计日期)' }) asOf!: string;
-  @Field(() => BigInt, { description: 'Principal outstanding (借款余额)' }) outstanding!: bigint;
+  @Field(() => MoneyScalar, { description: 'Principal outstanding (借款余额)' }) outstanding!: bigint;
   @Field(() => Int, { description: 'Loans with principal outstanding (在贷笔数)' }) activeLoans!: number;
   @Field(() => Int, { description: 'Distinct borrowing households with outstanding (在贷户数)' }) borrowers!: number;
   @Field(() => Int, { description: 'Loans overdue (逾期笔数)' }) overdueLoans!: number;
-  @Field(() => BigInt, { description: 'Outstanding of overdue loans (逾期借款余额)' }) overdueOutstanding!: bigint;
-  @Field(() => BigInt, { description: 'Outstanding of loans more than 30 days overdue (逾期30天以上余额)' }) par30Outstanding!: bigint;
+  @Field(() => MoneyScalar, { description: 'Outstanding of overdue loans (逾期借款余额)' }) overdueOutstanding!: bigint;
+  @Field(() => MoneyScalar, { description: 'Outstanding of loans more than 30 days overdue (逾期30天以上余额)' }) par30Outstanding!: bigint;
   @Field(() => Int, { description: 'Portfolio at risk over 30 days, basis points (PAR30, 基点)' }) par30Bp!: number;
-  @Field(() => BigInt, { description: 'Principal fallen due before the date (到期应还本金)' }) principalDue!: bigint;
-  @Field(() => BigInt, { description: 'Of that, principal repaid (到期已还本金)' }) repaidOnDue!: bigint;
+  @Field(() => MoneyScalar, { description: 'Principal fallen due before the date (到期应还本金)' }) principalDue!: bigint;
+  @Field(() => MoneyScalar, { description: 'Of that, principal repaid (到期已还本金)' }) repaidOnDue!: bigint;
   @Field(() => Int, { description: 'Repayment rate, basis points (还款率, 基点)' }) repaymentRateBp!: number;
-  @Field(() => BigInt, { description: 'Lendable fund on the date: money on hand + lent out (资金总额)' }) lendableFund!: bigint;
+  @Field(() => MoneyScalar, { description: 'Lendable fund on the date: money on hand + lent out (资金总额)' }) lendableFund!: bigint;
   @Field(() => Int, { description: 'Fund utilisation = outstanding / lendable fund, basis points (资金使用率)' }) utilisationBp!: number;
   @Field(() => Int, { description: 'Loans disbursed up to the date (累计放款笔数)' }) loansDisbursed!: number;
-  @Field(() => BigInt, { description: 'Amount disbursed up to the date (累计放款金额)' }) amountDisbursed!: bigint;
+  @Field(() => MoneyScalar, { description: 'Amount disbursed up to the date (累计放款金额)' }) amountDisbursed!: bigint;
 }
 
 @ObjectType({ description: 'One line of a ledger transaction (分录)' })
 export class LedgerLine {
   @Field(() => LedgerAccountEnum, { description: 'Account (科目)' }) account!: LedgerAccountEnum;
-  @Field(() => BigInt, { description: 'Debit amount, 0 when a credit (借方)' }) debit!: bigint;
-  @Field(() => BigInt, { description: 'Credit amount, 0 when a debit (贷方)' }) credit!: bigint;
+  @Field(() => MoneyScalar, { description: 'Debit amount, 0 when a credit (借方)' }) debit!: bigint;
+  @Field(() => MoneyScalar, { description: 'Credit amount, 0 when a debit (贷方)' }) credit!: bigint;
 }
 
 @ObjectType({ description: 'A ledger transaction: balanced, never edited (记账凭证)' })
@@ -91,9 +92,9 @@ export const LedgerTxnConnection = Connection(LedgerTxn, 'LedgerTxn', '记账凭
 @ObjectType({ description: 'Trial balance of a cooperative fund (试算平衡表)' })
 export class TrialBalance {
   @Field(() => ID, { description: 'Cooperative id (互助社编号)' }) cooperativeId!: string;
-  @Field(() => BigInt, { description: 'Sum of debits (借方合计)' }) totalDebits!: bigint;
-  @Field(() => BigInt, { description: 'Sum of credits (贷方合计)' }) totalCredits!: bigint;
-  @Field(() => BigInt, { description: 'Debits minus credits: always 0 (差额)' }) net!: bigint;
+  @Field(() => MoneyScalar, { description: 'Sum of debits (借方合计)' }) totalDebits!: bigint;
+  @Field(() => MoneyScalar, { description: 'Sum of credits (贷方合计)' }) totalCredits!: bigint;
+  @Field(() => MoneyScalar, { description: 'Debits minus credits: always 0 (差额)' }) net!: bigint;
   @Field({ description: 'Stored balances equal the sums of the entries (余额与分录一致)' }) balancesMatchEntries!: boolean;
   @Field(() => [AccountBalance], { description: 'Balance per account from the entries (科目余额)' }) accounts!: AccountBalance[];
 }
@@ -104,7 +105,7 @@ export class DisclosureEntry {
   @Field({ description: 'LOAN_DISBURSED, REPAYMENT, WRITE_OFF, CAPITAL, CONTRIBUTION (类型)' }) kind!: string;
   @Field(() => LocalDateResolver, { description: 'Date (日期)' }) on!: string;
   @Field(() => String, { nullable: true, description: 'Household name masked like 张*明 (姓名)' }) nameMasked!: string | null;
-  @Field(() => BigInt, { description: 'Amount (金额)' }) amount!: bigint;
+  @Field(() => MoneyScalar, { description: 'Amount (金额)' }) amount!: bigint;
   @Field({ description: 'Memo (摘要)' }) memo!: string;
 }
 export const DisclosureConnection = Connection(DisclosureEntry, 'DisclosureEntry', '公示');

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { MoneyScalar } from '../lib/money';
 import { Directive, Field, ID, InputType, Int, registerEnumType } from 'type-graphql';
 import { LocalDateResolver } from 'graphql-scalars';
 import { ChannelEnum, RepaymentModeEnum } from './loan.type';
@@ -8,7 +9,7 @@ export class ApplyForLoanInput {
   @Field({ description: 'Makes the request safe to repeat (幂等键)' }) idempotencyKey!: string;
   @Field(() => ID, { description: 'Cooperative lending (互助社)' }) cooperativeId!: string;
   @Field(() => ID, { description: 'Borrowing member household (借款社员)' }) memberId!: string;
-  @Field(() => BigInt, { description: 'Amount in fen (借款金额, 分)' }) amount!: bigint;
+  @Field(() => MoneyScalar, { description: 'Amount in fen (借款金额, 分)' }) amount!: bigint;
   @Field(() => Int, { description: 'Term in months (期限, 月)' }) termMonths!: number;
   @Field(() => RepaymentModeEnum, { description: 'Repayment mode (还款方式)' }) repaymentMode!: RepaymentModeEnum;
   @Field({ description: 'Purpose, e.g. 滩羊养殖 (用途)' }) purpose!: string;
@@ -35,7 +36,7 @@ export class DisburseLoanInput {
 export class RecordRepaymentInput {
   @Field({ description: 'Makes the request safe to repeat (幂等键)' }) idempotencyKey!: string;
   @Field(() => ID, { description: 'Loan id (借款编号)' }) loanId!: string;
-  @Field(() => BigInt, { description: 'Amount received in fen: fee first, then principal (还款金额, 分)' }) amount!: bigint;
+  @Field(() => MoneyScalar, { description: 'Amount received in fen: fee first, then principal (还款金额, 分)' }) amount!: bigint;
   @Field(() => ChannelEnum, { description: 'Channel (收款方式)' }) channel!: ChannelEnum;
   @Field(() => String, { nullable: true, description: 'Bank reference, required for BANK (银行流水号)' }) bankRef?: string;
   @Field(() => LocalDateResolver, { description: 'Date received (还款日期)' }) paidOn!: string;
@@ -62,7 +63,7 @@ registerEnumType(CapitalSourceEnum, {
 export class InjectCapitalInput {
   @Field({ description: 'Makes the request safe to repeat (幂等键)' }) idempotencyKey!: string;
   @Field(() => ID, { description: 'Cooperative (互助社)' }) cooperativeId!: string;
-  @Field(() => BigInt, { description: 'Amount in fen (金额, 分)' }) amount!: bigint;
+  @Field(() => MoneyScalar, { description: 'Amount in fen (金额, 分)' }) amount!: bigint;
   @Field(() => CapitalSourceEnum, { description: 'Source (来源)' }) source!: CapitalSourceEnum;
   @Field(() => LocalDateResolver, { description: 'Date received (到账日期)' }) on!: string;
 }
@@ -76,6 +77,6 @@ export class PostContributionInput {
   @Field(() => Int, { description: 'Township (乡镇)' }) townshipId!: number;
   @Field(() => Int, { description: 'Member (社员)' }) memberId!: number;
   @Field({ description: 'HOUSEHOLD, GOVERNMENT_SUBSIDY, SHUANGDAO or HOUSEHOLD_WITHDRAWAL (类型)' }) kind!: string;
-  @Field(() => BigInt, { description: 'Positive amount in fen (金额)' }) amount!: bigint;
+  @Field(() => MoneyScalar, { description: 'Positive amount in fen (金额)' }) amount!: bigint;
   @Field(() => LocalDateResolver, { description: 'Date (日期)' }) paidOn!: string;
 }

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { MoneyScalar } from '../lib/money';
 import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { LocalDateResolver } from 'graphql-scalars';
 import { Connection } from '../lib/connection';
@@ -70,8 +71,8 @@ export class MemberRef {
 export class Instalment {
   @Field(() => Int, { description: 'Sequence number (期数)' }) seq!: number;
   @Field(() => LocalDateResolver, { description: 'Due date (应还日期)' }) dueOn!: string;
-  @Field(() => BigInt, { description: 'Principal due (应还本金)' }) principal!: bigint;
-  @Field(() => BigInt, { description: 'Estimated usage fee (预计占用费)' }) fee!: bigint;
+  @Field(() => MoneyScalar, { description: 'Principal due (应还本金)' }) principal!: bigint;
+  @Field(() => MoneyScalar, { description: 'Estimated usage fee (预计占用费)' }) fee!: bigint;
 }
 
 @ObjectType({ description: 'A repayment received (还款记录)' })
@@ -79,8 +80,8 @@ export class Repayment {
   @Field(() => ID, { description: 'Repayment id (还款编号)' }) id!: string;
   @Field(() => ID, { description: 'Loan id (借款编号)' }) loanId!: string;
   @Field(() => LocalDateResolver, { description: 'Date paid (还款日期)' }) paidOn!: string;
-  @Field(() => BigInt, { description: 'Principal part (本金)' }) principal!: bigint;
-  @Field(() => BigInt, { description: 'Usage-fee part (占用费)' }) fee!: bigint;
+  @Field(() => MoneyScalar, { description: 'Principal part (本金)' }) principal!: bigint;
+  @Field(() => MoneyScalar, { description: 'Usage-fee part (占用费)' }) fee!: bigint;
   @Field(() => ChannelEnum, { description: 'Channel (收款方式)' }) channel!: ChannelEnum;
   @Field(() => String, { nullable: true, description: 'Bank reference (银行流水号)' }) bankRef!: string | null;
 }
@@ -89,7 +90,7 @@ export class Repayment {
 export class BankTransfer {
   @Field(() => ID, { description: 'Transfer id (转账编号)' }) id!: string;
   @Field({ description: 'OUT = paid to the member, IN = received (方向)' }) direction!: string;
-  @Field(() => BigInt, { description: 'Amount (金额)' }) amount!: bigint;
+  @Field(() => MoneyScalar, { description: 'Amount (金额)' }) amount!: bigint;
   @Field(() => ChannelEnum, { description: 'Channel (方式)' }) channel!: ChannelEnum;
   @Field(() => String, { nullable: true, description: 'Masked account (账户尾号)' }) accountMasked!: string | null;
   @Field({ description: 'Bank reference (银行流水号)' }) bankRef!: string;
@@ -104,7 +105,7 @@ export class Loan {
   @Field(() => MemberRef, { description: 'Borrowing household (借款社员)' }) member!: MemberRef;
   @Field({ description: 'Borrower name as recorded (借款人姓名)' }) borrowerName!: string;
   @Field({ description: 'Borrower name masked for publication (公示姓名)' }) borrowerNameMasked!: string;
-  @Field(() => BigInt, { description: 'Amount lent (借款金额)' }) amount!: bigint;
+  @Field(() => MoneyScalar, { description: 'Amount lent (借款金额)' }) amount!: bigint;
   @Field(() => Int, { description: 'Usage fee rate, basis points a year (占用费率, 基点/年)' }) feeRateBp!: number;
   @Field(() => Int, { description: 'Term in months (期限, 月)' }) termMonths!: number;
   @Field(() => RepaymentModeEnum, { description: 'Repayment mode (还款方式)' }) repaymentMode!: RepaymentModeEnum;
@@ -126,10 +127,10 @@ export class Loan {
   @Field(() => LocalDateResolver, { nullable: true, description: 'Final due date (到期日)' }) dueOn!: string | null;
   @Field(() => LocalDateResolver, { nullable: true, description: 'Date closed (结清日期)' }) closedOn!: string | null;
   @Field(() => LocalDateResolver, { nullable: true, description: 'Date written off (核销日期)' }) writtenOffOn!: string | null;
-  @Field(() => BigInt, { description: 'Principal repaid so far (已还本金)' }) principalRepaid!: bigint;
-  @Field(() => BigInt, { description: 'Usage fee paid so far (已付占用费)' }) feePaid!: bigint;
-  @Field(() => BigInt, { description: 'Principal written off (核销金额)' }) writtenOff!: bigint;
-  @Field(() => BigInt, { description: 'Principal outstanding now (未还本金)' }) outstanding!: bigint;
+  @Field(() => MoneyScalar, { description: 'Principal repaid so far (已还本金)' }) principalRepaid!: bigint;
+  @Field(() => MoneyScalar, { description: 'Usage fee paid so far (已付占用费)' }) feePaid!: bigint;
+  @Field(() => MoneyScalar, { description: 'Principal written off (核销金额)' }) writtenOff!: bigint;
+  @Field(() => MoneyScalar, { description: 'Principal outstanding now (未还本金)' }) outstanding!: bigint;
 }
 
 export const LoanConnection = Connection(Loan, 'Loan', '借款');
