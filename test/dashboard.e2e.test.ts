@@ -1,0 +1,72 @@
+import { sqlStats } from '../subgraphs/lib/db';
+import { addGroup, addMembers, createWorld, inject, loanThrough, tokens, withSql, WORLD } from './support/fixtures';
+import { ok } from './support/expect';
+import { operation } from './support/operations';
+import { startStack, type Stack } from './support/stack';
+
+/**
+ * "For every cooperative of this county: members, registered-poor members, loans outstanding,
+ * repayment rate, PAR30, fund balance" in one gateway query, with a number of SQL statements
+ * that does not grow with the number of cooperatives.
+ */
+let stack: Stack;
+let t: Awaited<ReturnType<typeof tokens>>;
+afterAll(() => stack?.stop());
+
+async function statementsFor(query: string, variables: object, token: string) {
+  const before = sqlStats.statements;
+  const r = await stack.gql(query, variables, token);
+  return { data: ok(r), statements: sqlStats.statements - before };
+}
+
+/** Add `n` more cooperatives to county 1, each with members, capital and a loan. */
+async function moreCooperatives(n: number, from: number): Promise<void> {
+  await withSql(stack.urls.members, async (c) => {
+    for (let i = 0; i < n; i++) {
+      const id = from + i;
+      await c.query(`insert into village (id, township_id, county_id, name_zh, name_en, is_poor, is_migrant) values ($1, 11, 1, $2, $3, true, false)`, [id, `测试${id}村`, `Village ${id}`]);
+      await c.query(`insert into cooperative (id, village_id, township_id, county_id, name_zh, name_en, founded_on) values ($1, $1, 11, 1, $2, $3, '2016-01-01')`, [id, `测试${id}村互助社`, `Coop ${id}`]);
+    }
+  });
+  for (let i = 0; i < n; i++) await inject(stack, t.county1, from + i, 5_000_000n, `cap-${from + i}`);
+}
+
+it('answers the county dashboard in one query with a fixed number of SQL statements', async () => {
+  stack = await startStack();
+  await createWorld(stack);
+  t = await tokens(stack);
+  const ms = await addMembers(stack, WORLD.coopA, [{ name: '马有福' }, { name: '杨秀兰' }, { name: '丁文斌', poverty: 'ORDINARY' }, { name: '海玉梅' }, { name: '白志强' }]);
+  await addGroup(stack, WORLD.coopA, ms);
+  await inject(stack, t.county1, WORLD.coopA, 10_000_000n, 'cap-A');
+  await inject(stack, t.county1, WORLD.coopB, 10_000_000n, 'cap-B');
+  await loanThrough(stack, t, { coop: WORLD.coopA, member: ms[0]!, amount: '400000', on: '2024-01-10', term: 6, key: 'D1' });
+  await loanThrough(stack, t, { coop: WORLD.coopA, member: ms[1]!, amount: '300000', on: '2024-01-10', term: 12, key: 'D2' });
+
+  const q = operation('CountyDashboard');
+  const vars = { countyId: '1', asOf: '2024-08-15' };
+  const small = await statementsFor(q, vars, t.county1);
+  const coops = small.data.county.cooperatives.edges.map((e: any) => e.node);
+  expect(coops).toHaveLength(2); // county 2's cooperative is not in county 1
+  const a = coops.find((c: any) => c.id === String(WORLD.coopA));
+  expect(a).toMatchObject({ memberCount: 5, registeredPoorCount: 4 });
+  // loan D1 (4,000 yuan, 6 months) fell due 2024-07-10 unpaid: 36 days overdue at 2024-08-15 → PAR30
+  expect(a.portfolio).toMatchObject({ outstanding: '700000', activeLoans: 2, overdueLoans: 1, par30Outstanding: '400000', par30Bp: 5714, repaymentRateBp: 0 });
+  expect(a.fund.loansReceivable).toBe('700000');
+  expect(a.fund.bankDeposit).toBe('9300000');
+
+  await moreCooperatives(12, 300);
+  const large = await statementsFor(q, vars, t.county1);
+  expect(large.data.county.cooperatives.edges).toHaveLength(14);
+  expect(large.statements).toBe(small.statements);
+  expect(large.statements).toBeLessThanOrEqual(12);
+});
+
+it('scopes the dashboard: a township sees only its own cooperatives, another county sees none of them', async () => {
+  const town = await stack.token({ sub: 'township:12', role: 'TOWNSHIP', townships: [12] });
+  const r = ok(await stack.gql(operation('CountyDashboard'), { countyId: '1', asOf: '2024-08-15' }, town));
+  // a township officer may not open the county object itself, or sees only its townships' cooperatives
+  const nodes = r.county ? r.county.cooperatives.edges.map((e: any) => e.node.id) : [];
+  expect(nodes.every((id: string) => id === String(WORLD.coopB))).toBe(true);
+  const other = ok(await stack.gql(operation('CountyDashboard'), { countyId: '1', asOf: '2024-08-15' }, t.county2));
+  expect(other.county).toBeNull();
+});
