@@ -1,4 +1,5 @@
 import type { Client } from 'pg';
+import { idNumberCheckChar } from '../../subgraphs/members/member.rules';
 import { sql } from './db';
 import type { Stack } from './stack';
 
@@ -52,10 +53,14 @@ export interface NewMember {
 }
 
 let seq = 1;
+
+/** A well-formed 18-character resident id number from its first 17 digits. */
+export const validIdNumber = (first17: string): string => first17 + idNumberCheckChar(first17);
 const COOP_LOC: Record<number, { village: number; township: number; county: number }> = {
   101: { village: 1011, township: 11, county: 1 },
   102: { village: 1021, township: 12, county: 1 },
   201: { village: 2011, township: 21, county: 2 },
+  103: { village: 1012, township: 11, county: 1 },
 };
 
 /** Insert member households straight into the members database; returns their ids. */
@@ -66,7 +71,7 @@ export async function addMembers(stack: Stack, coop: number, members: NewMember[
   try {
     for (const m of members) {
       const n = seq++;
-      const idNo = `640323199001${String(n).padStart(4, '0')}1X`.slice(0, 18);
+      const idNo = validIdNumber(`6403231990${String(n).padStart(6, '0')}1`);
       const r = await c.query(
         `insert into member (cooperative_id, township_id, county_id, household_no, head_name, id_number, residence_village_id,
            household_size, poverty_status, is_absolute_poor, is_party_member, card_bank, card_account, joined_on)

@@ -1,0 +1,239 @@
+import type { Client } from 'pg';
+import { createTestDatabases, sql, type TestDatabases } from '../../test/support/db';
+import { buildCounty, isEmpty, seedCounty, statsOf, type SeedStats } from './county';
+
+jest.setTimeout(120_000);
+
+let dbs: TestDatabases;
+let members: Client;
+let loans: Client;
+let stats: SeedStats;
+let emptyBefore: boolean;
+
+beforeAll(async () => {
+  dbs = await createTestDatabases();
+  emptyBefore = await isEmpty(dbs);
+  stats = await seedCounty(dbs);
+  members = await sql(dbs.members);
+  loans = await sql(dbs.loans);
+});
+
+afterAll(async () => {
+  await members?.end();
+  await loans?.end();
+});
+
+const one = async <T = Record<string, unknown>>(c: Client, text: string): Promise<T> => (await c.query(text)).rows[0] as T;
+const rows = async <T = Record<string, unknown>>(c: Client, text: string): Promise<T[]> => (await c.query(text)).rows as T[];
+
+it('is empty before and not after', async () => {
+  expect(emptyBefore).toBe(true);
+  expect(await isEmpty(dbs)).toBe(false);
+});
+
+it('finishes quickly and reports what it wrote', async () => {
+  expect(stats.ms).toBeLessThan(30_000);
+  expect(stats.counties).toBe(1);
+  expect(stats.townships).toBe(8);
+  const counts = await one<Record<string, number>>(
+    members,
+    `select (select count(*)::int from cooperative) as coops, (select count(*)::int from member) as members,
+            (select count(*)::int from township) as townships, (select count(*)::int from village) as villages`,
+  );
+  expect(counts.coops).toBe(stats.cooperatives);
+  expect(counts.coops).toBeGreaterThanOrEqual(40);
+  expect(counts.members).toBe(stats.members);
+  expect(counts.members).toBeGreaterThanOrEqual(5000);
+  expect(counts.members).toBeLessThanOrEqual(7000);
+  const l = await one<Record<string, number>>(
+    loans,
+    `select (select count(*)::int from loan) as loans, (select count(*)::int from repayment) as repayments,
+            (select count(*)::int from ledger_txn) as txns`,
+  );
+  expect(l.loans).toBe(stats.loans);
+  expect(l.loans).toBeGreaterThanOrEqual(14_000);
+  expect(l.repayments).toBe(stats.repayments);
+  expect(l.txns).toBe(stats.ledgerTxns);
+});
+
+it('has loans in every status, including written-off and overdue ones', async () => {
+  const byStatus = await rows<{ status: string; n: number }>(loans, `select status, count(*)::int as n from loan group by status`);
+  const have = new Set(byStatus.map((r) => r.status));
+  // COUNTY_APPROVED needs a loan above max_loan_fen, which the caps (first 5,000 / later 10,000 yuan) never allow.
+  for (const s of ['APPLIED', 'ENDORSED', 'APPROVED', 'PUBLISHED', 'CONTRACTED', 'DISBURSED', 'CLOSED', 'WRITTEN_OFF', 'REJECTED']) {
+    expect([s, have.has(s)]).toEqual([s, true]);
+  }
+  const overdue = await one<{ n: number }>(
+    loans,
+    `select count(*)::int as n from loan l where l.status = 'DISBURSED'
+       and (select coalesce(sum(principal_fen), 0) from loan_instalment i where i.loan_id = l.id and i.due_on < date '2026-11-27') > l.principal_repaid_fen`,
+  );
+  expect(overdue.n).toBeGreaterThan(100);
+  const pipeline = await one<{ n: number }>(loans, `select count(*)::int as n from loan where status in ('APPLIED','ENDORSED','APPROVED','PUBLISHED','CONTRACTED')`);
+  expect(pipeline.n).toBeGreaterThanOrEqual(10);
+  expect(pipeline.n).toBeLessThanOrEqual(80);
+});
+
+it('keeps balanced books: per transaction, per cooperative, and fund_balance = sum of lines', async () => {
+  const unbalancedTxns = await one<{ n: number }>(
+    loans,
+    `select count(*)::int as n from (select txn_id from ledger_line group by txn_id having sum(amount_fen) <> 0) x`,
+  );
+  expect(unbalancedTxns.n).toBe(0);
+  const emptyTxns = await one<{ n: number }>(loans, `select count(*)::int as n from ledger_txn t where not exists (select 1 from ledger_line l where l.txn_id = t.id)`);
+  expect(emptyTxns.n).toBe(0);
+  const lineCoopMismatch = await one<{ n: number }>(loans, `select count(*)::int as n from ledger_line l join ledger_txn t on t.id = l.txn_id where l.cooperative_id <> t.cooperative_id`);
+  expect(lineCoopMismatch.n).toBe(0);
+  const perCoop = await rows<{ cooperative_id: number; s: string }>(loans, `select cooperative_id, sum(amount_fen)::text as s from ledger_line group by cooperative_id`);
+  expect(perCoop.length).toBe(stats.cooperatives);
+  for (const r of perCoop) expect(r.s).toBe('0');
+  const diff = await one<{ n: number }>(
+    loans,
+    `select count(*)::int as n from (
+       select coalesce(b.cooperative_id, s.cooperative_id) c from fund_balance b
+       full join (select cooperative_id, account, sum(amount_fen) as total from ledger_line group by 1, 2) s
+         on s.cooperative_id = b.cooperative_id and s.account = b.account
+       where coalesce(b.balance_fen, 0) <> coalesce(s.total, 0)) x`,
+  );
+  expect(diff.n).toBe(0);
+  const funds = await one<{ n: number }>(loans, `select count(*)::int as n from fund`);
+  expect(funds.n).toBe(stats.cooperatives);
+});
+
+it('never lets a cooperative bank balance go negative, on any day', async () => {
+  const negative = await one<{ n: number }>(
+    loans,
+    `select count(*)::int as n from (
+       select sum(d.amount) over (partition by d.cooperative_id order by d.occurred_on) as running
+       from (select t.cooperative_id, t.occurred_on, sum(l.amount_fen) as amount
+               from ledger_line l join ledger_txn t on t.id = l.txn_id
+              where l.account = 'BANK' group by 1, 2) d) x
+     where running < 0`,
+  );
+  expect(negative.n).toBe(0);
+  const end = await one<{ n: number }>(loans, `select count(*)::int as n from fund_balance where account = 'BANK' and balance_fen < 0`);
+  expect(end.n).toBe(0);
+});
+
+it('keeps each loan consistent with its instalments, repayments and transfers', async () => {
+  const badSchedule = await one<{ n: number }>(
+    loans,
+    `select count(*)::int as n from loan l where l.disbursed_on is not null and l.amount_fen <>
+       (select coalesce(sum(principal_fen), 0) from loan_instalment i where i.loan_id = l.id)`,
+  );
+  expect(badSchedule.n).toBe(0);
+  const scheduleWithoutMoney = await one<{ n: number }>(loans, `select count(*)::int as n from loan l where l.disbursed_on is null and exists (select 1 from loan_instalment i where i.loan_id = l.id)`);
+  expect(scheduleWithoutMoney.n).toBe(0);
+  const badSums = await one<{ n: number }>(
+    loans,
+    `select count(*)::int as n from loan l left join (select loan_id, sum(principal_fen) p, sum(fee_fen) f from repayment group by 1) r on r.loan_id = l.id
+      where l.principal_repaid_fen <> coalesce(r.p, 0) or l.fee_paid_fen <> coalesce(r.f, 0)`,
+  );
+  expect(badSums.n).toBe(0);
+  const badStatus = await one<{ n: number }>(
+    loans,
+    `select count(*)::int as n from loan where
+        (status = 'CLOSED' and (principal_repaid_fen <> amount_fen or closed_on is null))
+     or (status = 'WRITTEN_OFF' and (written_off_fen <> amount_fen - principal_repaid_fen or written_off_on is null or written_off_fen <= 0))
+     or (status = 'DISBURSED' and (principal_repaid_fen >= amount_fen or disbursed_on is null or closed_on is not null))
+     or (status in ('APPLIED','ENDORSED','APPROVED','PUBLISHED','CONTRACTED','REJECTED') and (disbursed_on is not null or principal_repaid_fen <> 0))`,
+  );
+  expect(badStatus.n).toBe(0);
+  const transfers = await one<{ outs: number; disbursed: number; ins: number; reps: number; orphan: number }>(
+    loans,
+    `select (select count(*)::int from bank_transfer where direction = 'OUT') as outs,
+            (select count(*)::int from loan where disbursed_on is not null) as disbursed,
+            (select count(*)::int from bank_transfer where direction = 'IN') as ins,
+            (select count(*)::int from repayment) as reps,
+            (select count(*)::int from repayment r where not exists (select 1 from bank_transfer b where b.bank_ref = r.bank_ref and b.direction = 'IN' and b.loan_id = r.loan_id)) as orphan`,
+  );
+  expect(transfers.outs).toBe(transfers.disbursed);
+  expect(transfers.ins).toBe(transfers.reps);
+  expect(transfers.orphan).toBe(0);
+  const dated = await one<{ d: string }>(
+    loans,
+    `select greatest((select max(occurred_on) from ledger_txn), (select max(paid_on) from repayment), (select max(executed_on) from bank_transfer),
+                     (select max(applied_on) from loan), (select max(contracted_on) from loan), (select max(closed_on) from loan))::text as d`,
+  );
+  expect(dated.d <= '2026-11-27').toBe(true);
+});
+
+it('lends only to eligible members, one open loan at a time', async () => {
+  const mem = await rows<{ id: number; poverty_status: string; status: string }>(members, `select id, poverty_status, status from member`);
+  const wealthy = new Set(mem.filter((m) => m.poverty_status === 'WEALTHY').map((m) => m.id));
+  const borrowers = await rows<{ member_id: number }>(loans, `select distinct member_id from loan`);
+  expect(borrowers.filter((b) => wealthy.has(b.member_id))).toEqual([]);
+  const overlaps = await one<{ n: number }>(
+    loans,
+    `select count(*)::int as n from loan a join loan b on a.member_id = b.member_id and a.id < b.id
+      where a.applied_on <= coalesce(b.closed_on, date '9999-12-31') and b.applied_on <= coalesce(a.closed_on, date '9999-12-31')`,
+  );
+  expect(overlaps.n).toBe(0);
+  const open = await one<{ n: number }>(
+    loans,
+    `select count(*)::int as n from (select member_id from loan where status not in ('CLOSED','WRITTEN_OFF','REJECTED') group by 1 having count(*) > 1) x`,
+  );
+  expect(open.n).toBe(0);
+  const firstTooBig = await one<{ n: number }>(loans, `select count(*)::int as n from loan where (is_first_loan and not is_shuangdao and amount_fen > 500000) or amount_fen > 1000000`);
+  expect(firstTooBig.n).toBe(0);
+});
+
+it('forms JOINT guarantee groups of exactly five active members, one active group per member', async () => {
+  const bad = await one<{ n: number }>(
+    members,
+    `select count(*)::int as n from guarantee_group g where g.kind = 'JOINT' and g.status = 'ACTIVE'
+       and (select count(*) from guarantee_group_member m where m.group_id = g.id and m.active) <> 5`,
+  );
+  expect(bad.n).toBe(0);
+  const party = await one<{ n: number; bad: number }>(
+    members,
+    `select count(*)::int as n, count(*) filter (where p.is_party_member is not true or p.cooperative_id <> g.cooperative_id
+              or (select count(*) from guarantee_group_member m where m.group_id = g.id) <> 1)::int as bad
+       from guarantee_group g left join member p on p.id = g.guarantor_member_id where g.kind = 'PARTY_MEMBER'`,
+  );
+  expect(party.n).toBeGreaterThan(0);
+  expect(party.bad).toBe(0);
+  const crossCoop = await one<{ n: number }>(
+    members,
+    `select count(*)::int as n from guarantee_group_member gm join guarantee_group g on g.id = gm.group_id join member m on m.id = gm.member_id
+      where m.cooperative_id <> g.cooperative_id or m.poverty_status = 'WEALTHY'`,
+  );
+  expect(crossCoop.n).toBe(0);
+});
+
+it('records one share per household in contributions', async () => {
+  const c = await one<{ bad: number; withdrawn: number }>(
+    members,
+    `select count(*) filter (where s.total <> 100000)::int as bad, (select count(*)::int from member where status = 'WITHDRAWN') as withdrawn
+       from (select member_id, sum(amount_fen) filter (where kind <> 'HOUSEHOLD_WITHDRAWAL') as total from contribution group by 1) s`,
+  );
+  expect(c.bad).toBe(0);
+  expect(c.withdrawn).toBeGreaterThan(0);
+  const ids = await one<{ bad: number }>(members, `select count(*) filter (where id_number !~ '^640323[0-9]{11}[0-9X]$' or card_account !~ '^[0-9]{19}$')::int as bad from member`);
+  expect(ids.bad).toBe(0);
+});
+
+it('resets identity sequences after explicit ids', async () => {
+  const r = await one<{ id: number }>(
+    loans,
+    `insert into ledger_txn (cooperative_id, kind, occurred_on, memo) values (1, 'TEST', date '2026-11-27', 'sequence check') returning id::int`,
+  );
+  expect(r.id).toBe(stats.ledgerTxns + 1);
+  await loans.query(`delete from ledger_txn where id = $1`, [r.id]);
+});
+
+it('is deterministic for a seed', () => {
+  const strip = (s: SeedStats) => ({ ...s, ms: 0 });
+  const a = buildCounty({ seed: 42 });
+  expect(strip(statsOf(a, 0))).toEqual(strip(stats));
+  const b = buildCounty({ seed: 42 });
+  const fingerprint = (d: ReturnType<typeof buildCounty>) =>
+    JSON.stringify([
+      d.members.slice(0, 50).map((m) => [m.headName, m.idNumber, m.cardAccount]),
+      d.loans.slice(-50).map((l) => [l.id, l.member.id, l.amountFen.toString(), l.status]),
+      [...d.balances.get(1)!.entries()].map(([k, v]) => [k, v.toString()]),
+    ]);
+  expect(fingerprint(b)).toBe(fingerprint(a));
+  const other = buildCounty({ seed: 7 });
+  expect(fingerprint(other)).not.toBe(fingerprint(a));
+});
