@@ -49,28 +49,28 @@ async function portfolios(ctx: Ctx, asOf: string, coopIds: readonly number[]): P
       paid as (
         select r.loan_id, sum(r.principal_fen) p from repayment r
          where r.cooperative_id = any(?::int[]) and r.paid_on <= ? group by r.loan_id),
+      per as (
+        select l.id, l.cooperative_id, l.member_id, l.amount_fen, coalesce(p.p, 0) repaid,
+               case when l.written_off_on is not null and l.written_off_on <= ? then 0 else l.amount_fen - coalesce(p.p, 0) end outstanding
+          from l left join paid p on p.loan_id = l.id),
       inst as (
         select i.loan_id, i.due_on, sum(i.principal_fen) over (partition by i.loan_id order by i.seq) cum
           from loan_instalment i join l on l.id = i.loan_id where i.due_on < ?),
-      per as (
-        select l.cooperative_id, l.member_id, l.amount_fen,
-               case when l.written_off_on is not null and l.written_off_on <= ? then 0 else l.amount_fen - coalesce(p.p, 0) end outstanding,
-               coalesce(p.p, 0) repaid,
-               coalesce((select max(cum) from inst where inst.loan_id = l.id), 0) due,
-               (select min(due_on) from inst where inst.loan_id = l.id and inst.cum > coalesce(p.p, 0)) first_unpaid
-          from l left join paid p on p.loan_id = l.id)
-     select cooperative_id,
+      due as (
+        select inst.loan_id, max(inst.cum) due, min(inst.due_on) filter (where inst.cum > per.repaid) first_unpaid
+          from inst join per on per.id = inst.loan_id group by inst.loan_id)
+     select per.cooperative_id,
             count(*) filter (where outstanding > 0)::int active_loans,
             count(distinct member_id) filter (where outstanding > 0)::int borrowers,
             coalesce(sum(outstanding), 0) outstanding,
             count(*) filter (where outstanding > 0 and first_unpaid is not null)::int overdue_loans,
             coalesce(sum(outstanding) filter (where first_unpaid is not null), 0) overdue_outstanding,
             coalesce(sum(outstanding) filter (where first_unpaid < ?), 0) par30_outstanding,
-            coalesce(sum(due), 0) principal_due,
-            coalesce(sum(least(repaid, due)), 0) repaid_on_due,
+            coalesce(sum(due.due), 0) principal_due,
+            coalesce(sum(least(repaid, coalesce(due.due, 0))), 0) repaid_on_due,
             count(*)::int loans_disbursed,
             coalesce(sum(amount_fen), 0) amount_disbursed
-       from per group by cooperative_id`,
+       from per left join due on due.loan_id = per.id group by per.cooperative_id`,
     [intArray(ids), asOf, intArray(ids), asOf, asOf, asOf, par30Before],
   );
   const byId = new Map(rows.map((r) => [r.cooperative_id, r]));

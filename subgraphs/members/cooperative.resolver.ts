@@ -1,0 +1,107 @@
+import { Arg, Ctx as GqlCtx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { LocalDateResolver } from 'graphql-scalars';
+import type { Ctx } from '../lib/context';
+import { UpdateCooperativePolicyInput, SetCooperativeStatusInput } from './cooperative.inputs';
+import type { CooperativeStatus } from './cooperative.rules';
+import {
+  cooperativeById, insuredMemberCount, listCooperatives, memberCounts, setCooperativeStatus, updateCooperativePolicy,
+} from './cooperative.service';
+import { Cooperative, CooperativeConnection, CooperativeStatusEnum } from './cooperative.type';
+import { countyById, townshipById, villageById } from './geography.service';
+import { County, Township, Village } from './geography.type';
+import { groupsOfCooperative } from './guarantee.service';
+import { GuaranteeGroup, GuaranteeGroupStatusEnum } from './guarantee.type';
+import type { GroupStatus } from './guarantee.rules';
+import type { PovertyStatus } from './member.rules';
+import { membersOfCooperative } from './member.service';
+import { MemberConnection, PovertyStatusEnum } from './member.type';
+import { pageArgs, parseId } from './shared';
+
+@Resolver(() => Cooperative)
+export class CooperativeResolver {
+  @Query(() => Cooperative, { nullable: true, description: 'One cooperative, null when outside your scope (互助社)' })
+  cooperative(@Arg('id', () => ID) id: string, @GqlCtx() ctx: Ctx): Promise<Cooperative | null> {
+    return cooperativeById(ctx, parseId(id));
+  }
+
+  @Query(() => CooperativeConnection, { description: 'Cooperatives in your scope, by id (互助社列表)' })
+  cooperatives(
+    @GqlCtx() ctx: Ctx,
+    @Arg('countyId', () => ID, { nullable: true, description: 'Only this county (县)' }) countyId?: string,
+    @Arg('townshipId', () => ID, { nullable: true, description: 'Only this township (乡镇)' }) townshipId?: string,
+    @Arg('status', () => CooperativeStatusEnum, { nullable: true, description: 'Only this status (状态)' }) status?: CooperativeStatus,
+    @Arg('first', () => Int, { nullable: true, description: 'Page size, default 50, at most 500 (每页条数)' }) first?: number,
+    @Arg('after', () => String, { nullable: true, description: 'Cursor to continue after (游标)' }) after?: string,
+  ): Promise<CooperativeConnection> {
+    return listCooperatives(
+      ctx,
+      { countyId: countyId ? parseId(countyId, 'countyId') : null, townshipId: townshipId ? parseId(townshipId, 'townshipId') : null, status },
+      pageArgs(first, after),
+    );
+  }
+
+  @Mutation(() => Cooperative, { description: 'Change policy parameters; county only (修改政策参数)' })
+  updateCooperativePolicy(@Arg('input', () => UpdateCooperativePolicyInput) input: UpdateCooperativePolicyInput, @GqlCtx() ctx: Ctx): Promise<Cooperative> {
+    return updateCooperativePolicy(ctx, input);
+  }
+
+  @Mutation(() => Cooperative, { description: 'Rectification or exit; county only (整改/退出)' })
+  setCooperativeStatus(@Arg('input', () => SetCooperativeStatusInput) input: SetCooperativeStatusInput, @GqlCtx() ctx: Ctx): Promise<Cooperative> {
+    return setCooperativeStatus(ctx, input);
+  }
+
+  @FieldResolver(() => Village, { description: 'The village it serves (所在村)' })
+  village(@Root() c: Cooperative, @GqlCtx() ctx: Ctx): Promise<Village | null> {
+    return villageById(ctx, c.villageId);
+  }
+
+  @FieldResolver(() => Township, { description: 'The township (所属乡镇)' })
+  township(@Root() c: Cooperative, @GqlCtx() ctx: Ctx): Promise<Township | null> {
+    return townshipById(ctx, c.townshipId);
+  }
+
+  @FieldResolver(() => County, { description: 'The county (所属县)' })
+  county(@Root() c: Cooperative, @GqlCtx() ctx: Ctx): Promise<County | null> {
+    return countyById(ctx, c.countyId);
+  }
+
+  @FieldResolver(() => Int, { description: 'Active member households (在社户数)' })
+  async memberCount(@Root() c: Cooperative, @GqlCtx() ctx: Ctx): Promise<number> {
+    return (await memberCounts(ctx, c.id)).memberCount;
+  }
+
+  @FieldResolver(() => Int, { description: 'Active registered poor households (建档立卡贫困户数)' })
+  async registeredPoorCount(@Root() c: Cooperative, @GqlCtx() ctx: Ctx): Promise<number> {
+    return (await memberCounts(ctx, c.id)).registeredPoorCount;
+  }
+
+  @FieldResolver(() => Int, { description: 'Active households headed by a party member (党员户数)' })
+  async partyMemberCount(@Root() c: Cooperative, @GqlCtx() ctx: Ctx): Promise<number> {
+    return (await memberCounts(ctx, c.id)).partyMemberCount;
+  }
+
+  @FieldResolver(() => Int, { description: 'Active members with an accident insurance policy covering the date (参保户数)' })
+  insuredMemberCount(@Root() c: Cooperative, @Arg('asOf', () => LocalDateResolver) asOf: string, @GqlCtx() ctx: Ctx): Promise<number> {
+    return insuredMemberCount(ctx, c.id, asOf);
+  }
+
+  @FieldResolver(() => MemberConnection, { description: 'Member households, by id (社员)' })
+  members(
+    @Root() c: Cooperative,
+    @GqlCtx() ctx: Ctx,
+    @Arg('first', () => Int, { nullable: true, description: 'Page size, default 50, at most 500 (每页条数)' }) first?: number,
+    @Arg('after', () => String, { nullable: true, description: 'Cursor to continue after (游标)' }) after?: string,
+    @Arg('povertyStatus', () => PovertyStatusEnum, { nullable: true, description: 'Only this poverty status (贫困状况)' }) povertyStatus?: PovertyStatus,
+  ): Promise<MemberConnection> {
+    return membersOfCooperative(ctx, c.id, povertyStatus, pageArgs(first, after));
+  }
+
+  @FieldResolver(() => [GuaranteeGroup], { description: 'Guarantee groups (联保小组)' })
+  guaranteeGroups(
+    @Root() c: Cooperative,
+    @GqlCtx() ctx: Ctx,
+    @Arg('status', () => GuaranteeGroupStatusEnum, { nullable: true, description: 'Only this status (状态)' }) status?: GroupStatus,
+  ): Promise<GuaranteeGroup[]> {
+    return groupsOfCooperative(ctx, c.id, status);
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * Pure rules for cooperatives: policy parameters (政策参数) and status changes
+ * (整改 rectification, 退出 exit). No ORM, GraphQL, I/O or clock.
+ */
+import { fail } from '../lib/error-codes';
+
+export type CooperativeStatus = 'ACTIVE' | 'RECTIFYING' | 'EXITED';
+export type ManagementMode = 'VILLAGE_CASH' | 'TOWNSHIP_BANK_ONLY';
+
+/** Every policy column of a cooperative; money in fen (bigint), rates in basis points. */
+export interface CooperativePolicy {
+  maxFirstLoanFen: bigint;
+  maxLaterLoanFen: bigint;
+  shuangdaoLoanCapFen: bigint;
+  maxLoanFen: bigint;
+  maxTermMonths: number;
+  feeRateBp: number;
+  concentrationBp: number;
+  groupSize: number;
+  splitRiskReserveBp: number;
+  splitWelfareBp: number;
+  splitManagementBp: number;
+  splitCapitalBp: number;
+  shareFen: bigint;
+  shareSubsidyFen: bigint;
+  shareHouseholdFen: bigint;
+  shareAbsolutePoorFen: bigint;
+  withdrawalMinMonths: number;
+  cashLimitFen: bigint;
+}
+
+export const POLICY_KEYS = [
+  'maxFirstLoanFen', 'maxLaterLoanFen', 'shuangdaoLoanCapFen', 'maxLoanFen', 'maxTermMonths', 'feeRateBp',
+  'concentrationBp', 'groupSize', 'splitRiskReserveBp', 'splitWelfareBp', 'splitManagementBp', 'splitCapitalBp',
+  'shareFen', 'shareSubsidyFen', 'shareHouseholdFen', 'shareAbsolutePoorFen', 'withdrawalMinMonths', 'cashLimitFen',
+] as const satisfies readonly (keyof CooperativePolicy)[];
+
+export type PolicyPatch = { [K in keyof CooperativePolicy]?: CooperativePolicy[K] | null };
+
+/** The current policy with every given (non-null) field of the patch applied. */
+export function mergePolicy(current: CooperativePolicy, patch: PolicyPatch): CooperativePolicy {
+  const next = { ...current } as Record<keyof CooperativePolicy, bigint | number>;
+  for (const k of POLICY_KEYS) {
+    const v = patch[k];
+    if (v !== undefined && v !== null) next[k] = v;
+  }
+  return next as unknown as CooperativePolicy;
+}
+
+const invalid = (reason: string): never => fail('POLICY_INVALID', { reason });
+
+/**
+ * Checks, in this order (first failure thrown as POLICY_INVALID {reason}):
+ * whole-number int fields; each fee split in 0..10000 and the four summing to 10000;
+ * caps (first, later, 双到, max loan) positive; first cap ≤ later cap; term ≥ 1 month;
+ * fee rate in 0..10000 bp; concentration in 1..10000 bp; group size ≥ 2;
+ * share positive, its parts non-negative, household + subsidy = share, absolutely-poor part ≤ household part;
+ * withdrawal period ≥ 0 months; cash limit ≥ 0.
+ */
+export function checkPolicy(p: CooperativePolicy): void {
+  const ints: (keyof CooperativePolicy)[] = [
+    'maxTermMonths', 'feeRateBp', 'concentrationBp', 'groupSize', 'splitRiskReserveBp', 'splitWelfareBp',
+    'splitManagementBp', 'splitCapitalBp', 'withdrawalMinMonths',
+  ];
+  for (const k of ints) if (!Number.isInteger(p[k])) invalid(`${k} must be a whole number`);
+  const splits = [p.splitRiskReserveBp, p.splitWelfareBp, p.splitManagementBp, p.splitCapitalBp];
+  if (splits.some((s) => s < 0 || s > 10_000)) invalid('each fee split must be between 0 and 10000 bp');
+  if (splits.reduce((a, b) => a + b, 0) !== 10_000) invalid('the four fee splits must sum to 10000 bp');
+  if (p.maxFirstLoanFen <= 0n || p.maxLaterLoanFen <= 0n || p.shuangdaoLoanCapFen <= 0n || p.maxLoanFen <= 0n) {
+    invalid('loan caps must be positive');
+  }
+  if (p.maxFirstLoanFen > p.maxLaterLoanFen) invalid('the first-loan cap may not exceed the later-loan cap');
+  if (p.maxTermMonths < 1) invalid('the maximum term must be at least 1 month');
+  if (p.feeRateBp < 0 || p.feeRateBp > 10_000) invalid('the fee rate must be between 0 and 10000 bp');
+  if (p.concentrationBp < 1 || p.concentrationBp > 10_000) invalid('concentration must be between 1 and 10000 bp');
+  if (p.groupSize < 2) invalid('a guarantee group needs at least 2 households');
+  if (p.shareFen <= 0n) invalid('the share must be positive');
+  if (p.shareSubsidyFen < 0n || p.shareHouseholdFen < 0n || p.shareAbsolutePoorFen < 0n) invalid('share parts may not be negative');
+  if (p.shareHouseholdFen + p.shareSubsidyFen !== p.shareFen) invalid('household part + subsidy must equal the share');
+  if (p.shareAbsolutePoorFen > p.shareHouseholdFen) invalid('the absolutely-poor part may not exceed the household part');
+  if (p.withdrawalMinMonths < 0) invalid('the withdrawal period may not be negative');
+  if (p.cashLimitFen < 0n) invalid('the cash limit may not be negative');
+}
+
+/** EXITED is final; setting the current status again is refused as a no-op. Both INVALID_INPUT. */
+export function checkStatusChange(from: CooperativeStatus, to: CooperativeStatus): void {
+  if (from === 'EXITED') fail('INVALID_INPUT', { reason: 'an exited cooperative cannot change status' });
+  if (from === to) fail('INVALID_INPUT', { reason: `the cooperative is already ${to}` });
+}

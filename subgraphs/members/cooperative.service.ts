@@ -1,0 +1,228 @@
+/**
+ * Cooperatives: scoped reads (one SQL per batch), policy changes and status changes by the county.
+ */
+import { LockMode } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Ctx } from '../lib/context';
+import { groupInKeyOrder, inKeyOrder } from '../lib/context';
+import { intArray } from '../lib/db';
+import { fail } from '../lib/error-codes';
+import { requireRole } from '../lib/auth';
+import { requireWrite, type CoopLocation, type Sql } from '../lib/scope';
+import { audit, inTransaction } from '../lib/tx';
+import { CooperativeEntity } from './cooperative.entity';
+import type { UpdateCooperativePolicyInput, SetCooperativeStatusInput } from './cooperative.inputs';
+import {
+  checkPolicy, checkStatusChange, mergePolicy, POLICY_KEYS,
+  type CooperativePolicy as Policy, type CooperativeStatus, type ManagementMode, type PolicyPatch,
+} from './cooperative.rules';
+import { Cooperative, CooperativeConnection, CooperativePolicy } from './cooperative.type';
+import { coopScope, pagesByKey, parseId, toConnection, type PageArgs } from './shared';
+
+export interface CooperativeRow {
+  id: number; village_id: number; township_id: number; county_id: number; name_zh: string; name_en: string;
+  status: CooperativeStatus; management_mode: ManagementMode; founded_on: string;
+  max_first_loan_fen: string; max_later_loan_fen: string; shuangdao_loan_cap_fen: string; max_loan_fen: string;
+  max_term_months: number; fee_rate_bp: number; concentration_bp: number; group_size: number;
+  split_risk_reserve_bp: number; split_welfare_bp: number; split_management_bp: number; split_capital_bp: number;
+  share_fen: string; share_subsidy_fen: string; share_household_fen: string; share_absolute_poor_fen: string;
+  withdrawal_min_months: number; cash_limit_fen: string;
+}
+
+/** The policy columns of a row as the rules see them. */
+export function policyOfRow(r: CooperativeRow): Policy {
+  return {
+    maxFirstLoanFen: BigInt(r.max_first_loan_fen), maxLaterLoanFen: BigInt(r.max_later_loan_fen),
+    shuangdaoLoanCapFen: BigInt(r.shuangdao_loan_cap_fen), maxLoanFen: BigInt(r.max_loan_fen),
+    maxTermMonths: r.max_term_months, feeRateBp: r.fee_rate_bp, concentrationBp: r.concentration_bp, groupSize: r.group_size,
+    splitRiskReserveBp: r.split_risk_reserve_bp, splitWelfareBp: r.split_welfare_bp,
+    splitManagementBp: r.split_management_bp, splitCapitalBp: r.split_capital_bp,
+    shareFen: BigInt(r.share_fen), shareSubsidyFen: BigInt(r.share_subsidy_fen),
+    shareHouseholdFen: BigInt(r.share_household_fen), shareAbsolutePoorFen: BigInt(r.share_absolute_poor_fen),
+    withdrawalMinMonths: r.withdrawal_min_months, cashLimitFen: BigInt(r.cash_limit_fen),
+  };
+}
+
+function toPolicyType(p: Policy): CooperativePolicy {
+  return Object.assign(new CooperativePolicy(), {
+    maxFirstLoan: p.maxFirstLoanFen, maxLaterLoan: p.maxLaterLoanFen, shuangdaoLoanCap: p.shuangdaoLoanCapFen,
+    maxLoan: p.maxLoanFen, maxTermMonths: p.maxTermMonths, feeRateBp: p.feeRateBp, concentrationBp: p.concentrationBp,
+    groupSize: p.groupSize, splitRiskReserveBp: p.splitRiskReserveBp, splitWelfareBp: p.splitWelfareBp,
+    splitManagementBp: p.splitManagementBp, splitCapitalBp: p.splitCapitalBp, share: p.shareFen,
+    shareSubsidy: p.shareSubsidyFen, shareHousehold: p.shareHouseholdFen, shareAbsolutePoor: p.shareAbsolutePoorFen,
+    withdrawalMinMonths: p.withdrawalMinMonths, cashLimit: p.cashLimitFen,
+  });
+}
+
+export function toCooperative(r: CooperativeRow): Cooperative {
+  return Object.assign(new Cooperative(), {
+    id: r.id, nameZh: r.name_zh, nameEn: r.name_en, status: r.status, managementMode: r.management_mode,
+    foundedOn: r.founded_on, policy: toPolicyType(policyOfRow(r)),
+    villageId: r.village_id, townshipId: r.township_id, countyId: r.county_id,
+  });
+}
+
+export const locationOf = (r: { id: number; county_id: number; township_id: number }): CoopLocation => ({
+  cooperativeId: r.id, countyId: r.county_id, townshipId: r.township_id,
+});
+
+/** A cooperative regardless of scope (for write checks); NOT_FOUND when there is none. */
+export async function cooperativeForWrite(em: EntityManager, id: number): Promise<CooperativeRow> {
+  const [row] = await em.execute<CooperativeRow[]>(`select * from cooperative where id = ?`, [id]);
+  return row ?? fail('NOT_FOUND', { cooperativeId: id });
+}
+
+// ---- reads ---------------------------------------------------------------------------------
+
+export function cooperativeById(ctx: Ctx, id: number): Promise<Cooperative | null> {
+  return ctx.loaders
+    .get<number, Cooperative | null>('cooperative', async (ids) => {
+      const s = coopScope(ctx);
+      const rows = await ctx.em.execute<CooperativeRow[]>(`select c.* from cooperative c where c.id = any(?::int[]) and ${s.sql}`, [intArray(ids), ...s.params]);
+      return inKeyOrder(ids, rows, (r) => r.id).map((r) => (r ? toCooperative(r) : null));
+    })
+    .load(id);
+}
+
+export interface CooperativeFilter {
+  countyId?: number | null;
+  townshipId?: number | null;
+  status?: CooperativeStatus | null;
+}
+
+function filterSql(f: CooperativeFilter): Sql[] {
+  const out: Sql[] = [];
+  if (f.countyId != null) out.push({ sql: 'c.county_id = ?', params: [f.countyId] });
+  if (f.townshipId != null) out.push({ sql: 'c.township_id = ?', params: [f.townshipId] });
+  if (f.status != null) out.push({ sql: 'c.status = ?', params: [f.status] });
+  return out;
+}
+
+export async function listCooperatives(ctx: Ctx, f: CooperativeFilter, page: PageArgs): Promise<CooperativeConnection> {
+  const [p] = await pagesByKey<CooperativeRow>(
+    ctx.em,
+    { select: 'c.*', from: 'cooperative c', idCol: 'c.id', keyCol: null, keys: null, where: [...filterSql(f), coopScope(ctx)] },
+    page,
+  );
+  return toConnection(p!, toCooperative) as CooperativeConnection;
+}
+
+/** Cooperatives of many counties or townships in one query per request and arguments. */
+export function cooperativesOf(
+  ctx: Ctx, by: 'county' | 'township', parentId: number, status: CooperativeStatus | null | undefined, page: PageArgs,
+): Promise<CooperativeConnection> {
+  const col = by === 'county' ? 'c.county_id' : 'c.township_id';
+  return ctx.loaders
+    .get<number, CooperativeConnection>(`cooperativesOf:${by}:${status ?? ''}:${page.first}:${page.afterId}`, async (ids) => {
+      const pages = await pagesByKey<CooperativeRow>(
+        ctx.em,
+        { select: 'c.*', from: 'cooperative c', idCol: 'c.id', keyCol: col, keys: ids, where: [...filterSql({ status }), coopScope(ctx)] },
+        page,
+      );
+      return pages.map((p) => toConnection(p, toCooperative) as CooperativeConnection);
+    })
+    .load(parentId);
+}
+
+export interface MemberCounts { memberCount: number; registeredPoorCount: number; partyMemberCount: number }
+
+/** Active-member counts of every requested cooperative: one grouped query per request. */
+export function memberCounts(ctx: Ctx, cooperativeId: number): Promise<MemberCounts> {
+  return ctx.loaders
+    .get<number, MemberCounts>('memberCounts', async (ids) => {
+      const s = coopScope(ctx);
+      const rows = await ctx.em.execute<{ k: number; total: string; poor: string; party: string }[]>(
+        `select m.cooperative_id as k, count(*) as total,
+                count(*) filter (where m.poverty_status = 'REGISTERED_POOR') as poor,
+                count(*) filter (where m.is_party_member) as party
+         from member m join cooperative c on c.id = m.cooperative_id
+         where m.cooperative_id = any(?::int[]) and m.status = 'ACTIVE' and ${s.sql}
+         group by m.cooperative_id`,
+        [intArray(ids), ...s.params],
+      );
+      return inKeyOrder(ids, rows, (r) => r.k).map((r) => ({
+        memberCount: Number(r?.total ?? 0), registeredPoorCount: Number(r?.poor ?? 0), partyMemberCount: Number(r?.party ?? 0),
+      }));
+    })
+    .load(cooperativeId);
+}
+
+/** Active members with an insurance policy covering `asOf`, per cooperative, batched per date. */
+export function insuredMemberCount(ctx: Ctx, cooperativeId: number, asOf: string): Promise<number> {
+  return ctx.loaders
+    .get<number, number>(`insuredCount:${asOf}`, async (ids) => {
+      const s = coopScope(ctx);
+      const rows = await ctx.em.execute<{ k: number; n: string }[]>(
+        `select m.cooperative_id as k, count(distinct m.id) as n
+         from insurance_policy i join member m on m.id = i.member_id join cooperative c on c.id = m.cooperative_id
+         where m.cooperative_id = any(?::int[]) and m.status = 'ACTIVE' and i.starts_on <= ?::date and i.ends_on >= ?::date and ${s.sql}
+         group by m.cooperative_id`,
+        [intArray(ids), asOf, asOf, ...s.params],
+      );
+      return inKeyOrder(ids, rows, (r) => r.k).map((r) => Number(r?.n ?? 0));
+    })
+    .load(cooperativeId);
+}
+
+// ---- writes (county only) ------------------------------------------------------------------
+
+const COUNTY_ONLY = ['COUNTY'] as const;
+
+async function lockForCounty(ctx: Ctx, em: EntityManager, id: number): Promise<CooperativeEntity> {
+  const coop = await em.findOne(CooperativeEntity, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+  if (!coop) return fail('NOT_FOUND', { cooperativeId: id });
+  requireWrite(ctx.caller, COUNTY_ONLY, { cooperativeId: coop.id, countyId: coop.countyId, townshipId: coop.townshipId });
+  return coop;
+}
+
+const policyOfEntity = (e: CooperativeEntity): Policy => {
+  const p = {} as Record<string, unknown>;
+  for (const k of POLICY_KEYS) p[k] = e[k];
+  return p as unknown as Policy;
+};
+
+export async function updateCooperativePolicy(ctx: Ctx, input: UpdateCooperativePolicyInput): Promise<Cooperative> {
+  requireRole(ctx.caller, COUNTY_ONLY);
+  const id = parseId(input.cooperativeId, 'cooperativeId');
+  const patch: PolicyPatch = {
+    maxFirstLoanFen: input.maxFirstLoan, maxLaterLoanFen: input.maxLaterLoan, shuangdaoLoanCapFen: input.shuangdaoLoanCap,
+    maxLoanFen: input.maxLoan, maxTermMonths: input.maxTermMonths, feeRateBp: input.feeRateBp,
+    concentrationBp: input.concentrationBp, groupSize: input.groupSize, splitRiskReserveBp: input.splitRiskReserveBp,
+    splitWelfareBp: input.splitWelfareBp, splitManagementBp: input.splitManagementBp, splitCapitalBp: input.splitCapitalBp,
+    shareFen: input.share, shareSubsidyFen: input.shareSubsidy, shareHouseholdFen: input.shareHousehold,
+    shareAbsolutePoorFen: input.shareAbsolutePoor, withdrawalMinMonths: input.withdrawalMinMonths, cashLimitFen: input.cashLimit,
+  };
+  await inTransaction(ctx, async (em) => {
+    const coop = await lockForCounty(ctx, em, id);
+    const before = policyOfEntity(coop);
+    const next = mergePolicy(before, patch);
+    checkPolicy(next);
+    Object.assign(coop, next);
+    coop.updatedAt = new Date();
+    await em.flush();
+    await audit(em, ctx, 'updateCooperativePolicy', 'Cooperative', id, before, next);
+  });
+  return (await reloadCooperative(ctx, id))!;
+}
+
+export async function setCooperativeStatus(ctx: Ctx, input: SetCooperativeStatusInput): Promise<Cooperative> {
+  requireRole(ctx.caller, COUNTY_ONLY);
+  const id = parseId(input.cooperativeId, 'cooperativeId');
+  await inTransaction(ctx, async (em) => {
+    const coop = await lockForCounty(ctx, em, id);
+    const before = coop.status;
+    checkStatusChange(before, input.status);
+    coop.status = input.status;
+    coop.updatedAt = new Date();
+    await em.flush();
+    await audit(em, ctx, 'setCooperativeStatus', 'Cooperative', id, { status: before }, { status: input.status });
+  });
+  return (await reloadCooperative(ctx, id))!;
+}
+
+/** Read after a write (not through the request's loader cache). */
+async function reloadCooperative(ctx: Ctx, id: number): Promise<Cooperative | null> {
+  const s = coopScope(ctx);
+  const [row] = await ctx.em.execute<CooperativeRow[]>(`select c.* from cooperative c where c.id = ? and ${s.sql}`, [id, ...s.params]);
+  return row ? toCooperative(row) : null;
+}

@@ -1,0 +1,60 @@
+/**
+ * Internal facts for the loans subgraph (SERVICE role only): the borrower and its cooperative as the
+ * lending rules need them. Exposed as @inaccessible fields, never through the gateway.
+ */
+import { requireRole } from '../lib/auth';
+import type { Ctx } from '../lib/context';
+import { intArray } from '../lib/db';
+import { policyOfRow, type CooperativeRow } from './cooperative.service';
+import { BorrowerFacts, CooperativeFacts, GuaranteeFacts } from './internal.type';
+import type { MemberRow } from './member.service';
+import { coopScope, memberScope } from './shared';
+
+function toCooperativeFacts(r: CooperativeRow): CooperativeFacts {
+  const p = policyOfRow(r);
+  return Object.assign(new CooperativeFacts(), {
+    cooperativeId: r.id, countyId: r.county_id, townshipId: r.township_id, status: r.status, managementMode: r.management_mode,
+    maxFirstLoan: p.maxFirstLoanFen, maxLaterLoan: p.maxLaterLoanFen, shuangdaoLoanCap: p.shuangdaoLoanCapFen, maxLoan: p.maxLoanFen,
+    maxTermMonths: p.maxTermMonths, feeRateBp: p.feeRateBp, concentrationBp: p.concentrationBp, cashLimit: p.cashLimitFen,
+    splitRiskReserveBp: p.splitRiskReserveBp, splitWelfareBp: p.splitWelfareBp, splitManagementBp: p.splitManagementBp, splitCapitalBp: p.splitCapitalBp,
+  });
+}
+
+export async function cooperativeFacts(ctx: Ctx, cooperativeId: number): Promise<CooperativeFacts | null> {
+  requireRole(ctx.caller, ['SERVICE']);
+  const s = coopScope(ctx);
+  const [row] = await ctx.em.execute<CooperativeRow[]>(`select c.* from cooperative c where c.id = ? and ${s.sql}`, [cooperativeId, ...s.params]);
+  return row ? toCooperativeFacts(row) : null;
+}
+
+export async function borrowerFacts(ctx: Ctx, memberId: number): Promise<BorrowerFacts | null> {
+  requireRole(ctx.caller, ['SERVICE']);
+  const s = memberScope(ctx);
+  const [row] = await ctx.em.execute<(MemberRow & { is_shuangdao: boolean; coop: CooperativeRow })[]>(
+    `select m.*, to_jsonb(c) as coop,
+            exists (select 1 from contribution ct where ct.member_id = m.id and ct.kind = 'SHUANGDAO') as is_shuangdao
+     from member m join cooperative c on c.id = m.cooperative_id where m.id = ? and ${s.sql}`,
+    [memberId, ...s.params],
+  );
+  if (!row) return null;
+  const [group] = await ctx.em.execute<{ id: number; kind: string; guarantor_member_id: number | null }[]>(
+    `select g.id, g.kind, g.guarantor_member_id from guarantee_group_member gm join guarantee_group g on g.id = gm.group_id
+     where gm.member_id = ? and gm.active and g.status = 'ACTIVE'`,
+    [memberId],
+  );
+  let guarantee: GuaranteeFacts | null = null;
+  if (group) {
+    const ms = await ctx.em.execute<{ member_id: number }[]>(
+      `select member_id from guarantee_group_member where group_id = any(?::int[]) and active order by member_id`,
+      [intArray([group.id])],
+    );
+    guarantee = Object.assign(new GuaranteeFacts(), {
+      kind: group.kind, groupId: group.id, memberIds: ms.map((m) => m.member_id), guarantorMemberId: group.guarantor_member_id,
+    });
+  }
+  return Object.assign(new BorrowerFacts(), {
+    memberId: row.id, memberCooperativeId: row.cooperative_id, memberStatus: row.status, headName: row.head_name,
+    cardAccount: row.card_account, povertyStatus: row.poverty_status, isShuangdao: row.is_shuangdao, isPartyMember: row.is_party_member,
+    cooperative: toCooperativeFacts(row.coop), guarantee,
+  });
+}

@@ -1,0 +1,81 @@
+import { Arg, Ctx as GqlCtx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { Ctx } from '../lib/context';
+import { contributionsOf, isShuangdaoMember, totalsOf } from './contribution.service';
+import { Contribution, ContributionTotals } from './contribution.type';
+import { cooperativeById } from './cooperative.service';
+import { Cooperative } from './cooperative.type';
+import { villageById } from './geography.service';
+import { Village } from './geography.type';
+import { activeGroupOfMember } from './guarantee.service';
+import { GuaranteeGroup } from './guarantee.type';
+import { policiesOf, shareholdingsOf } from './insurance.service';
+import { InsurancePolicy, Shareholding } from './insurance.type';
+import { AdmitMemberInput } from './member.inputs';
+import type { PovertyStatus } from './member.rules';
+import { admitMember, memberById, membersOfCooperative } from './member.service';
+import { Member, MemberConnection, PovertyStatusEnum } from './member.type';
+import { pageArgs, parseId } from './shared';
+
+@Resolver(() => Member)
+export class MemberResolver {
+  @Query(() => Member, { nullable: true, description: 'One member household, null when outside your scope (社员)' })
+  member(@Arg('id', () => ID) id: string, @GqlCtx() ctx: Ctx): Promise<Member | null> {
+    return memberById(ctx, parseId(id));
+  }
+
+  @Query(() => MemberConnection, { description: 'Member households of a cooperative, by id (社员列表)' })
+  members(
+    @GqlCtx() ctx: Ctx,
+    @Arg('cooperativeId', () => ID, { description: 'The cooperative (互助社)' }) cooperativeId: string,
+    @Arg('povertyStatus', () => PovertyStatusEnum, { nullable: true, description: 'Only this poverty status (贫困状况)' }) povertyStatus?: PovertyStatus,
+    @Arg('first', () => Int, { nullable: true, description: 'Page size, default 50, at most 500 (每页条数)' }) first?: number,
+    @Arg('after', () => String, { nullable: true, description: 'Cursor to continue after (游标)' }) after?: string,
+  ): Promise<MemberConnection> {
+    return membersOfCooperative(ctx, parseId(cooperativeId, 'cooperativeId'), povertyStatus, pageArgs(first, after));
+  }
+
+  @Mutation(() => Member, { description: 'Admit a household of the village (入社)' })
+  admitMember(@Arg('input', () => AdmitMemberInput) input: AdmitMemberInput, @GqlCtx() ctx: Ctx): Promise<Member> {
+    return admitMember(ctx, input);
+  }
+
+  @FieldResolver(() => Village, { nullable: true, description: 'Village of residence (户籍所在村); null outside your scope' })
+  residenceVillage(@Root() m: Member, @GqlCtx() ctx: Ctx): Promise<Village | null> {
+    return villageById(ctx, m.residenceVillageId);
+  }
+
+  @FieldResolver(() => Cooperative, { nullable: true, description: 'The cooperative (所属互助社); null outside your scope' })
+  cooperative(@Root() m: Member, @GqlCtx() ctx: Ctx): Promise<Cooperative | null> {
+    return cooperativeById(ctx, m.cooperativeId);
+  }
+
+  @FieldResolver(() => [Contribution], { description: 'Contribution rows, oldest first (互助金明细)' })
+  contributions(@Root() m: Member, @GqlCtx() ctx: Ctx): Promise<Contribution[]> {
+    return contributionsOf(ctx, m.id);
+  }
+
+  @FieldResolver(() => ContributionTotals, { description: 'Contribution totals (互助金合计)' })
+  contributionTotals(@Root() m: Member, @GqlCtx() ctx: Ctx): Promise<ContributionTotals> {
+    return totalsOf(ctx, m.id);
+  }
+
+  @FieldResolver(() => Boolean, { description: 'Has a 双到 contribution, entitled to the 双到 loan cap (“双到”户)' })
+  isShuangdao(@Root() m: Member, @GqlCtx() ctx: Ctx): Promise<boolean> {
+    return isShuangdaoMember(ctx, m.id);
+  }
+
+  @FieldResolver(() => GuaranteeGroup, { nullable: true, description: 'The active guarantee group, if any (所在联保小组)' })
+  guaranteeGroup(@Root() m: Member, @GqlCtx() ctx: Ctx): Promise<GuaranteeGroup | null> {
+    return activeGroupOfMember(ctx, m.id);
+  }
+
+  @FieldResolver(() => [InsurancePolicy], { description: 'Accident insurance policies (意外伤害保险)' })
+  insurancePolicies(@Root() m: Member, @GqlCtx() ctx: Ctx): Promise<InsurancePolicy[]> {
+    return policiesOf(ctx, m.id);
+  }
+
+  @FieldResolver(() => [Shareholding], { description: 'Shares in farmer cooperatives (扶贫合作社入股)' })
+  shareholdings(@Root() m: Member, @GqlCtx() ctx: Ctx): Promise<Shareholding[]> {
+    return shareholdingsOf(ctx, m.id);
+  }
+}

@@ -1,0 +1,126 @@
+/**
+ * Member households: scoped reads (member-level scope: a MEMBER caller sees only itself) and
+ * admission under closed membership (社员制).
+ */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Ctx } from '../lib/context';
+import { inKeyOrder } from '../lib/context';
+import { intArray } from '../lib/db';
+import { fail } from '../lib/error-codes';
+import { requireRole, type Role } from '../lib/auth';
+import { maskAccount, maskName } from '../lib/mask';
+import { requireWrite, type CoopLocation, type Sql } from '../lib/scope';
+import { audit, inTransaction } from '../lib/tx';
+import { cooperativeForWrite, locationOf, type CooperativeRow } from './cooperative.service';
+import { MemberEntity } from './member.entity';
+import type { AdmitMemberInput } from './member.inputs';
+import { checkAdmission, maskIdNumber, validateApplicant, type MemberStatus, type PovertyStatus } from './member.rules';
+import { Member, MemberConnection } from './member.type';
+import { isUniqueViolation, memberScope, pagesByKey, parseId, toConnection, type PageArgs } from './shared';
+
+/** Roles that run a cooperative's member business: the board and the township service centre. */
+export const MEMBER_WRITE_ROLES: readonly Role[] = ['COOPERATIVE', 'TOWNSHIP'];
+
+export interface MemberRow {
+  id: number; cooperative_id: number; township_id: number; county_id: number; household_no: string; head_name: string;
+  id_number: string; residence_village_id: number; household_size: number; poverty_status: PovertyStatus;
+  is_absolute_poor: boolean; is_party_member: boolean; card_bank: string | null; card_account: string | null;
+  status: MemberStatus; joined_on: string; left_on: string | null;
+}
+
+/** Member-level rows join their cooperative as `c`, so the scope applies to the cooperative's place. */
+export const MEMBER_FROM = 'member m join cooperative c on c.id = m.cooperative_id';
+
+export function toMember(r: MemberRow): Member {
+  return Object.assign(new Member(), {
+    id: r.id, householdNo: r.household_no, headName: r.head_name, headNameMasked: maskName(r.head_name),
+    idNumberMasked: maskIdNumber(r.id_number), householdSize: r.household_size, povertyStatus: r.poverty_status,
+    isAbsolutePoor: r.is_absolute_poor, isPartyMember: r.is_party_member, cardBank: r.card_bank,
+    cardAccountMasked: maskAccount(r.card_account), status: r.status, joinedOn: r.joined_on, leftOn: r.left_on,
+    cooperativeId: r.cooperative_id, residenceVillageId: r.residence_village_id,
+  });
+}
+
+export const memberLocation = (m: { cooperative_id: number; county_id: number; township_id: number }): CoopLocation => ({
+  cooperativeId: m.cooperative_id, countyId: m.county_id, townshipId: m.township_id,
+});
+
+/** A member regardless of scope (for write checks), optionally locked; NOT_FOUND when there is none. */
+export async function memberForWrite(em: EntityManager, id: number, lock = false): Promise<MemberRow> {
+  const [row] = await em.execute<MemberRow[]>(`select * from member where id = ?${lock ? ' for update' : ''}`, [id]);
+  return row ?? fail('NOT_FOUND', { memberId: id });
+}
+
+// ---- reads ---------------------------------------------------------------------------------
+
+export function memberById(ctx: Ctx, id: number): Promise<Member | null> {
+  return ctx.loaders
+    .get<number, Member | null>('member', async (ids) => {
+      const s = memberScope(ctx);
+      const rows = await ctx.em.execute<MemberRow[]>(`select m.* from ${MEMBER_FROM} where m.id = any(?::int[]) and ${s.sql}`, [intArray(ids), ...s.params]);
+      return inKeyOrder(ids, rows, (r) => r.id).map((r) => (r ? toMember(r) : null));
+    })
+    .load(id);
+}
+
+/** Read after a write (not through the request's loader cache). */
+export async function reloadMember(ctx: Ctx, id: number): Promise<Member> {
+  const s = memberScope(ctx);
+  const [row] = await ctx.em.execute<MemberRow[]>(`select m.* from ${MEMBER_FROM} where m.id = ? and ${s.sql}`, [id, ...s.params]);
+  return row ? toMember(row) : fail('NOT_FOUND', { memberId: id });
+}
+
+const povertySql = (p: PovertyStatus | null | undefined): Sql[] => (p ? [{ sql: 'm.poverty_status = ?', params: [p] }] : []);
+
+/** Members of many cooperatives, one query per request and arguments. */
+export function membersOfCooperative(ctx: Ctx, cooperativeId: number, povertyStatus: PovertyStatus | null | undefined, page: PageArgs): Promise<MemberConnection> {
+  return ctx.loaders
+    .get<number, MemberConnection>(`membersOf:${povertyStatus ?? ''}:${page.first}:${page.afterId}`, async (ids) => {
+      const pages = await pagesByKey<MemberRow>(
+        ctx.em,
+        { select: 'm.*', from: MEMBER_FROM, idCol: 'm.id', keyCol: 'm.cooperative_id', keys: ids, where: [...povertySql(povertyStatus), memberScope(ctx)] },
+        page,
+      );
+      return pages.map((p) => toConnection(p, toMember) as MemberConnection);
+    })
+    .load(cooperativeId);
+}
+
+// ---- admission -----------------------------------------------------------------------------
+
+export async function admitMember(ctx: Ctx, input: AdmitMemberInput): Promise<Member> {
+  requireRole(ctx.caller, MEMBER_WRITE_ROLES);
+  const cooperativeId = parseId(input.cooperativeId, 'cooperativeId');
+  const residenceVillageId = parseId(input.residenceVillageId, 'residenceVillageId');
+  const id = await inTransaction(ctx, async (em) => {
+    const coop: CooperativeRow = await cooperativeForWrite(em, cooperativeId);
+    requireWrite(ctx.caller, MEMBER_WRITE_ROLES, locationOf(coop));
+    const a = validateApplicant({
+      householdNo: input.householdNo, headName: input.headName, idNumber: input.idNumber, householdSize: input.householdSize,
+      povertyStatus: input.povertyStatus, isAbsolutePoor: input.isAbsolutePoor, cardBank: input.cardBank ?? null, cardAccount: input.cardAccount ?? null,
+    });
+    const existing = await em.execute<{ id: number }[]>(`select id from member where cooperative_id = ? and id_number = ?`, [cooperativeId, a.idNumber]);
+    checkAdmission({ status: coop.status, villageId: coop.village_id }, residenceVillageId, existing.length > 0);
+    const m = new MemberEntity();
+    Object.assign(m, {
+      cooperativeId, townshipId: coop.township_id, countyId: coop.county_id, householdNo: a.householdNo, headName: a.headName,
+      idNumber: a.idNumber, residenceVillageId, householdSize: a.householdSize, povertyStatus: a.povertyStatus,
+      isAbsolutePoor: a.isAbsolutePoor, isPartyMember: input.isPartyMember, cardBank: a.cardBank, cardAccount: a.cardAccount,
+      status: 'ACTIVE', joinedOn: input.joinedOn, leftOn: null,
+    });
+    em.persist(m);
+    try {
+      await em.flush();
+    } catch (e) {
+      if (isUniqueViolation(e)) fail('ALREADY_MEMBER'); // a concurrent admission of the same household
+      throw e;
+    }
+    await audit(em, ctx, 'admitMember', 'Member', m.id, null, {
+      cooperativeId, householdNo: a.householdNo, headName: a.headName, idNumber: a.idNumber, residenceVillageId,
+      householdSize: a.householdSize, povertyStatus: a.povertyStatus, isAbsolutePoor: a.isAbsolutePoor,
+      isPartyMember: input.isPartyMember, cardBank: a.cardBank, cardAccount: maskAccount(a.cardAccount), joinedOn: input.joinedOn,
+    });
+    return m.id;
+  });
+  return reloadMember(ctx, id);
+}
