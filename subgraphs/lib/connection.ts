@@ -1,6 +1,9 @@
 import 'reflect-metadata';
 import { ArgsType, Directive, Field, Int, ObjectType, type ClassType } from 'type-graphql';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { intArray } from './db';
 import { fail } from './error-codes';
+import type { Sql } from './scope';
 
 /** Relay page info (分页信息); a value type every subgraph declares identically, hence @shareable. */
 @Directive('@shareable')
@@ -17,6 +20,10 @@ export class PageArgs {
   @Field(() => String, { nullable: true, description: 'Cursor to continue after (起始游标)' }) after?: string;
 }
 
+export const DEFAULT_PAGE = 50;
+export const MAX_PAGE = 500;
+
+/** Opaque cursor: base64url of `c:<id>`. */
 export const encodeCursor = (id: string | number | bigint): string => Buffer.from(`c:${id}`).toString('base64url');
 export function decodeCursor(cursor: string | undefined | null): string | null {
   if (!cursor) return null;
@@ -30,9 +37,10 @@ export interface Page {
   afterId: string | null;
 }
 
-export function pageOf(args: PageArgs): Page {
-  const first = args.first ?? 50;
-  if (!Number.isInteger(first) || first < 1 || first > 500) fail('INVALID_INPUT', { reason: 'first must be 1–500' });
+/** `first` defaults to 50 and must be 1..500, else INVALID_INPUT; `after` an opaque cursor (bad → INVALID_INPUT). */
+export function pageOf(args: { first?: number | null; after?: string | null }): Page {
+  const first = args.first ?? DEFAULT_PAGE;
+  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE) fail('INVALID_INPUT', { reason: `first must be 1–${MAX_PAGE}` });
   return { limit: first, afterId: decodeCursor(args.after) };
 }
 
@@ -50,18 +58,109 @@ export function toConnection<T extends { id: string | number }>(rows: T[], page:
   return { edges, pageInfo: { hasNextPage: more, endCursor: edges.at(-1)?.cursor ?? null }, totalCount };
 }
 
-/** Generic Relay connection type: `Connection(Loan, 'Loan', '借款')` → LoanConnection + LoanEdge. */
-export function Connection<T extends object>(node: ClassType<T>, name: string, zh: string) {
-  @ObjectType(`${name}Edge`, { description: `One ${name} in a page (${zh})` })
-  class Edge {
-    @Field({ description: 'Opaque cursor (游标)' }) cursor!: string;
-    @Field(() => node, { description: `The ${name} (${zh})` }) node!: T;
+/** One partition of a keyed page query: up to `limit + 1` rows (for {@link toConnection}) and the partition's total. */
+export interface KeyedPage<R> {
+  rows: R[];
+  totalCount: number;
+}
+
+/** What {@link pagesByKey} reads: see there. */
+export interface KeyedPageQuery {
+  /** select list; must yield an `id` column */
+  select: string;
+  from: string;
+  /** the ordering id column (ascending), compared with the cursor */
+  idCol: string;
+  /** the integer partition column, or null for a single partition (top-level connections) */
+  keyCol: string | null;
+  /** the partitions wanted, in answer order; null with keyCol null */
+  keys: readonly number[] | null;
+  where: Sql[];
+}
+
+/**
+ * One query for the pages of many parents at once (a connection field under a list, e.g. behind a
+ * DataLoader): rows of `from` filtered by `where`, partitioned by `keyCol` (one page per key, in key
+ * order), ordered by `idCol` ascending, after `page.afterId`. totalCount ignores `after`.
+ * Turn each result into a connection with `toConnection(rows.map(f), page, totalCount)`.
+ */
+export async function pagesByKey<R extends { id: number | string }>(em: EntityManager, q: KeyedPageQuery, page: Page): Promise<KeyedPage<R>[]> {
+  const key = q.keyCol ?? '0';
+  const afterId = page.afterId ?? '0';
+  const filter = (keys: readonly number[] | null): { where: string[]; params: unknown[] } => {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (keys) {
+      where.push(`${key} = any(?::int[])`);
+      params.push(intArray(keys));
+    }
+    for (const w of q.where) {
+      where.push(`(${w.sql})`);
+      params.push(...w.params);
+    }
+    return { where, params };
+  };
+  const f = filter(q.keys);
+  const rows = await em.execute<(R & { __key: number; __total: string })[]>(
+    `select * from (
+       select ${q.select}, ${key} as "__key",
+              count(*) over (partition by ${key}) as "__total",
+              count(*) filter (where ${q.idCol} > ?) over (partition by ${key} order by ${q.idCol}) as "__rn"
+       from ${q.from}
+       where ${f.where.length ? f.where.join(' and ') : 'true'}
+     ) x
+     where x.id > ? and x."__rn" <= ?
+     order by x."__key", x.id`,
+    [afterId, ...f.params, afterId, page.limit + 1],
+  );
+  // Totals must be known even for partitions whose page is empty (after the last row).
+  const totals = new Map<string, number>();
+  const byKey = new Map<string, R[]>();
+  for (const r of rows) {
+    const k = String(r.__key);
+    totals.set(k, Number(r.__total));
+    let list = byKey.get(k);
+    if (!list) byKey.set(k, (list = []));
+    list.push(r);
   }
-  @ObjectType(`${name}Connection`, { description: `A page of ${name} items (${zh}列表)` })
+  const keys = q.keys ?? [0];
+  const missing = keys.filter((k) => !totals.has(String(k)));
+  if (missing.length) {
+    const c = filter(q.keys ? missing : null);
+    const cond = c.where.length ? c.where.join(' and ') : 'true';
+    // with a single partition (no keyCol) there is nothing to group by
+    const counts = await em.execute<{ k: number; n: string }[]>(
+      q.keyCol
+        ? `select ${q.keyCol} as k, count(*) as n from ${q.from} where ${cond} group by ${q.keyCol}`
+        : `select 0 as k, count(*) as n from ${q.from} where ${cond}`,
+      c.params,
+    );
+    for (const r of counts) totals.set(String(r.k), Number(r.n));
+  }
+  return keys.map((k) => ({ rows: byKey.get(String(k)) ?? [], totalCount: totals.get(String(k)) ?? 0 }));
+}
+
+/** Descriptions of the generated types and fields, where a subgraph words them its own way. */
+export interface ConnectionDescriptions {
+  connection?: string;
+  edge?: string;
+  cursor?: string;
+  node?: string;
+  totalCount?: string;
+}
+
+/** Generic Relay connection type: `Connection(Loan, 'Loan', '借款')` → LoanConnection + LoanEdge. */
+export function Connection<T extends object>(node: ClassType<T>, name: string, zh: string, d: ConnectionDescriptions = {}) {
+  @ObjectType(`${name}Edge`, { description: d.edge ?? `One ${name} in a page (${zh})` })
+  class Edge {
+    @Field({ description: d.cursor ?? 'Opaque cursor (游标)' }) cursor!: string;
+    @Field(() => node, { description: d.node ?? `The ${name} (${zh})` }) node!: T;
+  }
+  @ObjectType(`${name}Connection`, { description: d.connection ?? `A page of ${name} items (${zh}列表)` })
   class Conn {
     @Field(() => [Edge], { description: 'Items of this page (本页条目)' }) edges!: Edge[];
     @Field(() => PageInfo, { description: 'Paging information (分页信息)' }) pageInfo!: PageInfo;
-    @Field(() => Int, { description: 'Total items matching, across pages (总数)' }) totalCount!: number;
+    @Field(() => Int, { description: d.totalCount ?? 'Total items matching, across pages (总数)' }) totalCount!: number;
   }
   return Conn;
 }

@@ -15,7 +15,8 @@ import type { GroupStatus } from './guarantee.rules';
 import type { PovertyStatus } from './member.rules';
 import { membersOfCooperative } from './member.service';
 import { MemberConnection, PovertyStatusEnum } from './member.type';
-import { pageArgs, parseId } from './shared';
+import { pageOf } from '../lib/connection';
+import { parseId } from './shared';
 
 @Resolver(() => Cooperative)
 export class CooperativeResolver {
@@ -36,7 +37,7 @@ export class CooperativeResolver {
     return listCooperatives(
       ctx,
       { countyId: countyId ? parseId(countyId, 'countyId') : null, townshipId: townshipId ? parseId(townshipId, 'townshipId') : null, status },
-      pageArgs(first, after),
+      pageOf({ first, after }),
     );
   }
 
@@ -93,7 +94,7 @@ export class CooperativeResolver {
     @Arg('after', () => String, { nullable: true, description: 'Cursor to continue after (游标)' }) after?: string,
     @Arg('povertyStatus', () => PovertyStatusEnum, { nullable: true, description: 'Only this poverty status (贫困状况)' }) povertyStatus?: PovertyStatus,
   ): Promise<MemberConnection> {
-    return membersOfCooperative(ctx, c.id, povertyStatus, pageArgs(first, after));
+    return membersOfCooperative(ctx, c.id, povertyStatus, pageOf({ first, after }));
   }
 
   @FieldResolver(() => [GuaranteeGroup], { description: 'Guarantee groups (联保小组)' })

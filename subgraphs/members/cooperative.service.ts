@@ -17,7 +17,8 @@ import {
   type CooperativePolicy as Policy, type CooperativeStatus, type ManagementMode, type PolicyPatch,
 } from './cooperative.rules';
 import { Cooperative, CooperativeConnection, CooperativePolicy } from './cooperative.type';
-import { coopScope, pagesByKey, parseId, toConnection, type PageArgs } from './shared';
+import { pagesByKey, toConnection, type Page } from '../lib/connection';
+import { coopScope, parseId } from './shared';
 
 export interface CooperativeRow {
   id: number; village_id: number; township_id: number; county_id: number; name_zh: string; name_en: string;
@@ -98,28 +99,28 @@ function filterSql(f: CooperativeFilter): Sql[] {
   return out;
 }
 
-export async function listCooperatives(ctx: Ctx, f: CooperativeFilter, page: PageArgs): Promise<CooperativeConnection> {
+export async function listCooperatives(ctx: Ctx, f: CooperativeFilter, page: Page): Promise<CooperativeConnection> {
   const [p] = await pagesByKey<CooperativeRow>(
     ctx.em,
     { select: 'c.*', from: 'cooperative c', idCol: 'c.id', keyCol: null, keys: null, where: [...filterSql(f), coopScope(ctx)] },
     page,
   );
-  return toConnection(p!, toCooperative) as CooperativeConnection;
+  return toConnection(p!.rows.map(toCooperative), page, p!.totalCount);
 }
 
 /** Cooperatives of many counties or townships in one query per request and arguments. */
 export function cooperativesOf(
-  ctx: Ctx, by: 'county' | 'township', parentId: number, status: CooperativeStatus | null | undefined, page: PageArgs,
+  ctx: Ctx, by: 'county' | 'township', parentId: number, status: CooperativeStatus | null | undefined, page: Page,
 ): Promise<CooperativeConnection> {
   const col = by === 'county' ? 'c.county_id' : 'c.township_id';
   return ctx.loaders
-    .get<number, CooperativeConnection>(`cooperativesOf:${by}:${status ?? ''}:${page.first}:${page.afterId}`, async (ids) => {
+    .get<number, CooperativeConnection>(`cooperativesOf:${by}:${status ?? ''}:${page.limit}:${page.afterId}`, async (ids) => {
       const pages = await pagesByKey<CooperativeRow>(
         ctx.em,
         { select: 'c.*', from: 'cooperative c', idCol: 'c.id', keyCol: col, keys: ids, where: [...filterSql({ status }), coopScope(ctx)] },
         page,
       );
-      return pages.map((p) => toConnection(p, toCooperative) as CooperativeConnection);
+      return pages.map((p) => toConnection(p.rows.map(toCooperative), page, p.totalCount));
     })
     .load(parentId);
 }

@@ -1,7 +1,7 @@
 import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { LocalDateResolver } from 'graphql-scalars';
 import type { CooperativeStatus, ManagementMode } from './cooperative.rules';
-import { PageInfo } from './page.type';
+import { Connection } from '../lib/connection';
 
 export const CooperativeStatusEnum = { ACTIVE: 'ACTIVE', RECTIFYING: 'RECTIFYING', EXITED: 'EXITED' } as const;
 registerEnumType(CooperativeStatusEnum, {
@@ -61,15 +61,11 @@ export class Cooperative {
   countyId!: number;
 }
 
-@ObjectType({ description: 'An edge of a cooperative list (互助社列表项)' })
-export class CooperativeEdge {
-  @Field({ description: 'Opaque cursor of this item (游标)' }) cursor!: string;
-  @Field(() => Cooperative, { description: 'The cooperative (互助社)' }) node!: Cooperative;
-}
-
-@ObjectType({ description: 'A page of cooperatives, ordered by id (互助社分页列表)' })
-export class CooperativeConnection {
-  @Field(() => [CooperativeEdge], { description: 'Items of this page (本页条目)' }) edges!: CooperativeEdge[];
-  @Field(() => PageInfo, { description: 'Paging information (分页信息)' }) pageInfo!: PageInfo;
-  @Field(() => Int, { description: 'Number of cooperatives matching, all pages (总数)' }) totalCount!: number;
-}
+export const CooperativeConnection = Connection(Cooperative, 'Cooperative', '互助社', {
+  connection: 'A page of cooperatives, ordered by id (互助社分页列表)',
+  edge: 'An edge of a cooperative list (互助社列表项)',
+  cursor: 'Opaque cursor of this item (游标)',
+  node: 'The cooperative (互助社)',
+  totalCount: 'Number of cooperatives matching, all pages (总数)',
+});
+export type CooperativeConnection = InstanceType<typeof CooperativeConnection>;

@@ -5,7 +5,8 @@ import { cooperativesOf } from './cooperative.service';
 import { CooperativeConnection, CooperativeStatusEnum } from './cooperative.type';
 import { countyById, listCounties, townshipById, townshipsOfCounty, villagesOfTownship } from './geography.service';
 import { County, Township, Village } from './geography.type';
-import { pageArgs, parseId } from './shared';
+import { pageOf } from '../lib/connection';
+import { parseId } from './shared';
 
 @Resolver(() => County)
 export class CountyResolver {
@@ -32,7 +33,7 @@ export class CountyResolver {
     @Arg('after', () => String, { nullable: true, description: 'Cursor to continue after (游标)' }) after?: string,
     @Arg('status', () => CooperativeStatusEnum, { nullable: true, description: 'Only this status (状态)' }) status?: CooperativeStatus,
   ): Promise<CooperativeConnection> {
-    return cooperativesOf(ctx, 'county', county.id, status, pageArgs(first, after));
+    return cooperativesOf(ctx, 'county', county.id, status, pageOf({ first, after }));
   }
 }
 
@@ -56,7 +57,7 @@ export class TownshipResolver {
     @Arg('after', () => String, { nullable: true, description: 'Cursor to continue after (游标)' }) after?: string,
     @Arg('status', () => CooperativeStatusEnum, { nullable: true, description: 'Only this status (状态)' }) status?: CooperativeStatus,
   ): Promise<CooperativeConnection> {
-    return cooperativesOf(ctx, 'township', t.id, status, pageArgs(first, after));
+    return cooperativesOf(ctx, 'township', t.id, status, pageOf({ first, after }));
   }
 }
 

@@ -14,7 +14,8 @@ import { AdmitMemberInput } from './member.inputs';
 import type { PovertyStatus } from './member.rules';
 import { admitMember, memberById, membersOfCooperative } from './member.service';
 import { Member, MemberConnection, PovertyStatusEnum } from './member.type';
-import { pageArgs, parseId } from './shared';
+import { pageOf } from '../lib/connection';
+import { parseId } from './shared';
 
 @Resolver(() => Member)
 export class MemberResolver {
@@ -31,7 +32,7 @@ export class MemberResolver {
     @Arg('first', () => Int, { nullable: true, description: 'Page size, default 50, at most 500 (每页条数)' }) first?: number,
     @Arg('after', () => String, { nullable: true, description: 'Cursor to continue after (游标)' }) after?: string,
   ): Promise<MemberConnection> {
-    return membersOfCooperative(ctx, parseId(cooperativeId, 'cooperativeId'), povertyStatus, pageArgs(first, after));
+    return membersOfCooperative(ctx, parseId(cooperativeId, 'cooperativeId'), povertyStatus, pageOf({ first, after }));
   }
 
   @Mutation(() => Member, { description: 'Admit a household of the village (入社)' })

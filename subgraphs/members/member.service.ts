@@ -16,7 +16,8 @@ import { MemberEntity } from './member.entity';
 import type { AdmitMemberInput } from './member.inputs';
 import { checkAdmission, maskIdNumber, validateApplicant, type MemberStatus, type PovertyStatus } from './member.rules';
 import { Member, MemberConnection } from './member.type';
-import { isUniqueViolation, memberScope, pagesByKey, parseId, toConnection, type PageArgs } from './shared';
+import { pagesByKey, toConnection, type Page } from '../lib/connection';
+import { isUniqueViolation, memberScope, parseId } from './shared';
 
 /** Roles that run a cooperative's member business: the board and the township service centre. */
 export const MEMBER_WRITE_ROLES: readonly Role[] = ['COOPERATIVE', 'TOWNSHIP'];
@@ -73,15 +74,15 @@ export async function reloadMember(ctx: Ctx, id: number): Promise<Member> {
 const povertySql = (p: PovertyStatus | null | undefined): Sql[] => (p ? [{ sql: 'm.poverty_status = ?', params: [p] }] : []);
 
 /** Members of many cooperatives, one query per request and arguments. */
-export function membersOfCooperative(ctx: Ctx, cooperativeId: number, povertyStatus: PovertyStatus | null | undefined, page: PageArgs): Promise<MemberConnection> {
+export function membersOfCooperative(ctx: Ctx, cooperativeId: number, povertyStatus: PovertyStatus | null | undefined, page: Page): Promise<MemberConnection> {
   return ctx.loaders
-    .get<number, MemberConnection>(`membersOf:${povertyStatus ?? ''}:${page.first}:${page.afterId}`, async (ids) => {
+    .get<number, MemberConnection>(`membersOf:${povertyStatus ?? ''}:${page.limit}:${page.afterId}`, async (ids) => {
       const pages = await pagesByKey<MemberRow>(
         ctx.em,
         { select: 'm.*', from: MEMBER_FROM, idCol: 'm.id', keyCol: 'm.cooperative_id', keys: ids, where: [...povertySql(povertyStatus), memberScope(ctx)] },
         page,
       );
-      return pages.map((p) => toConnection(p, toMember) as MemberConnection);
+      return pages.map((p) => toConnection(p.rows.map(toMember), page, p.totalCount));
     })
     .load(cooperativeId);
 }

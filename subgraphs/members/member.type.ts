@@ -1,7 +1,7 @@
 import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { LocalDateResolver } from 'graphql-scalars';
 import type { MemberStatus, PovertyStatus } from './member.rules';
-import { PageInfo } from './page.type';
+import { Connection } from '../lib/connection';
 
 export const PovertyStatusEnum = { REGISTERED_POOR: 'REGISTERED_POOR', ORDINARY: 'ORDINARY', WEALTHY: 'WEALTHY' } as const;
 registerEnumType(PovertyStatusEnum, {
@@ -45,15 +45,11 @@ export class Member {
   residenceVillageId!: number;
 }
 
-@ObjectType({ description: 'An edge of a member list (社员列表项)' })
-export class MemberEdge {
-  @Field({ description: 'Opaque cursor of this item (游标)' }) cursor!: string;
-  @Field(() => Member, { description: 'The member household (社员)' }) node!: Member;
-}
-
-@ObjectType({ description: 'A page of member households, ordered by id (社员分页列表)' })
-export class MemberConnection {
-  @Field(() => [MemberEdge], { description: 'Items of this page (本页条目)' }) edges!: MemberEdge[];
-  @Field(() => PageInfo, { description: 'Paging information (分页信息)' }) pageInfo!: PageInfo;
-  @Field(() => Int, { description: 'Number of members matching, all pages (总数)' }) totalCount!: number;
-}
+export const MemberConnection = Connection(Member, 'Member', '社员', {
+  connection: 'A page of member households, ordered by id (社员分页列表)',
+  edge: 'An edge of a member list (社员列表项)',
+  cursor: 'Opaque cursor of this item (游标)',
+  node: 'The member household (社员)',
+  totalCount: 'Number of members matching, all pages (总数)',
+});
+export type MemberConnection = InstanceType<typeof MemberConnection>;
