@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { ApolloServer, type GraphQLRequestContext } from '@apollo/server';
+import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
@@ -29,7 +29,20 @@ export interface GatewayOptions {
 }
 
 /** Forwards the caller's token and the request id; keep-alive comes from Node's fetch (undici). */
+type FetcherResponse = Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0];
+
 class ForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  /** A subgraph's non-2xx answer (e.g. 400 for a bad literal) keeps its coded error instead of "400: Bad Request". */
+  override async errorFromResponse(response: FetcherResponse): Promise<GraphQLError> {
+    const body = (await this.parseBody(response.clone()).catch(() => null)) as { errors?: { message?: string; extensions?: Record<string, unknown> }[] } | null;
+    const first = body?.errors?.[0];
+    if (first?.message && typeof first.extensions?.code === 'string') {
+      const { stacktrace: _s, ...extensions } = first.extensions;
+      return new GraphQLError(first.message, { extensions });
+    }
+    return super.errorFromResponse(response);
+  }
+
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
     if (!request.http) return;
     if (context.authorization) request.http.headers.set('authorization', context.authorization);
@@ -64,15 +77,6 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     validationRules: [depthLimit(opts.maxDepth ?? 12)],
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
-      {
-        async requestDidStart({ request }: GraphQLRequestContext<GatewayContext>) {
-          if ((request.query?.length ?? 0) > MAX_QUERY_CHARS) {
-            throw new GraphQLError(`查询过长 / Operation larger than ${MAX_QUERY_CHARS} characters`, {
-              extensions: { code: 'BAD_REQUEST', http: { status: 413 } },
-            });
-          }
-        },
-      },
     ],
   });
   await server.start();
@@ -92,6 +96,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       return { authorization, requestId, caller };
     },
     explorerRoute(opts.explorer ?? !production),
+    { maxQueryChars: MAX_QUERY_CHARS },
   );
   const port = await listen(http, opts.port, process.env.GATEWAY_HOST ?? '127.0.0.1');
   logger.info({ port }, 'gateway listening');

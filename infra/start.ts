@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { DATA_DIR, ROOT, SUBGRAPHS, databaseUrl, type SubgraphName } from '../subgraphs/lib/config';
+import { DATA_DIR, ROOT, SUBGRAPHS, databaseUrl, subgraphPort, type SubgraphName } from '../subgraphs/lib/config';
 import { openDatabase } from '../subgraphs/lib/db';
 import { startPostgres, type PgHandle } from './postgres';
 import { SUBGRAPH_DEFS } from './services';
@@ -80,7 +80,7 @@ async function main(): Promise<void> {
   } else {
     const port = Number(process.env.PG_PORT ?? 5433);
     say('postgres', `starting embedded PostgreSQL on :${port}`);
-    pg = await startPostgres({ port, log: (l) => (process.env.PG_LOG ? say('postgres', l) : undefined) });
+    pg = await startPostgres({ port, dataDir: process.env.PGDATA_DIR, log: (l) => (process.env.PG_LOG ? say('postgres', l) : undefined) });
     say('postgres', `ready, data in ${pg.dataDir}`);
     await pg.ensureDatabases(names.map((n) => SUBGRAPHS[n].db));
     for (const n of names) urls[n] = pg.url(SUBGRAPHS[n].db);
@@ -96,12 +96,13 @@ async function main(): Promise<void> {
     say('seed', `done in ${stats.ms} ms: ${stats.cooperatives} cooperatives, ${stats.members} members, ${stats.loans} loans`);
   }
   const common: NodeJS.ProcessEnv = { ...process.env, DATA_DIR };
-  for (const n of names) common[`${n.toUpperCase()}_URL`] = `http://127.0.0.1:${SUBGRAPHS[n].port}/graphql`;
+  for (const n of names) common[`${n.toUpperCase()}_URL`] = `http://127.0.0.1:${subgraphPort(n)}/graphql`;
   for (const n of names) {
-    const env = { ...common, SERVICE_NAME: n, PORT: String(SUBGRAPHS[n].port), [`${n.toUpperCase()}_DATABASE_URL`]: urls[n] };
+    const port = subgraphPort(n);
+    const env = { ...common, SERVICE_NAME: n, PORT: String(port), [`${n.toUpperCase()}_DATABASE_URL`]: urls[n] };
     const proc = launch(n, `subgraphs/${n}/index.js`, env);
-    await waitHealthy(n, SUBGRAPHS[n].port, proc);
-    say('start', `${n} healthy on :${SUBGRAPHS[n].port}`);
+    await waitHealthy(n, port, proc);
+    say('start', `${n} healthy on :${port}`);
   }
   const gwPort = Number(process.env.GATEWAY_PORT ?? 4000);
   const gw = launch('gateway', 'gateway/index.js', { ...common, SERVICE_NAME: 'gateway', PORT: String(gwPort) });

@@ -18,6 +18,11 @@ export function databaseUrl(name: SubgraphName): string {
   return `${base.replace(/\/[^/]*$/, (m) => (m.includes(':') || m === '/' ? m : ''))}/${SUBGRAPHS[name].db}`;
 }
 
+/** A subgraph's port: `<NAME>_PORT` or its default (4001, 4002, …). */
+export function subgraphPort(name: SubgraphName): number {
+  return Number(process.env[`${name.toUpperCase()}_PORT`] ?? SUBGRAPHS[name].port);
+}
+
 export function subgraphUrl(name: SubgraphName): string {
-  return process.env[`${name.toUpperCase()}_URL`] ?? `http://127.0.0.1:${SUBGRAPHS[name].port}/graphql`;
+  return process.env[`${name.toUpperCase()}_URL`] ?? `http://127.0.0.1:${subgraphPort(name)}/graphql`;
 }

@@ -41,6 +41,7 @@ export function serveApollo<C extends BaseContext>(
   server: ApolloServer<C>,
   context: (req: IncomingMessage, requestId: string) => Promise<C>,
   extra?: ExtraRoute,
+  limits: { maxQueryChars?: number } = {},
 ): Server {
   const http = createServer(async (req, res) => {
     const requestId = requestIdOf(req);
@@ -72,6 +73,12 @@ export function serveApollo<C extends BaseContext>(
           res.end(JSON.stringify({ errors: [{ message: 'Invalid JSON body', extensions: { code: 'BAD_REQUEST' } }] }));
           return;
         }
+      }
+      const query = (body as { query?: unknown } | undefined)?.query ?? url.searchParams.get('query');
+      if (limits.maxQueryChars && typeof query === 'string' && query.length > limits.maxQueryChars) {
+        res.writeHead(413, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ errors: [{ message: `查询过长 / Operation longer than ${limits.maxQueryChars} characters`, extensions: { code: 'BAD_REQUEST' } }] }));
+        return;
       }
       const result = await server.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
