@@ -28,7 +28,7 @@ export async function openDatabase(opts: DbOptions): Promise<MikroORM> {
     entities: opts.entities,
     extensions: [Migrator],
     discovery: { disableDynamicFileAccess: true, requireEntitiesArray: true, warnWhenNoEntities: false },
-    migrations: { migrationsList: opts.migrations, transactional: true, allOrNothing: true, snapshot: false },
+    migrations: { migrationsList: opts.migrations, transactional: true, allOrNothing: true, snapshot: false, silent: true },
     pool: { min: 0, max: opts.poolMax ?? Number(process.env.DB_POOL_MAX ?? 8) },
     debug: false,
     allowGlobalContext: false,
