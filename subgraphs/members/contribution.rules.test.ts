@@ -1,4 +1,4 @@
-import { DomainError } from '../lib/errors';
+import { errorOf } from '../../test/support/domain';
 import {
   contributionTotals, isShuangdao, planContribution, planWithdrawal,
   type ContributionRow, type ContributionSource, type SharePolicy,
@@ -6,15 +6,6 @@ import {
 import type { CooperativeStatus } from './cooperative.rules';
 import type { MemberStatus, PovertyStatus } from './member.rules';
 
-function errorOf(fn: () => unknown): DomainError | undefined {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof DomainError) return e;
-    throw e;
-  }
-  return undefined;
-}
 
 const POLICY: SharePolicy = { shareFen: 100_000n, shareHouseholdFen: 40_000n, shareAbsolutePoorFen: 20_000n };
 

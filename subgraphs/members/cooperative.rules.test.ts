@@ -1,15 +1,6 @@
-import { DomainError } from '../lib/errors';
+import { errorOf } from '../../test/support/domain';
 import { checkPolicy, checkStatusChange, mergePolicy, type CooperativePolicy, type CooperativeStatus } from './cooperative.rules';
 
-function errorOf(fn: () => unknown): DomainError | undefined {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof DomainError) return e;
-    throw e;
-  }
-  return undefined;
-}
 
 /** The migration's defaults. */
 const DEFAULT: CooperativePolicy = {

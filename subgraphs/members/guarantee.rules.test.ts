@@ -1,16 +1,7 @@
-import { DomainError } from '../lib/errors';
+import { errorOf } from '../../test/support/domain';
 import { checkDissolve, checkJointGroup, checkPartyGuarantee, type GroupCandidate } from './guarantee.rules';
 import type { CooperativeStatus } from './cooperative.rules';
 
-function errorOf(fn: () => unknown): DomainError | undefined {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof DomainError) return e;
-    throw e;
-  }
-  return undefined;
-}
 
 const m = (id: number, patch: Partial<GroupCandidate> = {}): GroupCandidate =>
   ({ id, cooperativeId: 1, status: 'ACTIVE', isPartyMember: false, inActiveGroup: false, ...patch });

@@ -1,15 +1,6 @@
-import { DomainError } from '../lib/errors';
+import { errorOf } from '../../test/support/domain';
 import { checkInsurancePolicy, checkShareholding, covers } from './insurance.rules';
 
-function errorOf(fn: () => unknown): DomainError | undefined {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof DomainError) return e;
-    throw e;
-  }
-  return undefined;
-}
 
 describe('checkInsurancePolicy', () => {
   const ok = {

@@ -1,17 +1,8 @@
-import { DomainError } from '../lib/errors';
+import { errorOf } from '../../test/support/domain';
 import {
   checkAdmission, idNumberCheckChar, maskIdNumber, normalizeCardAccount, normalizeIdNumber, validateApplicant, type Applicant,
 } from './member.rules';
 
-function errorOf(fn: () => unknown): DomainError | undefined {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof DomainError) return e;
-    throw e;
-  }
-  return undefined;
-}
 
 /** A valid identity number for a birth date and sequence. */
 const idFor = (birth: string, seq = '123'): string => {
