@@ -10,6 +10,7 @@ import { domainError } from '../subgraphs/lib/error-codes';
 import { formatError } from '../subgraphs/lib/errors';
 import { listen, serveApollo } from '../subgraphs/lib/http';
 import { logger } from '../subgraphs/lib/logger';
+import { requestLog } from '../subgraphs/lib/request-log';
 import { explorerRoute } from './explorer';
 import { depthLimit, MAX_QUERY_CHARS } from './limits';
 
@@ -77,6 +78,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     validationRules: [depthLimit(opts.maxDepth ?? 12)],
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
+      requestLog<GatewayContext>('info'),
     ],
   });
   await server.start();

@@ -13,6 +13,7 @@ import { formatError } from './errors';
 import { buildFederatedSchema, type ReferenceResolvers } from './federation';
 import { listen, serveApollo } from './http';
 import { logger } from './logger';
+import { requestLog } from './request-log';
 
 export interface SubgraphDefinition {
   name: string;
@@ -48,7 +49,7 @@ export async function startSubgraph(def: SubgraphDefinition, dbUrl: string, port
     includeStacktraceInErrorResponses: false,
     introspection: process.env.NODE_ENV !== 'production',
     csrfPrevention: false,
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled()],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), requestLog<Ctx>('debug')],
   });
   await apollo.start();
   const http: Server = serveApollo(apollo, async (req, requestId) => {

@@ -300,8 +300,9 @@ export async function applyForLoan(ctx: Ctx, input: ApplyForLoanInput): Promise<
   return (await loadLoanFresh(ctx, id))!;
 }
 
-/** Read a loan after a write, bypassing the per-request cache. */
+/** Read a loan after a write, bypassing the per-request cache (no scope: callers check it). */
 async function loadLoanFresh(ctx: Ctx, id: string): Promise<Loan | null> {
+  if (!/^\d{1,9}$/.test(id)) return null;
   const [row] = await ctx.em.execute<LoanRow[]>(`select ${LOAN_COLUMNS} from loan l where l.id = ?`, [Number(id)]);
   return row ? toLoan(row) : null;
 }
@@ -339,7 +340,7 @@ export async function disburseLoan(ctx: Ctx, input: DisburseLoanInput): Promise<
   requireRole(ctx.caller, ['TOWNSHIP', 'COOPERATIVE']);
   const on = parseDay(input.on);
   if (input.channel === 'BANK' && !input.bankRef?.trim()) fail('INVALID_INPUT', { reason: 'bankRef is required for a bank transfer' });
-  const pre = await loadLoanFresh(ctx, input.loanId.replace(/\D/g, '') || '0');
+  const pre = await loadLoanFresh(ctx, input.loanId);
   if (!pre) fail('NOT_FOUND', { loanId: input.loanId });
   const coop = await cooperativeFacts(ctx, Number(pre.cooperative.id));
   if (!coop) fail('NOT_FOUND', { cooperativeId: pre.cooperative.id });
@@ -394,7 +395,7 @@ export async function disburseLoan(ctx: Ctx, input: DisburseLoanInput): Promise<
 export async function recordRepayment(ctx: Ctx, input: RecordRepaymentInput): Promise<Repayment> {
   requireRole(ctx.caller, ['TOWNSHIP', 'COOPERATIVE']);
   const paidOn = parseDay(input.paidOn);
-  const pre = await loadLoanFresh(ctx, input.loanId.replace(/\D/g, '') || '0');
+  const pre = await loadLoanFresh(ctx, input.loanId);
   if (!pre) fail('NOT_FOUND', { loanId: input.loanId });
   const coop = await cooperativeFacts(ctx, Number(pre.cooperative.id));
   if (!coop) fail('NOT_FOUND', { cooperativeId: pre.cooperative.id });
@@ -466,7 +467,7 @@ export async function recordRepayment(ctx: Ctx, input: RecordRepaymentInput): Pr
 export async function writeOffLoan(ctx: Ctx, input: WriteOffLoanInput): Promise<Loan> {
   requireRole(ctx.caller, ['COUNTY']);
   const on = parseDay(input.on);
-  const pre = await loadLoanFresh(ctx, input.loanId.replace(/\D/g, '') || '0');
+  const pre = await loadLoanFresh(ctx, input.loanId);
   if (!pre) fail('NOT_FOUND', { loanId: input.loanId });
   const id = await once(ctx, input.idempotencyKey, 'writeOffLoan', input, async (em) => {
     const balances = await lockFund(em, Number(pre.cooperative.id));
@@ -504,7 +505,8 @@ export async function injectCapital(ctx: Ctx, input: InjectCapitalInput): Promis
   requireRole(ctx.caller, ['COUNTY', 'REGION']);
   const on = parseDay(input.on);
   if (input.amount <= 0n) fail('INVALID_INPUT', { reason: 'amount must be positive' });
-  const coop = await cooperativeFacts(ctx, Number(input.cooperativeId.replace(/\D/g, '') || 0));
+  if (!/^\d{1,9}$/.test(input.cooperativeId)) fail('NOT_FOUND', { cooperativeId: input.cooperativeId });
+  const coop = await cooperativeFacts(ctx, Number(input.cooperativeId));
   if (!coop) fail('NOT_FOUND', { cooperativeId: input.cooperativeId });
   const loc = { cooperativeId: coop.cooperativeId, countyId: coop.countyId, townshipId: coop.townshipId };
   requireWrite(ctx.caller, ['COUNTY', 'REGION'], loc);
