@@ -120,3 +120,14 @@ it('pages the ledger newest first with Relay cursors', async () => {
     expect(debit).toBe(credit);
   }
 });
+
+it('shows the audit trail of a loan to supervisors, not to the household', async () => {
+  const id = ok(await stack.gql(`query($m: ID!) { member(id: $m) { loans { id } } }`, { m: String(members[0]) }, t.county1)).member.loans[0].id;
+  const trail = ok(await stack.gql(`query($id: ID!) { loan(id: $id) { auditTrail { action actor role before after requestId at } } }`, { id }, t.auditor1)).loan.auditTrail;
+  expect(trail.map((e: { action: string }) => e.action)).toEqual(['applyForLoan', 'endorse', 'approve', 'publish', 'sign', 'disburseLoan', 'recordRepayment', 'recordRepayment']);
+  expect(trail[1]).toMatchObject({ actor: 'board:101:clerk', role: 'COOPERATIVE', before: { status: 'APPLIED' }, after: { status: 'ENDORSED' } });
+  expect(trail[0].at).toMatch(/^\d{4}-\d\d-\d\dT/);
+  const member = await stack.token({ sub: `member:${members[0]}`, role: 'MEMBER', member: members[0], cooperatives: [WORLD.coopA] });
+  const refused = await stack.gql(`query($id: ID!) { loan(id: $id) { id auditTrail { action } } }`, { id }, member);
+  expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+});

@@ -3,6 +3,7 @@ import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root
 import { LocalDateResolver } from 'graphql-scalars';
 import type { Ctx as Context } from '../lib/context';
 import { PageArgs } from '../lib/connection';
+import { AuditEntry, auditTrail } from '../lib/audit-trail';
 import { ApplyForLoanInput, DisburseLoanInput, LoanStepInput, RecordRepaymentInput, WriteOffLoanInput } from './loan.inputs';
 import { BankTransfer, Instalment, Loan, LoanConnection, LoanStatusEnum, Repayment } from './loan.type';
 import * as loans from './loan.service';
@@ -55,6 +56,11 @@ export class LoanResolver {
   @FieldResolver(() => [BankTransfer], { description: 'Bank transfers of this loan (银行转账记录)' })
   transfers(@Root() loan: Loan, @Ctx() ctx: Context) {
     return loans.transferLoader(ctx).load(loan.id);
+  }
+
+  @FieldResolver(() => [AuditEntry], { description: 'Every recorded change of this loan, oldest first (审计记录)' })
+  auditTrail(@Root() loan: Loan, @Ctx() ctx: Context) {
+    return auditTrail(ctx, 'loan', loan.id);
   }
 
   @FieldResolver(() => Int, { description: 'Days the earliest unpaid instalment is late as of a date, 0 if not overdue (逾期天数)' })

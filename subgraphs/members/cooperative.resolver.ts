@@ -1,6 +1,7 @@
 import { Arg, Ctx as GqlCtx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { LocalDateResolver } from 'graphql-scalars';
 import type { Ctx } from '../lib/context';
+import { AuditEntry, auditTrail } from '../lib/audit-trail';
 import { UpdateCooperativePolicyInput, SetCooperativeStatusInput } from './cooperative.inputs';
 import type { CooperativeStatus } from './cooperative.rules';
 import {
@@ -20,6 +21,11 @@ import { parseId } from './shared';
 
 @Resolver(() => Cooperative)
 export class CooperativeResolver {
+  @FieldResolver(() => [AuditEntry], { description: 'Every recorded change of this cooperative, oldest first (审计记录)' })
+  auditTrail(@Root() x: Cooperative, @GqlCtx() ctx: Ctx): Promise<AuditEntry[]> {
+    return auditTrail(ctx, 'Cooperative', String(x.id));
+  }
+
   @Query(() => Cooperative, { nullable: true, description: 'One cooperative, null when outside your scope (互助社)' })
   cooperative(@Arg('id', () => ID) id: string, @GqlCtx() ctx: Ctx): Promise<Cooperative | null> {
     return cooperativeById(ctx, parseId(id));

@@ -1,5 +1,6 @@
 import { Arg, Ctx as GqlCtx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Ctx } from '../lib/context';
+import { AuditEntry, auditTrail } from '../lib/audit-trail';
 import { contributionsOf, isShuangdaoMember, totalsOf } from './contribution.service';
 import { Contribution, ContributionTotals } from './contribution.type';
 import { cooperativeById } from './cooperative.service';
@@ -19,6 +20,11 @@ import { parseId } from './shared';
 
 @Resolver(() => Member)
 export class MemberResolver {
+  @FieldResolver(() => [AuditEntry], { description: 'Every recorded change of this member, oldest first (审计记录)' })
+  auditTrail(@Root() x: Member, @GqlCtx() ctx: Ctx): Promise<AuditEntry[]> {
+    return auditTrail(ctx, 'Member', String(x.id));
+  }
+
   @Query(() => Member, { nullable: true, description: 'One member household, null when outside your scope (社员)' })
   member(@Arg('id', () => ID) id: string, @GqlCtx() ctx: Ctx): Promise<Member | null> {
     return memberById(ctx, parseId(id));
