@@ -1,8 +1,10 @@
 import { SharedTables0001, type MigrationEntry } from '../../lib/db';
 import { Migration0001Loans } from './Migration0001Loans';
+import { Migration0002PortfolioSnapshot } from './Migration0002PortfolioSnapshot';
 
 /** Applied in order at start-up; never edit a released migration, add a new one. */
 export const loansMigrations: MigrationEntry[] = [
   { name: 'Migration0000Shared', class: SharedTables0001 },
   { name: 'Migration0001Loans', class: Migration0001Loans },
+  { name: 'Migration0002PortfolioSnapshot', class: Migration0002PortfolioSnapshot },
 ];
