@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { randomUUID } from 'node:crypto';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { logger } from './logger';
+import { sqlStats } from './db';
 
 const MAX_BODY = 1_000_000;
 
@@ -25,6 +26,24 @@ function readBody(req: IncomingMessage): Promise<string> {
 
 export interface ExtraRoute {
   (req: IncomingMessage, res: ServerResponse): boolean | Promise<boolean>;
+}
+
+/** Counters the benchmark reads (loopback callers only): SQL statements sent, memory. */
+export function processMetrics() {
+  const mem = process.memoryUsage();
+  return {
+    pid: process.pid,
+    service: process.env.SERVICE_NAME ?? 'app',
+    sqlStatements: sqlStats.statements,
+    rssBytes: mem.rss,
+    heapUsedBytes: mem.heapUsed,
+    maxRssBytes: process.resourceUsage().maxRSS * 1024,
+  };
+}
+
+function isLoopback(req: IncomingMessage): boolean {
+  const a = req.socket.remoteAddress ?? '';
+  return a === '127.0.0.1' || a === '::1' || a === '::ffff:127.0.0.1';
 }
 
 export function requestIdOf(req: IncomingMessage): string {
@@ -51,6 +70,11 @@ export function serveApollo<C extends BaseContext>(
       if (url.pathname === '/health') {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end('{"status":"ok"}');
+        return;
+      }
+      if (url.pathname === '/metrics' && isLoopback(req)) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(processMetrics()));
         return;
       }
       if (extra && (await extra(req, res))) return;
