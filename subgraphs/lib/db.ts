@@ -11,8 +11,9 @@ export interface MigrationEntry {
   class: new (...args: any[]) => Migration;
 }
 
-/** Counts every SQL statement the process sends (tests read it to prove batching). */
-export const sqlStats = { statements: 0 };
+import { sqlStats } from './stats';
+
+export { sqlStats };
 
 export interface DbOptions {
   url: string;

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { randomUUID } from 'node:crypto';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { logger } from './logger';
-import { sqlStats } from './db';
+import { sqlStats } from './stats';
 
 const MAX_BODY = 1_000_000;
 
