@@ -70,3 +70,30 @@ it('scopes the dashboard: a township sees only its own cooperatives, another cou
   const other = ok(await stack.gql(operation('CountyDashboard'), { countyId: '1', asOf: '2024-08-15' }, t.county2));
   expect(other.county).toBeNull();
 });
+
+it('answers the region dashboard: county totals equal the sum of their cooperatives, fixed SQL statements', async () => {
+  const region = await stack.token({ sub: 'region', role: 'REGION' });
+  const q = operation('RegionDashboard');
+  const first = await statementsFor(q, { asOf: '2024-08-16' }, region);
+  const county1 = first.data.counties.find((c: any) => c.id === '1');
+  const coops = county1.cooperatives.edges.map((e: any) => e.node);
+  expect(county1.totals.cooperatives).toBe(coops.length);
+  expect(county1.totals.members).toBe(coops.reduce((s: number, c: any) => s + c.memberCount, 0));
+  expect(county1.portfolio.outstanding).toBe(String(coops.reduce((s: bigint, c: any) => s + BigInt(c.portfolio?.outstanding ?? 0), 0n)));
+  // the second time every figure comes from current snapshots: fewer statements, same answer
+  const second = await statementsFor(q, { asOf: '2024-08-16' }, region);
+  expect(second.data).toEqual(first.data);
+  expect(second.statements).toBeLessThan(first.statements);
+  expect(second.statements).toBeLessThanOrEqual(8);
+});
+
+it('recomputes a snapshot after money moves (the fund version changes in the same transaction)', async () => {
+  const q = `query($c: ID!) { cooperative(id: $c) { portfolio(asOf: "2024-12-31") { outstanding } } }`;
+  const before = ok(await stack.gql(q, { c: String(WORLD.coopA) }, t.county1)).cooperative.portfolio.outstanding;
+  const loanId = ok(await stack.gql(`query { loans(cooperativeId: "${WORLD.coopA}", status: DISBURSED, first: 1) { edges { node { id } } } }`, {}, t.county1)).loans.edges[0].node.id;
+  ok(await stack.gql(`mutation($i: RecordRepaymentInput!) { recordRepayment(input: $i) { principal } }`, {
+    i: { idempotencyKey: 'snap-r', loanId, amount: '50000', channel: 'BANK', bankRef: 'SNAP-1', paidOn: '2024-09-01' },
+  }, t.township11));
+  const after = ok(await stack.gql(q, { c: String(WORLD.coopA) }, t.county1)).cooperative.portfolio.outstanding;
+  expect(BigInt(after)).toBeLessThan(BigInt(before));
+});

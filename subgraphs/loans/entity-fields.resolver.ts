@@ -3,11 +3,11 @@ import { MoneyScalar } from '../lib/money';
 import { Arg, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { LocalDateResolver } from 'graphql-scalars';
 import type { Ctx as Context } from '../lib/context';
-import { CooperativeRef, Loan, MemberRef } from './loan.type';
+import { CooperativeRef, CountyRef, Loan, MemberRef } from './loan.type';
 import { FundBalances, Portfolio } from './ledger.type';
 import { fundLoader } from './ledger.service';
 import { memberLoansLoader } from './loan.service';
-import { memberOutstandingLoader, portfolioLoader } from './portfolio.service';
+import { countyPortfolioLoader, memberOutstandingLoader, portfolioLoader } from './portfolio.service';
 
 /** Fields the loans subgraph adds to Cooperative (owned by members). */
 @Resolver(() => CooperativeRef)
@@ -34,5 +34,14 @@ export class MemberFieldsResolver {
   @FieldResolver(() => MoneyScalar, { description: 'Principal outstanding now (未还本金)' })
   outstanding(@Root() m: MemberRef, @Ctx() ctx: Context) {
     return memberOutstandingLoader(ctx).load(m.id);
+  }
+}
+
+/** Fields the loans subgraph adds to County (owned by members). */
+@Resolver(() => CountyRef)
+export class CountyFieldsResolver {
+  @FieldResolver(() => Portfolio, { nullable: true, description: 'Totals of the county\'s cooperatives visible to you, as of a date (全县借款组合合计)' })
+  portfolio(@Root() c: CountyRef, @Arg('asOf', () => LocalDateResolver, { description: 'As-of date (统计日期)' }) asOf: string, @Ctx() ctx: Context) {
+    return countyPortfolioLoader(ctx, asOf).load(String(c.id));
   }
 }

@@ -7,8 +7,8 @@ import { LOANS_ENTITIES } from './ledger.entity';
 import { loansMigrations } from './migrations';
 import { LoanResolver } from './loan.resolver';
 import { LedgerResolver } from './ledger.resolver';
-import { CooperativeFieldsResolver, MemberFieldsResolver } from './entity-fields.resolver';
-import { CooperativeRef, MemberRef } from './loan.type';
+import { CooperativeFieldsResolver, CountyFieldsResolver, MemberFieldsResolver } from './entity-fields.resolver';
+import { CooperativeRef, CountyRef, MemberRef } from './loan.type';
 import { loansReferences } from './loan.reference';
 
 /** The loans subgraph: loans, repayments, transfers, the fund ledger, disclosure, credit export. */
@@ -16,8 +16,8 @@ export const loansSubgraph: SubgraphDefinition = {
   name: 'loans',
   entities: [LoanEntity, LoanInstalmentEntity, RepaymentEntity, BankTransferEntity, ...LOANS_ENTITIES],
   migrations: loansMigrations,
-  resolvers: [LoanResolver, LedgerResolver, CooperativeFieldsResolver, MemberFieldsResolver],
-  orphanedTypes: [CooperativeRef, MemberRef],
+  resolvers: [LoanResolver, LedgerResolver, CooperativeFieldsResolver, MemberFieldsResolver, CountyFieldsResolver],
+  orphanedTypes: [CooperativeRef, MemberRef, CountyRef],
   references: loansReferences,
 };
 

@@ -60,6 +60,13 @@ export class CooperativeRef {
   @Field(() => ID, { description: 'Cooperative id (互助社编号)' }) id!: string;
 }
 
+/** Federation stub: County is owned by the members subgraph; loans adds the county's portfolio totals. */
+@ObjectType('County', { description: 'County or district (县/区)' })
+@Directive('@key(fields: "id")')
+export class CountyRef {
+  @Field(() => ID, { description: 'County id (县编号)' }) id!: string;
+}
+
 /** Federation stub: Member is owned by the members subgraph; loans adds loans and outstanding. */
 @ObjectType('Member', { description: 'Member household (社员)' })
 @Directive('@key(fields: "id")')

@@ -6,43 +6,43 @@ import { readScope } from '../lib/scope';
 import { portfolioRatios } from './loan.rules';
 import type { Portfolio } from './ledger.type';
 
-interface PortfolioRow {
+/** The stored figures of one cooperative as of a date (portfolio_snapshot columns). */
+interface Figures {
   cooperative_id: number;
+  outstanding: string;
   active_loans: number;
   borrowers: number;
-  outstanding: string;
   overdue_loans: number;
   overdue_outstanding: string;
   par30_outstanding: string;
   principal_due: string;
   repaid_on_due: string;
+  lendable_fund: string;
   loans_disbursed: number;
   amount_disbursed: string;
 }
 
+const FIGURE_COLUMNS = [
+  'outstanding', 'active_loans', 'borrowers', 'overdue_loans', 'overdue_outstanding', 'par30_outstanding',
+  'principal_due', 'repaid_on_due', 'lendable_fund', 'loans_disbursed', 'amount_disbursed',
+] as const;
+
+const FUND_SCOPE = { county: 'f.county_id', township: 'f.township_id', cooperative: 'f.cooperative_id' };
+
 /**
- * Portfolio figures as of a date for many cooperatives in two statements (loans, ledger),
- * whatever their number. A loan is overdue when principal that fell due before `asOf` is
- * unpaid at `asOf`; PAR30 counts loans whose earliest unpaid instalment is more than 30 days late.
+ * Compute figures from the loans, instalments, repayments and ledger (three statements for any
+ * number of cooperatives). A loan is overdue when principal that fell due before `asOf` is unpaid
+ * at `asOf`; PAR30 counts loans whose earliest unpaid instalment is more than 30 days late.
  */
-async function portfolios(ctx: Ctx, asOf: string, coopIds: readonly number[]): Promise<Map<number, Portfolio>> {
-  const scope = readScope(ctx.caller, { county: 'f.county_id', township: 'f.township_id', cooperative: 'f.cooperative_id' });
-  const visible = await ctx.em.execute<{ cooperative_id: number; bank: string; loans: string }[]>(
-    `select f.cooperative_id,
-            coalesce(sum(l.amount_fen) filter (where l.account in ('BANK','CASH')), 0) bank,
-            coalesce(sum(l.amount_fen) filter (where l.account = 'LOANS_RECEIVABLE'), 0) loans
-       from fund f
-       left join ledger_txn t on t.cooperative_id = f.cooperative_id and t.occurred_on <= ?
-       left join ledger_line l on l.txn_id = t.id and l.account in ('BANK','CASH','LOANS_RECEIVABLE')
-      where f.cooperative_id = any(?::int[]) and ${scope.sql}
-      group by f.cooperative_id`,
-    [asOf, intArray(coopIds), ...scope.params],
+async function computeFigures(ctx: Ctx, asOf: string, ids: number[]): Promise<Figures[]> {
+  const lendable = await ctx.em.execute<{ cooperative_id: number; lendable: string }[]>(
+    `select t.cooperative_id, coalesce(sum(l.amount_fen), 0) lendable
+       from ledger_txn t join ledger_line l on l.txn_id = t.id and l.account in ('BANK','CASH','LOANS_RECEIVABLE')
+      where t.cooperative_id = any(?::int[]) and t.occurred_on <= ?
+      group by t.cooperative_id`,
+    [intArray(ids), asOf],
   );
-  const out = new Map<number, Portfolio>();
-  if (visible.length === 0) return out;
-  const ids = visible.map((v) => v.cooperative_id);
-  const par30Before = addDays(asOf, -30);
-  const rows = await ctx.em.execute<PortfolioRow[]>(
+  const rows = await ctx.em.execute<Omit<Figures, 'lendable_fund'>[]>(
     `with l as (
         select id, cooperative_id, member_id, amount_fen, written_off_on
           from loan where cooperative_id = any(?::int[]) and disbursed_on is not null and disbursed_on <= ?),
@@ -71,42 +71,130 @@ async function portfolios(ctx: Ctx, asOf: string, coopIds: readonly number[]): P
             count(*)::int loans_disbursed,
             coalesce(sum(amount_fen), 0) amount_disbursed
        from per left join due on due.loan_id = per.id group by per.cooperative_id`,
-    [intArray(ids), asOf, intArray(ids), asOf, asOf, asOf, par30Before],
+    [intArray(ids), asOf, intArray(ids), asOf, asOf, asOf, addDays(asOf, -30)],
   );
   const byId = new Map(rows.map((r) => [r.cooperative_id, r]));
-  for (const v of visible) {
-    const r = byId.get(v.cooperative_id);
-    const outstanding = BigInt(r?.outstanding ?? 0);
-    const par30 = BigInt(r?.par30_outstanding ?? 0);
-    const principalDue = BigInt(r?.principal_due ?? 0);
-    const repaidOnDue = BigInt(r?.repaid_on_due ?? 0);
-    const lendable = BigInt(v.bank) + BigInt(v.loans);
-    const ratios = portfolioRatios({ principalDueFen: principalDue, repaidOnDueFen: repaidOnDue, outstandingFen: outstanding, par30OutstandingFen: par30, lendableFundFen: lendable });
-    out.set(v.cooperative_id, {
-      asOf,
-      outstanding,
-      activeLoans: r?.active_loans ?? 0,
+  const lend = new Map(lendable.map((r) => [r.cooperative_id, r.lendable]));
+  return ids.map((id) => {
+    const r = byId.get(id);
+    return {
+      cooperative_id: id,
+      outstanding: String(r?.outstanding ?? 0),
+      active_loans: r?.active_loans ?? 0,
       borrowers: r?.borrowers ?? 0,
-      overdueLoans: r?.overdue_loans ?? 0,
-      overdueOutstanding: BigInt(r?.overdue_outstanding ?? 0),
-      par30Outstanding: par30,
-      principalDue,
-      repaidOnDue,
-      lendableFund: lendable,
-      loansDisbursed: r?.loans_disbursed ?? 0,
-      amountDisbursed: BigInt(r?.amount_disbursed ?? 0),
-      ...ratios,
-    });
-  }
-  return out;
+      overdue_loans: r?.overdue_loans ?? 0,
+      overdue_outstanding: String(r?.overdue_outstanding ?? 0),
+      par30_outstanding: String(r?.par30_outstanding ?? 0),
+      principal_due: String(r?.principal_due ?? 0),
+      repaid_on_due: String(r?.repaid_on_due ?? 0),
+      lendable_fund: String(lend.get(id) ?? 0),
+      loans_disbursed: r?.loans_disbursed ?? 0,
+      amount_disbursed: String(r?.amount_disbursed ?? 0),
+    };
+  });
 }
 
-/** Cooperative.portfolio(asOf): batched per (asOf) across all cooperatives of the request. */
+/**
+ * Figures of the visible cooperatives as of a date. Read-through cache in PostgreSQL: one
+ * statement when every snapshot is current (its version equals the fund's, which every ledger
+ * transaction bumps); otherwise the missing ones are computed once and stored.
+ */
+async function figures(ctx: Ctx, asOf: string, coopIds: readonly number[]): Promise<Figures[]> {
+  const scope = readScope(ctx.caller, FUND_SCOPE);
+  const rows = await ctx.em.execute<(Figures & { version: string; hit: boolean })[]>(
+    `select f.cooperative_id, f.version::text, s.cooperative_id is not null hit, ${FIGURE_COLUMNS.map((c) => `s.${c}`).join(', ')}
+       from fund f left join portfolio_snapshot s on s.as_of = ? and s.cooperative_id = f.cooperative_id and s.version = f.version
+      where f.cooperative_id = any(?::int[]) and ${scope.sql}`,
+    [asOf, intArray(coopIds), ...scope.params],
+  );
+  const missing = rows.filter((r) => !r.hit);
+  if (missing.length === 0) return rows;
+  const computed = await computeFigures(ctx, asOf, missing.map((r) => r.cooperative_id));
+  const version = new Map(missing.map((r) => [r.cooperative_id, r.version]));
+  const cols = ['cooperative_id', 'as_of', 'version', ...FIGURE_COLUMNS];
+  await ctx.em.execute(
+    `insert into portfolio_snapshot (${cols.join(', ')})
+     select * from unnest(?::int[], ?::date[], ?::bigint[], ?::bigint[], ?::int[], ?::int[], ?::int[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::int[], ?::bigint[])
+     on conflict (as_of, cooperative_id) do update set ${cols.slice(2).map((c) => `${c} = excluded.${c}`).join(', ')}, computed_at = now()`,
+    [
+      pgArray(computed.map((c) => c.cooperative_id)),
+      pgArray(computed.map(() => asOf)),
+      pgArray(computed.map((c) => version.get(c.cooperative_id)!)),
+      ...FIGURE_COLUMNS.map((col) => pgArray(computed.map((c) => c[col]))),
+    ],
+  );
+  const fresh = new Map(computed.map((c) => [c.cooperative_id, c]));
+  return rows.map((r) => (r.hit ? r : fresh.get(r.cooperative_id)!));
+}
+
+const pgArray = (xs: readonly (string | number)[]): string => `{${xs.join(',')}}`;
+
+function toPortfolio(asOf: string, f: Omit<Figures, 'cooperative_id'>): Portfolio {
+  const outstanding = BigInt(f.outstanding);
+  const par30 = BigInt(f.par30_outstanding);
+  const principalDue = BigInt(f.principal_due);
+  const repaidOnDue = BigInt(f.repaid_on_due);
+  const lendable = BigInt(f.lendable_fund);
+  return {
+    asOf,
+    outstanding,
+    activeLoans: f.active_loans,
+    borrowers: f.borrowers,
+    overdueLoans: f.overdue_loans,
+    overdueOutstanding: BigInt(f.overdue_outstanding),
+    par30Outstanding: par30,
+    principalDue,
+    repaidOnDue,
+    lendableFund: lendable,
+    loansDisbursed: f.loans_disbursed,
+    amountDisbursed: BigInt(f.amount_disbursed),
+    ...portfolioRatios({ principalDueFen: principalDue, repaidOnDueFen: repaidOnDue, outstandingFen: outstanding, par30OutstandingFen: par30, lendableFundFen: lendable }),
+  };
+}
+
+/** Sum figures (a county's cooperatives); ratios are recomputed from the sums. */
+function sumFigures(xs: readonly Figures[]): Omit<Figures, 'cooperative_id'> {
+  const total = (k: (typeof FIGURE_COLUMNS)[number]) => xs.reduce((s, x) => s + BigInt(x[k]), 0n).toString();
+  const count = (k: 'active_loans' | 'borrowers' | 'overdue_loans' | 'loans_disbursed') => xs.reduce((s, x) => s + Number(x[k]), 0);
+  return {
+    outstanding: total('outstanding'),
+    active_loans: count('active_loans'),
+    borrowers: count('borrowers'),
+    overdue_loans: count('overdue_loans'),
+    overdue_outstanding: total('overdue_outstanding'),
+    par30_outstanding: total('par30_outstanding'),
+    principal_due: total('principal_due'),
+    repaid_on_due: total('repaid_on_due'),
+    lendable_fund: total('lendable_fund'),
+    loans_disbursed: count('loans_disbursed'),
+    amount_disbursed: total('amount_disbursed'),
+  };
+}
+
+/** Cooperative.portfolio(asOf): batched per date across all cooperatives of the request. */
 export function portfolioLoader(ctx: Ctx, asOfRaw: string) {
   const asOf = parseDay(asOfRaw);
   return ctx.loaders.get<string, Portfolio | null>(`portfolio:${asOf}`, async (ids) => {
-    const map = await portfolios(ctx, asOf, ids.map(Number));
-    return ids.map((id) => map.get(Number(id)) ?? null);
+    const rows = await figures(ctx, asOf, ids.map(Number));
+    return inKeyOrder(ids, rows, (r) => r.cooperative_id).map((r) => (r ? toPortfolio(asOf, r) : null));
+  });
+}
+
+/** County.portfolio(asOf): the totals of the county's cooperatives visible to the caller. */
+export function countyPortfolioLoader(ctx: Ctx, asOfRaw: string) {
+  const asOf = parseDay(asOfRaw);
+  return ctx.loaders.get<string, Portfolio | null>(`countyPortfolio:${asOf}`, async (countyIds) => {
+    const scope = readScope(ctx.caller, FUND_SCOPE);
+    const funds = await ctx.em.execute<{ cooperative_id: number; county_id: number }[]>(
+      `select f.cooperative_id, f.county_id from fund f where f.county_id = any(?::int[]) and ${scope.sql}`,
+      [intArray(countyIds), ...scope.params],
+    );
+    const rows = funds.length ? await figures(ctx, asOf, funds.map((f) => f.cooperative_id)) : [];
+    const countyOf = new Map(funds.map((f) => [f.cooperative_id, f.county_id]));
+    return countyIds.map((cid) => {
+      const mine = rows.filter((r) => String(countyOf.get(r.cooperative_id)) === String(cid));
+      return mine.length ? toPortfolio(asOf, sumFigures(mine)) : null;
+    });
   });
 }
 

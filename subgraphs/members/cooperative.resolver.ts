@@ -5,7 +5,7 @@ import { AuditEntry, auditTrail } from '../lib/audit-trail';
 import { UpdateCooperativePolicyInput, SetCooperativeStatusInput } from './cooperative.inputs';
 import type { CooperativeStatus } from './cooperative.rules';
 import {
-  cooperativeById, insuredMemberCount, listCooperatives, memberCounts, setCooperativeStatus, updateCooperativePolicy,
+  cooperativeById, insuredMemberCount, listCooperatives, setCooperativeStatus, updateCooperativePolicy,
 } from './cooperative.service';
 import { Cooperative, CooperativeConnection, CooperativeStatusEnum } from './cooperative.type';
 import { countyById, townshipById, villageById } from './geography.service';
@@ -70,21 +70,6 @@ export class CooperativeResolver {
   @FieldResolver(() => County, { description: 'The county (所属县)' })
   county(@Root() c: Cooperative, @GqlCtx() ctx: Ctx): Promise<County | null> {
     return countyById(ctx, c.countyId);
-  }
-
-  @FieldResolver(() => Int, { description: 'Active member households (在社户数)' })
-  async memberCount(@Root() c: Cooperative, @GqlCtx() ctx: Ctx): Promise<number> {
-    return (await memberCounts(ctx, c.id)).memberCount;
-  }
-
-  @FieldResolver(() => Int, { description: 'Active registered poor households (建档立卡贫困户数)' })
-  async registeredPoorCount(@Root() c: Cooperative, @GqlCtx() ctx: Ctx): Promise<number> {
-    return (await memberCounts(ctx, c.id)).registeredPoorCount;
-  }
-
-  @FieldResolver(() => Int, { description: 'Active households headed by a party member (党员户数)' })
-  async partyMemberCount(@Root() c: Cooperative, @GqlCtx() ctx: Ctx): Promise<number> {
-    return (await memberCounts(ctx, c.id)).partyMemberCount;
   }
 
   @FieldResolver(() => Int, { description: 'Active members with an accident insurance policy covering the date (参保户数)' })

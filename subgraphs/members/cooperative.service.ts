@@ -28,6 +28,7 @@ export interface CooperativeRow {
   split_risk_reserve_bp: number; split_welfare_bp: number; split_management_bp: number; split_capital_bp: number;
   share_fen: string; share_subsidy_fen: string; share_household_fen: string; share_absolute_poor_fen: string;
   withdrawal_min_months: number; cash_limit_fen: string;
+  member_count: number; registered_poor_count: number; party_member_count: number;
 }
 
 /** The policy columns of a row as the rules see them. */
@@ -60,6 +61,7 @@ export function toCooperative(r: CooperativeRow): Cooperative {
     id: r.id, nameZh: r.name_zh, nameEn: r.name_en, status: r.status, managementMode: r.management_mode,
     foundedOn: r.founded_on, policy: toPolicyType(policyOfRow(r)),
     villageId: r.village_id, townshipId: r.township_id, countyId: r.county_id,
+    memberCount: r.member_count, registeredPoorCount: r.registered_poor_count, partyMemberCount: r.party_member_count,
   });
 }
 
@@ -123,29 +125,6 @@ export function cooperativesOf(
       return pages.map((p) => toConnection(p.rows.map(toCooperative), page, p.totalCount));
     })
     .load(parentId);
-}
-
-export interface MemberCounts { memberCount: number; registeredPoorCount: number; partyMemberCount: number }
-
-/** Active-member counts of every requested cooperative: one grouped query per request. */
-export function memberCounts(ctx: Ctx, cooperativeId: number): Promise<MemberCounts> {
-  return ctx.loaders
-    .get<number, MemberCounts>('memberCounts', async (ids) => {
-      const s = coopScope(ctx);
-      const rows = await ctx.em.execute<{ k: number; total: string; poor: string; party: string }[]>(
-        `select m.cooperative_id as k, count(*) as total,
-                count(*) filter (where m.poverty_status = 'REGISTERED_POOR') as poor,
-                count(*) filter (where m.is_party_member) as party
-         from member m join cooperative c on c.id = m.cooperative_id
-         where m.cooperative_id = any(?::int[]) and m.status = 'ACTIVE' and ${s.sql}
-         group by m.cooperative_id`,
-        [intArray(ids), ...s.params],
-      );
-      return inKeyOrder(ids, rows, (r) => r.k).map((r) => ({
-        memberCount: Number(r?.total ?? 0), registeredPoorCount: Number(r?.poor ?? 0), partyMemberCount: Number(r?.party ?? 0),
-      }));
-    })
-    .load(cooperativeId);
 }
 
 /** Active members with an insurance policy covering `asOf`, per cooperative, batched per date. */

@@ -56,6 +56,9 @@ export class Cooperative {
   @Field(() => ManagementModeEnum, { description: 'Management mode (管理模式)' }) managementMode!: ManagementMode;
   @Field(() => LocalDateResolver, { description: 'Founding date (成立日期)' }) foundedOn!: string;
   @Field(() => CooperativePolicy, { description: 'Policy parameters (政策参数)' }) policy!: CooperativePolicy;
+  @Field(() => Int, { description: 'Active member households (在社户数)' }) memberCount!: number;
+  @Field(() => Int, { description: 'Active registered poor households (建档立卡贫困户数)' }) registeredPoorCount!: number;
+  @Field(() => Int, { description: 'Active households headed by a party member (党员户数)' }) partyMemberCount!: number;
   villageId!: number;
   townshipId!: number;
   countyId!: number;

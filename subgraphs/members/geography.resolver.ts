@@ -3,8 +3,8 @@ import type { Ctx } from '../lib/context';
 import type { CooperativeStatus } from './cooperative.rules';
 import { cooperativesOf } from './cooperative.service';
 import { CooperativeConnection, CooperativeStatusEnum } from './cooperative.type';
-import { countyById, listCounties, townshipById, townshipsOfCounty, villagesOfTownship } from './geography.service';
-import { County, Township, Village } from './geography.type';
+import { countyById, countyTotals, listCounties, townshipById, townshipsOfCounty, villagesOfTownship } from './geography.service';
+import { AreaTotals, County, Township, Village } from './geography.type';
 import { pageOf } from '../lib/connection';
 import { parseId } from './shared';
 
@@ -18,6 +18,11 @@ export class CountyResolver {
   @Query(() => County, { nullable: true, description: 'One county, null when outside your scope (县)' })
   county(@Arg('id', () => ID) id: string, @GqlCtx() ctx: Ctx): Promise<County | null> {
     return countyById(ctx, parseId(id));
+  }
+
+  @FieldResolver(() => AreaTotals, { description: 'Member totals over the county\'s cooperatives visible to you (全县汇总)' })
+  totals(@Root() county: County, @GqlCtx() ctx: Ctx): Promise<AreaTotals> {
+    return countyTotals(ctx, county.id);
   }
 
   @FieldResolver(() => [Township], { description: 'Townships of the county (乡镇)' })

@@ -4,10 +4,11 @@
  * caller's cooperatives for the places above them. Scope is in the SQL.
  */
 import type { Ctx } from '../lib/context';
+import { coopScope } from './shared';
 import { groupInKeyOrder, inKeyOrder } from '../lib/context';
 import { intArray } from '../lib/db';
 import { readScope, type Sql } from '../lib/scope';
-import { County, Township, Village } from './geography.type';
+import { AreaTotals, County, Township, Village } from './geography.type';
 
 interface CountyRow { id: number; code: string; city_zh: string; name_zh: string; name_en: string }
 interface TownshipRow { id: number; county_id: number; name_zh: string; name_en: string }
@@ -106,4 +107,21 @@ export function villagesOfTownship(ctx: Ctx, townshipId: number): Promise<Villag
       return groupInKeyOrder(ids, rows, (r) => r.township_id).map((rs) => rs.map(toVillage));
     })
     .load(townshipId);
+}
+
+/** Member totals per county over the visible cooperatives, from the maintained counters (one statement per batch). */
+export function countyTotals(ctx: Ctx, countyId: number): Promise<AreaTotals> {
+  return ctx.loaders
+    .get<number, AreaTotals>('countyTotals', async (ids) => {
+      const s = coopScope(ctx);
+      const rows = await ctx.em.execute<{ k: number; n: number; m: string; p: string; pm: string }[]>(
+        `select c.county_id k, count(*)::int n, sum(c.member_count) m, sum(c.registered_poor_count) p, sum(c.party_member_count) pm
+           from cooperative c where c.county_id = any(?::int[]) and ${s.sql} group by c.county_id`,
+        [intArray(ids), ...s.params],
+      );
+      return inKeyOrder(ids, rows, (r) => r.k).map((r) => ({
+        cooperatives: r?.n ?? 0, members: Number(r?.m ?? 0), registeredPoor: Number(r?.p ?? 0), partyMembers: Number(r?.pm ?? 0),
+      }));
+    })
+    .load(countyId);
 }

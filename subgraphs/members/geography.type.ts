@@ -1,6 +1,7 @@
-import { Field, ID, ObjectType } from 'type-graphql';
+import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
 
 @ObjectType({ description: 'County or district (县/区), the accountable level of the poverty office' })
+@Directive('@key(fields: "id")')
 export class County {
   @Field(() => ID, { description: 'County id (县编号)' }) id!: number;
   @Field({ description: 'Administrative code (行政区划代码)' }) code!: string;
@@ -26,4 +27,12 @@ export class Village {
   @Field({ description: 'An ecological-migrant village or site (生态移民村/点)' }) isMigrant!: boolean;
   townshipId!: number;
   countyId!: number;
+}
+
+@ObjectType({ description: 'Totals over the cooperatives of an area that are visible to you (汇总)' })
+export class AreaTotals {
+  @Field(() => Int, { description: 'Cooperatives (互助社数)' }) cooperatives!: number;
+  @Field(() => Int, { description: 'Active member households (在社户数)' }) members!: number;
+  @Field(() => Int, { description: 'Active registered poor households (建档立卡贫困户数)' }) registeredPoor!: number;
+  @Field(() => Int, { description: 'Active party-member households (党员户数)' }) partyMembers!: number;
 }

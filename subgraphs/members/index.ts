@@ -9,6 +9,9 @@ import { cooperativeReference } from './cooperative.reference';
 import { CooperativeResolver } from './cooperative.resolver';
 import { CountyEntity, TownshipEntity, VillageEntity } from './geography.entity';
 import { CountyResolver, TownshipResolver, VillageResolver } from './geography.resolver';
+import { countyById } from './geography.service';
+import { parseId } from './shared';
+import type { Ctx } from '../lib/context';
 import { GuaranteeGroupEntity, GuaranteeGroupMemberEntity } from './guarantee.entity';
 import { GuaranteeGroupResolver } from './guarantee.resolver';
 import { InsurancePolicyEntity, ShareholdingEntity } from './insurance.entity';
@@ -32,7 +35,11 @@ export const membersSubgraph: SubgraphDefinition = {
     GuaranteeGroupResolver, InsuranceResolver, InternalResolver,
   ],
   orphanedTypes: [],
-  references: () => ({ Cooperative: cooperativeReference, Member: memberReference }),
+  references: () => ({
+    Cooperative: cooperativeReference,
+    Member: memberReference,
+    County: { __resolveReference: (ref: { id: string }, ctx: Ctx) => countyById(ctx, parseId(ref.id)) },
+  }),
 };
 
 export { reconcileContributions } from './contribution.service';
