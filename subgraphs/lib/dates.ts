@@ -41,8 +41,3 @@ export function monthsBetween(a: Day, b: Day): number {
   if (db < da && addMonths(a, months) > b) months -= 1;
   return months;
 }
-
-/** Today's date in China Standard Time, for defaults shown to people (never inside a rule). */
-export function todayInChina(): Day {
-  return new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
-}

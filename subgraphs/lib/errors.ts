@@ -1,4 +1,4 @@
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import type { GraphQLFormattedError } from 'graphql';
 import { logger } from './logger';
 
 /**
@@ -78,8 +78,4 @@ export function registerCodes(codes: Iterable<string>): void {
 }
 export function isKnownCode(code: string): boolean {
   return knownCodes.has(code);
-}
-
-export function toGraphQLError(e: DomainError): GraphQLError {
-  return new GraphQLError(e.message, { originalError: e, extensions: { code: e.code } });
 }

@@ -8,9 +8,6 @@ import { fail } from './error-codes';
  */
 export type Fen = bigint;
 
-export const YUAN = 100n;
-export const yuan = (n: number | bigint): Fen => BigInt(n) * YUAN;
-
 const FEN_RE = /^-?\d{1,19}$/;
 
 export function parseFen(value: unknown): Fen {
@@ -61,8 +58,6 @@ export function ratioBp(part: bigint, whole: bigint): number {
   return Number(mulDivRound(part, 10_000n, whole));
 }
 
-export const minFen = (a: Fen, b: Fen): Fen => (a < b ? a : b);
-export const maxFen = (a: Fen, b: Fen): Fen => (a > b ? a : b);
 export const sumFen = (xs: Iterable<Fen>): Fen => {
   let s = 0n;
   for (const x of xs) s += x;
