@@ -57,6 +57,11 @@ it('never overdraws a fund under 50 parallel disbursements', async () => {
     const running = await c.query(`select min(run)::text m from (select sum(l.amount_fen) over (order by l.txn_id) run from ledger_line l where l.account = 'BANK') x`);
     expect(BigInt(running.rows[0].m)).toBeGreaterThanOrEqual(0n);
   });
+  // newest first by numeric id (ids cross 9 → 10 here; text ordering would put "9" before "10")
+  const ledger = ok(await stack.gql(`query($c: ID!) { fundLedger(cooperativeId: $c, first: 100) { edges { node { id } } } }`, { c: String(WORLD.coopA) }, t.county1)).fundLedger;
+  const ids = ledger.edges.map((e: { node: { id: string } }) => Number(e.node.id));
+  expect(ids.length).toBe(21);
+  expect(ids).toEqual([...ids].sort((a, b) => b - a));
   const tb = ok(await stack.gql(`query($c: ID!) { trialBalance(cooperativeId: $c) { net balancesMatchEntries } }`, { c: String(WORLD.coopA) }, t.county1)).trialBalance;
   expect(tb).toEqual({ net: '0', balancesMatchEntries: true });
 });

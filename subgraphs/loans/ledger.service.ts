@@ -181,7 +181,7 @@ export async function ledgerPage(ctx: Ctx, cooperativeId: number, args: PageArgs
   const page = pageOf(args);
   const txns = await ctx.em.execute<{ id: string; kind: string; occurred_on: string; memo: string; ref_type: string | null; ref_id: string | null }[]>(
     `select id::text, kind, to_char(occurred_on, 'YYYY-MM-DD') as occurred_on, memo, ref_type, ref_id from ledger_txn
-      where cooperative_id = ? ${page.afterId ? 'and id < ?' : ''} order by id desc limit ?`,
+      where cooperative_id = ? ${page.afterId ? 'and id < ?' : ''} order by ledger_txn.id desc limit ?`,
     [cooperativeId, ...(page.afterId ? [page.afterId] : []), page.limit + 1],
   );
   const [{ n }] = await ctx.em.execute<{ n: number }[]>(`select count(*)::int as n from ledger_txn where cooperative_id = ?`, [cooperativeId]);

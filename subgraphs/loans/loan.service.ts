@@ -153,7 +153,7 @@ export function instalmentLoader(ctx: Ctx) {
 export function repaymentLoader(ctx: Ctx) {
   return ctx.loaders.get<string, Repayment[]>('repayments', async (loanIds) => {
     const rows = await ctx.em.execute<{ id: string; loan_id: number; paid_on: string; principal_fen: string; fee_fen: string; channel: string; bank_ref: string | null }[]>(
-      `select id::text, loan_id, to_char(paid_on,'YYYY-MM-DD') paid_on, principal_fen, fee_fen, channel, bank_ref from repayment where loan_id = any(?::int[]) order by id`,
+      `select id::text, loan_id, to_char(paid_on,'YYYY-MM-DD') paid_on, principal_fen, fee_fen, channel, bank_ref from repayment where loan_id = any(?::int[]) order by repayment.id`,
       [intArray(loanIds)],
     );
     return groupInKeyOrder(loanIds, rows, (r) => r.loan_id).map((g) =>
@@ -165,7 +165,7 @@ export function repaymentLoader(ctx: Ctx) {
 export function transferLoader(ctx: Ctx) {
   return ctx.loaders.get<string, BankTransfer[]>('transfers', async (loanIds) => {
     const rows = await ctx.em.execute<{ id: string; loan_id: number; direction: string; amount_fen: string; channel: string; account_masked: string | null; bank_ref: string; executed_on: string }[]>(
-      `select id::text, loan_id, direction, amount_fen, channel, account_masked, bank_ref, to_char(executed_on,'YYYY-MM-DD') executed_on from bank_transfer where loan_id = any(?::int[]) order by id`,
+      `select id::text, loan_id, direction, amount_fen, channel, account_masked, bank_ref, to_char(executed_on,'YYYY-MM-DD') executed_on from bank_transfer where loan_id = any(?::int[]) order by bank_transfer.id`,
       [intArray(loanIds)],
     );
     return groupInKeyOrder(loanIds, rows, (r) => r.loan_id).map((g) =>
