@@ -1,0 +1,87 @@
+import autocannon from 'autocannon';
+
+/** One HTTP target of the benchmark: our gateway, the floor or the peer. */
+export interface Target {
+  name: 'ours' | 'floor' | 'peer';
+  url: string;
+  /** /metrics URLs whose sqlStatements are summed around a measured phase. */
+  sqlMetrics: string[];
+}
+
+export interface Request {
+  body: string;
+  headers: Record<string, string>;
+}
+
+export interface Phase {
+  connections: number;
+  durationS: number;
+  requests: number;
+  requestsPerSecond: number;
+  latencyMs: { p50: number; p95: number; p99: number; max: number; mean: number };
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  sqlStatements: number | null;
+}
+
+/** Nearest-rank percentile of sorted values. */
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i]!;
+}
+
+const round = (x: number, d = 2): number => Math.round(x * 10 ** d) / 10 ** d;
+
+export async function sqlCount(urls: string[]): Promise<number | null> {
+  if (urls.length === 0) return null;
+  let n = 0;
+  for (const u of urls) {
+    const m = (await (await fetch(u)).json()) as { sqlStatements?: number };
+    n += m.sqlStatements ?? 0;
+  }
+  return n;
+}
+
+/** Run autocannon for `durationS` with `connections`, keeping every response time for exact percentiles. */
+export async function phase(target: Target, req: Request, connections: number, durationS: number): Promise<Phase> {
+  const times: number[] = [];
+  const before = await sqlCount(target.sqlMetrics);
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: target.url,
+        method: 'POST',
+        headers: req.headers,
+        body: req.body,
+        connections,
+        pipelining: 1,
+        duration: durationS,
+        timeout: 60,
+      },
+      (err, res) => (err ? reject(err) : resolve(res)),
+    );
+    instance.on('response', (_client, _status, _bytes, responseTime) => times.push(responseTime));
+  });
+  const after = await sqlCount(target.sqlMetrics);
+  times.sort((a, b) => a - b);
+  const requests = result.requests.total;
+  return {
+    connections,
+    durationS: result.duration,
+    requests,
+    requestsPerSecond: round(requests / result.duration, 1),
+    latencyMs: {
+      p50: round(percentile(times, 50)),
+      p95: round(percentile(times, 95)),
+      p99: round(percentile(times, 99)),
+      max: round(times.at(-1) ?? NaN),
+      mean: round(times.reduce((s, x) => s + x, 0) / Math.max(1, times.length)),
+    },
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    sqlStatements: before === null || after === null ? null : after - before,
+  };
+}

@@ -1,0 +1,138 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  Kind, parse, valueFromASTUntyped,
+  type DocumentNode, type FieldNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode,
+} from 'graphql';
+import { ROOT } from '../../subgraphs/lib/config';
+
+/**
+ * The committed named operations (schema/operations/*.graphql), read once, and a small
+ * "projector": the operation's selection set compiled into a function that copies the selected
+ * fields (with aliases, in selection order) out of a plain object. The floor uses it so its JSON has
+ * exactly the shape of the GraphQL response's `data` without running any GraphQL per request.
+ */
+
+export const OPERATIONS_DIR = join(ROOT, 'schema', 'operations');
+export const VARIABLES_FILE = join(OPERATIONS_DIR, 'variables.json');
+
+export interface NamedOperation {
+  name: string;
+  file: string;
+  /** The whole file (fragments included), sent as `query` with `operationName`. */
+  text: string;
+  document: DocumentNode;
+  definition: OperationDefinitionNode;
+  fragments: Map<string, FragmentDefinitionNode>;
+}
+
+export function readOperations(): NamedOperation[] {
+  const out: NamedOperation[] = [];
+  for (const file of readdirSync(OPERATIONS_DIR).filter((f) => f.endsWith('.graphql')).sort()) {
+    const text = readFileSync(join(OPERATIONS_DIR, file), 'utf8');
+    const document = parse(text);
+    const fragments = new Map<string, FragmentDefinitionNode>();
+    for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+    for (const d of document.definitions) {
+      if (d.kind === Kind.OPERATION_DEFINITION && d.name && d.operation === 'query') {
+        out.push({ name: d.name.value, file, text, document, definition: d, fragments });
+      }
+    }
+  }
+  return out;
+}
+
+/** Fields of a selection set with fragments flattened (no unions in these operations). */
+export function fieldsOf(set: SelectionSetNode, fragments: Map<string, FragmentDefinitionNode>): FieldNode[] {
+  const out: FieldNode[] = [];
+  for (const s of set.selections) {
+    if (s.kind === Kind.FIELD) out.push(s);
+    else if (s.kind === Kind.INLINE_FRAGMENT) out.push(...fieldsOf(s.selectionSet, fragments));
+    else {
+      const f = fragments.get(s.name.value);
+      if (!f) throw new Error(`unknown fragment ${s.name.value}`);
+      out.push(...fieldsOf(f.selectionSet, fragments));
+    }
+  }
+  return out;
+}
+
+export type Projector = (value: unknown) => unknown;
+
+/**
+ * Compile a selection set into a projector. A field the source object does not have throws
+ * {@link UnsupportedField} with its path (the floor computes a fixed set of fields).
+ */
+export function compileProjector(set: SelectionSetNode, fragments: Map<string, FragmentDefinitionNode>, path = ''): Projector {
+  const fields = fieldsOf(set, fragments).map((f) => ({
+    key: f.alias?.value ?? f.name.value,
+    name: f.name.value,
+    sub: f.selectionSet ? compileProjector(f.selectionSet, fragments, `${path}.${f.name.value}`) : null,
+  }));
+  const one = (obj: unknown): unknown => {
+    if (obj === null || obj === undefined) return null;
+    const src = obj as Record<string, unknown>;
+    const out: Record<string, unknown> = {};
+    for (const f of fields) {
+      const v = src[f.name];
+      if (v === undefined) throw new UnsupportedField(`${path}.${f.name}`.slice(1));
+      out[f.key] = f.sub ? project(f.sub, v) : v;
+    }
+    return out;
+  };
+  return one;
+}
+
+function project(p: Projector, v: unknown): unknown {
+  if (Array.isArray(v)) return v.map((x) => p(x));
+  return p(v);
+}
+
+export class UnsupportedField extends Error {
+  constructor(readonly field: string) {
+    super(`the floor does not compute ${field}`);
+  }
+}
+
+/** Find the field at a path of response keys (aliases or names), or null. */
+export function fieldAt(op: NamedOperation, path: readonly string[]): FieldNode | null {
+  let set: SelectionSetNode | undefined = op.definition.selectionSet;
+  let found: FieldNode | null = null;
+  for (const key of path) {
+    if (!set) return null;
+    found = fieldsOf(set, op.fragments).find((f) => (f.alias?.value ?? f.name.value) === key || f.name.value === key) ?? null;
+    if (!found) return null;
+    set = found.selectionSet;
+  }
+  return found;
+}
+
+/** Every argument named `name` anywhere in the operation (e.g. all `asOf`), in document order. */
+export function argsNamed(op: NamedOperation, name: string): FieldNode[] {
+  const out: FieldNode[] = [];
+  const walk = (set: SelectionSetNode) => {
+    for (const f of fieldsOf(set, op.fragments)) {
+      if (f.arguments?.some((a) => a.name.value === name)) out.push(f);
+      if (f.selectionSet) walk(f.selectionSet);
+    }
+  };
+  walk(op.definition.selectionSet);
+  return out;
+}
+
+/** The value of a field's argument under the request's variables (undefined when absent). */
+export function argValue(field: FieldNode | null, name: string, variables: Record<string, unknown>): unknown {
+  const a = field?.arguments?.find((x) => x.name.value === name);
+  return a ? valueFromASTUntyped(a.value, variables) : undefined;
+}
+
+export interface VariablesFile {
+  [operationName: string]: Record<string, unknown>;
+}
+
+export function readVariables(): VariablesFile {
+  const raw = JSON.parse(readFileSync(VARIABLES_FILE, 'utf8')) as Record<string, unknown>;
+  const out: VariablesFile = {};
+  for (const [k, v] of Object.entries(raw)) if (!k.startsWith('$') && v && typeof v === 'object') out[k] = v as Record<string, unknown>;
+  return out;
+}

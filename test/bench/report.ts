@@ -1,0 +1,74 @@
+import type { Report, TargetResult } from './run';
+
+/** Markdown for results/latest-<scale>.md: one table per operation, then memory and the machine. */
+
+const MB = 1024 * 1024;
+const num = (x: number | null | undefined, d = 1): string => (x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(d));
+const ratio = (a: number | null | undefined, b: number | null | undefined): string =>
+  a === null || a === undefined || b === null || b === undefined || !Number.isFinite(a) || !Number.isFinite(b) || b === 0 ? '–' : `${(a / b).toFixed(2)}×`;
+
+function row(label: string, f: (t: TargetResult) => string, r: Report['operations'][number]): string {
+  return `| ${label} | ${f(r.targets.ours)} | ${f(r.targets.floor)} | ${f(r.targets.peer)} |`;
+}
+
+export function markdownReport(rep: Report): string {
+  const out: string[] = [];
+  out.push(`# Benchmark, ${rep.scale} scale`, '');
+  out.push(
+    `${rep.date.slice(0, 19).replace('T', ' ')} UTC · ${rep.cooperatives} cooperatives · ${rep.durationS} s per measurement after ${rep.warmupS} s warm-up · ` +
+      `${rep.machine.nproc} CPUs (${rep.machine.cpu ?? '?'}) · ${(rep.machine.memTotalBytes / 1024 ** 3).toFixed(0)} GB · Node ${rep.machine.node} · ` +
+      `commit ${rep.versions.commit ?? '?'}`,
+    '',
+    `**ours** = @apollo/gateway ${rep.versions['@apollo/gateway']} → members + loans (type-graphql, MikroORM) · ` +
+      `**limit** = test/bench/floor.ts, one hand-written SQL statement per database · ` +
+      `**peer** = Hive Gateway ${rep.versions['@graphql-hive/gateway']} → the same subgraphs. ` +
+      `Latency: 1 connection, one request at a time; req/s: 10 connections (autocannon ${rep.versions.autocannon}). ` +
+      `Variables: schema/operations/variables.json with county ${rep.discovered.county}, cooperative ${rep.discovered.cooperative}, member ${rep.discovered.member}. ` +
+      `Columns explained in test/bench/README.md.`,
+    '',
+  );
+  for (const r of rep.operations) {
+    out.push(`## ${r.name} (${r.role} token)`, '');
+    out.push('| | ours | limit | peer |', '|---|---:|---:|---:|');
+    out.push(row('p50 ms', (t) => num(t.latency?.latencyMs.p50, 2), r));
+    out.push(row('p95 ms', (t) => num(t.latency?.latencyMs.p95, 2), r));
+    out.push(row('p99 ms', (t) => num(t.latency?.latencyMs.p99, 2), r));
+    out.push(row('req/s at 10 connections', (t) => num(t.throughput?.requestsPerSecond, 0), r));
+    out.push(row('SQL statements / request', (t) => num(t.sqlPerRequest, 2), r));
+    out.push(row('response bytes', (t) => (t.responseBytes === null ? '–' : String(t.responseBytes)), r));
+    const o = r.targets;
+    out.push('');
+    out.push(
+      `ours/limit p50: **${ratio(o.ours.latency?.latencyMs.p50, o.floor.latency?.latencyMs.p50)}** · ` +
+        `ours/peer req/s: **${ratio(o.ours.throughput?.requestsPerSecond, o.peer.throughput?.requestsPerSecond)}** · ` +
+        `same numbers as the limit: ${r.checks.floorEqualsOurs === null ? 'not checked' : r.checks.floorEqualsOurs ? 'yes' : '**no**'}` +
+        ` (from raw tables: ${r.checks.floorFreshEqualsOurs === null ? 'not checked' : r.checks.floorFreshEqualsOurs ? 'yes' : '**no**'})` +
+        ` · peer: ${r.checks.peerEqualsOurs === null ? 'not checked' : r.checks.peerEqualsOurs ? 'same' : '**differs**'}`,
+    );
+    const errors = Object.entries(o).filter(([, t]) => t.error).map(([n, t]) => `${n}: ${t.error}`);
+    const failed = Object.entries(o)
+      .map(([n, t]) => [n, (t.latency?.non2xx ?? 0) + (t.latency?.errors ?? 0) + (t.throughput?.non2xx ?? 0) + (t.throughput?.errors ?? 0)] as const)
+      .filter(([, k]) => k > 0);
+    const notes = [
+      ...errors.map((e) => `- not measured: ${e}`),
+      ...failed.map(([n, k]) => `- ${n}: ${k} failed requests (non-2xx or connection errors) during the measurement`),
+      ...r.checks.mismatches.map((m) => `- mismatch: ${m}`),
+    ];
+    if (notes.length) out.push('', ...notes);
+    out.push('');
+  }
+  out.push('## Peak memory (max RSS of each process over the whole run)', '', '| process | peak RSS MB |', '|---|---:|');
+  for (const [name, m] of Object.entries(rep.memory)) {
+    if (name === 'postgres') continue;
+    const v = m as { maxRssBytes: number } | null;
+    out.push(`| ${name} | ${v ? num(v.maxRssBytes / MB, 0) : '–'} |`);
+  }
+  const pg = rep.memory.postgres as { processes: number; vmHwmSumBytes: number; postmasterVmHwmBytes: number } | null;
+  if (pg) out.push(`| PostgreSQL (sum of VmHWM over ${pg.processes} live processes; shared buffers counted in each) | ${num(pg.vmHwmSumBytes / MB, 0)} |`);
+  out.push('', 'gateway, members and loans serve both "ours" and "peer"; floor and peer are separate processes.', '');
+  return out.join('\n');
+}
+
+export function printTable(md: string): void {
+  process.stdout.write(`\n${md}\n`);
+}

