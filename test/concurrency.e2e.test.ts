@@ -59,9 +59,9 @@ it('never overdraws a fund under 50 parallel disbursements', async () => {
   });
   // newest first by numeric id (ids cross 9 → 10 here; text ordering would put "9" before "10")
   const ledger = ok(await stack.gql(`query($c: ID!) { fundLedger(cooperativeId: $c, first: 100) { edges { node { id } } } }`, { c: String(WORLD.coopA) }, t.county1)).fundLedger;
-  const ids = ledger.edges.map((e: { node: { id: string } }) => Number(e.node.id));
-  expect(ids.length).toBe(21);
-  expect(ids).toEqual([...ids].sort((a, b) => b - a));
+  const ledgerIds = ledger.edges.map((e: { node: { id: string } }) => Number(e.node.id));
+  expect(ledgerIds.length).toBe(21);
+  expect(ledgerIds).toEqual([...ledgerIds].sort((a, b) => b - a));
   const tb = ok(await stack.gql(`query($c: ID!) { trialBalance(cooperativeId: $c) { net balancesMatchEntries } }`, { c: String(WORLD.coopA) }, t.county1)).trialBalance;
   expect(tb).toEqual({ net: '0', balancesMatchEntries: true });
 });
