@@ -1,17 +1,19 @@
 /**
- * Demo data for an empty system: one realistic Ningxia county (盐池县) with its townships,
- * villages, one mutual-aid cooperative per village, member households, contributions,
- * guarantee groups, insurance, shareholdings, three years of loans with their repayments and
- * bank transfers, and every cooperative's double-entry books.
+ * Demo data for an empty system, at two scales served by ONE generator:
  *
- * The data is built in memory first (pure and deterministic for a seed: `buildCounty`), by
- * simulating each cooperative day by day so that its bank balance never goes negative, and then
- * written straight into the two databases with bulk `insert ... select from unnest(...)`
- * statements, one transaction per database.
+ * - `county`: one realistic Ningxia county (盐池县) with its real townships and villages, three
+ *   years of loans (what `npm start` loads into empty databases);
+ * - `region`: the whole region, 22 counties and districts, 1,232 cooperatives (1,100 poor villages
+ *   and 132 ecological-migrant villages and sites), five years of loans (`npm run seed`).
+ *
+ * Each village has one mutual-aid cooperative with member households, contributions, guarantee
+ * groups, insurance, shareholdings, loans with their repayments and bank transfers, and its
+ * double-entry books. A cooperative is simulated day by day so that its bank balance never goes
+ * negative (`simulateCoop`); cooperatives are independent, so they are generated one after the
+ * other (`generateCoops`) and streamed into the databases (./write.ts) without holding the
+ * whole scale in memory. The scale only changes geography, counts and years.
  */
-import { Client } from 'pg';
 import {
-  ACCOUNT_NAMES,
   capitalInjection,
   contribution as contributionPosting,
   disbursement,
@@ -28,7 +30,6 @@ import { addDays, dayNumber, fromDayNumber, parseDay } from '../../subgraphs/lib
 import { applyBp } from '../../subgraphs/lib/money';
 import { Random } from './random';
 import {
-  BANK_NAME,
   CARD_BIN,
   COUNTY,
   DONORS,
@@ -45,34 +46,18 @@ import {
   VILLAGES,
   type VillageDef,
 } from './names';
+import { PURPOSES_BY_PROFILE, REGION_COUNTIES, TRADES_BY_PROFILE, regionVillages, type Profile } from './region';
 
-export interface SeedUrls {
-  members: string;
-  loans: string;
-}
+export { isEmpty, seedCounty, seed, type SeedUrls, type SeedOptions, type SeedReport } from './write';
 
-export interface SeedStats {
-  counties: number;
-  townships: number;
-  cooperatives: number;
-  members: number;
-  loans: number;
-  repayments: number;
-  ledgerTxns: number;
-  ms: number;
-}
-
-export interface SeedOptions {
-  seed?: number;
-  asOf?: string;
-  log?: (msg: string) => void;
-}
+export type ScaleName = 'county' | 'region';
 
 export const DEFAULT_SEED = 42;
 export const DEFAULT_AS_OF = '2026-11-27';
 
 // ---------------------------------------------------------------------------------------------
 // Rows (days are day numbers while simulating, turned into 'YYYY-MM-DD' when written)
+// ---------------------------------------------------------------------------------------------
 // ---------------------------------------------------------------------------------------------
 
 type CoopStatus = 'ACTIVE' | 'RECTIFYING' | 'EXITED';
@@ -81,9 +66,38 @@ type Poverty = 'REGISTERED_POOR' | 'ORDINARY' | 'WEALTHY';
 type LoanStatus = 'APPLIED' | 'ENDORSED' | 'APPROVED' | 'PUBLISHED' | 'CONTRACTED' | 'DISBURSED' | 'CLOSED' | 'WRITTEN_OFF' | 'REJECTED';
 type Mode = 'BULLET' | 'MONTHLY';
 
-interface CoopRow {
+export interface CountyInfo {
   id: number;
+  code: string;
+  cityZh: string;
+  nameZh: string;
+  nameEn: string;
+}
+
+export interface TownshipInfo {
+  id: number;
+  countyId: number;
+  zh: string;
+  en: string;
+}
+
+/** What differs between areas: what people borrow for, who insures them, who donates. */
+export interface CoopProfile {
+  purposes: readonly (readonly [string, number])[];
+  insurers: readonly { zh: string; code: string }[];
+  farmerCooperatives: readonly { zh: string; en: string }[];
+  donors: readonly string[];
+}
+
+export interface CoopRow {
+  id: number;
+  county: CountyInfo;
   village: VillageDef;
+  /** Position of the village within its township (1-based), for household numbers. */
+  villageNo: number;
+  /** Resident id sequence numbers reserved for this cooperative (see IdNumbers). */
+  idSlots: { first: number; count: number };
+  profile: CoopProfile;
   nameZh: string;
   nameEn: string;
   status: CoopStatus;
@@ -103,7 +117,7 @@ interface CoopRow {
   };
 }
 
-interface MemberRow {
+export interface MemberRow {
   id: number;
   coopId: number;
   townshipId: number;
@@ -122,7 +136,7 @@ interface MemberRow {
   leftOn: number | null;
 }
 
-interface ContributionRow {
+export interface ContributionRow {
   id: number;
   memberId: number;
   coopId: number;
@@ -131,7 +145,7 @@ interface ContributionRow {
   paidOn: number;
 }
 
-interface GroupRow {
+export interface GroupRow {
   id: number;
   coopId: number;
   name: string;
@@ -141,7 +155,7 @@ interface GroupRow {
   memberIds: number[];
 }
 
-interface InsuranceRow {
+export interface InsuranceRow {
   memberId: number;
   coopId: number;
   insurer: string;
@@ -150,7 +164,7 @@ interface InsuranceRow {
   endsOn: number;
 }
 
-interface ShareholdingRow {
+export interface ShareholdingRow {
   memberId: number;
   coopId: number;
   zh: string;
@@ -161,7 +175,7 @@ interface ShareholdingRow {
   returnsFen: bigint;
 }
 
-interface InstalmentRow {
+export interface InstalmentRow {
   seq: number;
   dueOn: string;
   due: number;
@@ -171,7 +185,7 @@ interface InstalmentRow {
   paid?: number;
 }
 
-interface LoanRow {
+export interface LoanRow {
   id: number;
   coopId: number;
   townshipId: number;
@@ -203,7 +217,7 @@ interface LoanRow {
   lastFeeDay: number;
 }
 
-interface TransferRow {
+export interface TransferRow {
   id: number;
   coopId: number;
   loan: LoanRow;
@@ -213,7 +227,7 @@ interface TransferRow {
   bankRef: string;
 }
 
-interface RepaymentRow {
+export interface RepaymentRow {
   id: number;
   loan: LoanRow;
   paidOn: number;
@@ -222,9 +236,9 @@ interface RepaymentRow {
   transfer: TransferRow;
 }
 
-type TxnRef = { type: 'loan'; loan: LoanRow } | { type: 'contribution'; c: ContributionRow } | { type: 'cooperative'; id: number };
+export type TxnRef = { type: 'loan'; loan: LoanRow } | { type: 'contribution'; c: ContributionRow } | { type: 'cooperative'; id: number };
 
-interface TxnRow {
+export interface TxnRow {
   id: number;
   coopId: number;
   kind: 'CAPITAL' | 'CONTRIBUTION' | 'WITHDRAWAL' | 'DISBURSEMENT' | 'REPAYMENT' | 'WRITE_OFF';
@@ -234,6 +248,37 @@ interface TxnRow {
   lines: Line[];
 }
 
+/** Everything one cooperative's simulation produces (ids of loans, transactions... set by `numberRows`). */
+export interface CoopData {
+  coop: CoopRow;
+  members: MemberRow[];
+  contributions: ContributionRow[];
+  groups: GroupRow[];
+  insurance: InsuranceRow[];
+  shareholdings: ShareholdingRow[];
+  loans: LoanRow[];
+  repayments: RepaymentRow[];
+  transfers: TransferRow[];
+  txns: TxnRow[];
+  /** The signed balance of every account that has lines. */
+  balances: Map<Account, bigint>;
+}
+
+const emptyCoopData = (coop: CoopRow): CoopData => ({
+  coop,
+  members: [],
+  contributions: [],
+  groups: [],
+  insurance: [],
+  shareholdings: [],
+  loans: [],
+  repayments: [],
+  transfers: [],
+  txns: [],
+  balances: new Map(),
+});
+
+/** A whole (small) scale in memory: the concatenation of its cooperatives' data. */
 export interface CountyData {
   asOf: string;
   coops: CoopRow[];
@@ -250,6 +295,7 @@ export interface CountyData {
   balances: Map<number, Map<Account, bigint>>;
 }
 
+
 // ---------------------------------------------------------------------------------------------
 // Small helpers
 // ---------------------------------------------------------------------------------------------
@@ -257,13 +303,13 @@ export interface CountyData {
 /** 'YYYY-MM-DD' of a day number, memoised (the simulation converts the same few thousand days a lot). */
 const dayCache: string[] = [];
 const DAY_CACHE_BASE = dayNumber('1940-01-01');
-function dayStr(n: number): string {
+export function dayStr(n: number): string {
   const k = n - DAY_CACHE_BASE;
   if (k < 0 || k > 100_000) return fromDayNumber(n);
   return (dayCache[k] ??= fromDayNumber(n));
 }
 
-const pad = (n: number, w: number): string => String(n).padStart(w, '0');
+export const pad = (n: number, w: number): string => String(n).padStart(w, '0');
 const yuanStr = (fen: bigint): string => {
   const y = fen / 100n;
   const f = fen % 100n;
@@ -320,36 +366,43 @@ const SHUANGDAO_LOAN_AMOUNTS: readonly (readonly [bigint, number])[] = [
   [300_000n, 35], [500_000n, 35], [800_000n, 15], [1_000_000n, 15],
 ];
 
+/**
+ * Resident id numbers (身份证号): county code, birth date, a three-digit sequence whose last digit
+ * is odd for men, and the check character. Every cooperative of a county owns its own stripe of
+ * sequence numbers, so numbers are unique county-wide without any state shared between
+ * cooperatives (which are generated independently).
+ */
 class IdNumbers {
   private used = new Set<string>();
+  constructor(
+    private readonly countyCode: string,
+    private readonly slots: { first: number; count: number },
+  ) {}
   make(rng: Random, male: boolean, birth: number): string {
-    for (;;) {
-      const ymd = dayStr(birth).replace(/-/g, '');
-      let seq = rng.int(0, 999);
-      // the 17th digit is odd for men, even for women
-      if ((seq % 2 === 1) !== male) seq = (seq + 1) % 1000;
-      const first17 = `${COUNTY.code}${ymd}${pad(seq, 3)}`;
-      const id = first17 + idCheckChar(first17);
-      if (!this.used.has(id)) {
-        this.used.add(id);
-        return id;
+    const start = rng.int(0, this.slots.count - 1);
+    for (let day = birth; ; day++) {
+      const ymd = dayStr(day).replace(/-/g, '');
+      for (let k = 0; k < this.slots.count; k++) {
+        const seq = 2 * (this.slots.first + ((start + k) % this.slots.count)) + (male ? 1 : 0);
+        const first17 = `${this.countyCode}${ymd}${pad(seq, 3)}`;
+        if (this.used.has(first17)) continue;
+        this.used.add(first17);
+        return first17 + idCheckChar(first17);
       }
     }
   }
 }
 
-class CardNumbers {
-  private used = new Set<string>();
-  make(rng: Random): string {
-    for (;;) {
-      const body = CARD_BIN + rng.digits(12);
-      const card = body + luhnDigit(body);
-      if (!this.used.has(card)) {
-        this.used.add(card);
-        return card;
-      }
-    }
-  }
+/**
+ * A 19-digit one-card (一卡通) account number: BIN, 12 digits, Luhn check digit. The 12 digits are
+ * a fixed bijection of (cooperative, household) mixed with a random part, so numbers are unique
+ * region-wide by construction.
+ */
+function cardNumber(coopId: number, household: number): string {
+  const x = coopId * 10_000 + (household % 10_000); // < 1.3e7
+  const mixed = (x * 7_919_113 + 340_282_366) % 1e12; // odd multiplier, not a multiple of 5: a bijection mod 10^12
+  const body = CARD_BIN + pad(mixed, 12);
+  return body + luhnDigit(body);
 }
 
 function personName(rng: Random, male: boolean): string {
@@ -360,39 +413,167 @@ function personName(rng: Random, male: boolean): string {
   return rng.chance(0.1) ? surname + rng.pick(FEMALE_SECOND) : surname + rng.pick(FEMALE_FIRST) + rng.pick(FEMALE_SECOND);
 }
 
-function makeCoop(v: VillageDef, rng: Random): CoopRow {
-  const township = TOWNSHIPS.find((t) => t.id === v.townshipId)!;
-  const status: CoopStatus = v.id === SPECIAL_COOPS.rectifying ? 'RECTIFYING' : v.id === SPECIAL_COOPS.exited ? 'EXITED' : 'ACTIVE';
-  const mode: ManagementMode = SPECIAL_COOPS.villageCash.includes(v.id) ? 'VILLAGE_CASH' : 'TOWNSHIP_BANK_ONLY';
+// ---------------------------------------------------------------------------------------------
+// The plan of a scale: geography, cooperatives and their parameters (cheap, deterministic)
+// ---------------------------------------------------------------------------------------------
+
+export interface SeedPlan {
+  scale: ScaleName;
+  seed: number;
+  asOf: string;
+  /** Years of lending simulated before asOf. */
+  years: number;
+  counties: CountyInfo[];
+  townships: TownshipInfo[];
+  villages: (VillageDef & { countyId: number })[];
+  /** The cooperatives to generate (all villages, or an evenly spread slice of them). */
+  coops: CoopRow[];
+  /** Range of member households of a cooperative's village. */
+  households(coop: CoopRow): readonly [number, number];
+}
+
+export interface PlanOptions {
+  scale?: ScaleName;
+  seed?: number;
+  asOf?: string;
+  /** Only this many cooperatives, evenly spread over the scale (for tests). */
+  cooperatives?: number;
+}
+
+const POLICY: CoopRow['policy'] = {
+  feeRateBp: 600,
+  maxFirstLoanFen: 500_000n,
+  maxLaterLoanFen: 1_000_000n,
+  shuangdaoLoanCapFen: 1_000_000n,
+  concentrationBp: 500,
+  shareFen: 100_000n,
+  shareHouseholdFen: 40_000n,
+  shareSubsidyFen: 60_000n,
+  shareAbsolutePoorFen: 20_000n,
+  splitRiskReserveBp: 3000,
+  splitWelfareBp: 1000,
+  splitManagementBp: 2000,
+  splitCapitalBp: 4000,
+};
+
+const YANCHI_PROFILE: CoopProfile = { purposes: PURPOSES, insurers: INSURERS, farmerCooperatives: FARMER_COOPERATIVES, donors: DONORS };
+
+function regionProfile(c: { zh: string; en: string; profile: Profile }): CoopProfile {
   return {
-    id: v.id,
-    village: v,
-    nameZh: `${township.zh}${v.zh}村互助社`,
-    nameEn: `${v.en} Village Mutual-Aid Cooperative`,
-    status,
-    mode,
-    foundedOn: rng.int(dayNumber('2014-03-01'), dayNumber('2016-10-31')),
-    policy: {
-      feeRateBp: 600,
-      maxFirstLoanFen: 500_000n,
-      maxLaterLoanFen: 1_000_000n,
-      shuangdaoLoanCapFen: 1_000_000n,
-      concentrationBp: 500,
-      shareFen: 100_000n,
-      shareHouseholdFen: 40_000n,
-      shareSubsidyFen: 60_000n,
-      shareAbsolutePoorFen: 20_000n,
-      splitRiskReserveBp: 3000,
-      splitWelfareBp: 1000,
-      splitManagementBp: 2000,
-      splitCapitalBp: 4000,
-    },
+    purposes: PURPOSES_BY_PROFILE[c.profile],
+    insurers: [
+      { zh: '中国人寿宁夏分公司', code: 'CLIC' },
+      { zh: `中国人民财产保险${c.zh.slice(0, -1)}支公司`, code: 'PICC' },
+      { zh: '中华联合财产保险宁夏分公司', code: 'CUIC' },
+    ],
+    farmerCooperatives: TRADES_BY_PROFILE[c.profile].map(([zh, en]) => ({ zh: `${c.zh}${zh}专业合作社`, en: `${c.en} ${en} Specialized Cooperative` })),
+    donors: ['闽宁协作帮扶资金', '宁夏慈善总会', `${c.zh}工商联爱心企业`, '中国扶贫基金会'],
   };
+}
+
+/** Id-number stripes: every cooperative of a county gets `count` of the 500 sequence numbers per sex. */
+function idSlots(rank: number, coopsInCounty: number): { first: number; count: number } {
+  const count = Math.min(10, Math.floor(500 / coopsInCounty));
+  if (count < 2) throw new Error(`too many cooperatives in one county (${coopsInCounty}) for unique id numbers`);
+  return { first: rank * count, count };
+}
+
+export function planSeed(opts: PlanOptions = {}): SeedPlan {
+  const scale = opts.scale ?? 'county';
+  const seed = opts.seed ?? DEFAULT_SEED;
+  const asOf = parseDay(opts.asOf ?? DEFAULT_AS_OF);
+  const rng = new Random(seed);
+  const coopRng = rng.fork('cooperatives');
+  let plan: SeedPlan;
+  if (scale === 'county') {
+    const county: CountyInfo = { id: COUNTY.id, code: COUNTY.code, cityZh: COUNTY.cityZh, nameZh: COUNTY.nameZh, nameEn: COUNTY.nameEn };
+    const townships = TOWNSHIPS.map((t) => ({ id: t.id, countyId: county.id, zh: t.zh, en: t.en }));
+    const villages = VILLAGES.map((v) => ({ ...v, countyId: county.id }));
+    const coops = villages.map((v, rank): CoopRow => {
+      const township = TOWNSHIPS.find((t) => t.id === v.townshipId)!;
+      const status: CoopStatus = v.id === SPECIAL_COOPS.rectifying ? 'RECTIFYING' : v.id === SPECIAL_COOPS.exited ? 'EXITED' : 'ACTIVE';
+      return {
+        id: v.id,
+        county,
+        village: v,
+        villageNo: villages.filter((x) => x.townshipId === v.townshipId).indexOf(v) + 1,
+        idSlots: idSlots(rank, villages.length),
+        profile: YANCHI_PROFILE,
+        nameZh: `${township.zh}${v.zh}村互助社`,
+        nameEn: `${v.en} Village Mutual-Aid Cooperative`,
+        status,
+        mode: SPECIAL_COOPS.villageCash.includes(v.id) ? 'VILLAGE_CASH' : 'TOWNSHIP_BANK_ONLY',
+        foundedOn: coopRng.int(dayNumber('2014-03-01'), dayNumber('2016-10-31')),
+        policy: POLICY,
+      };
+    });
+    plan = { scale, seed, asOf, years: 3, counties: [county], townships, villages, coops, households: () => [100, 160] };
+  } else {
+    const geo = regionVillages(rng.fork('geography'));
+    const counties: CountyInfo[] = REGION_COUNTIES.map((c, i) => ({ id: i + 1, code: c.code, cityZh: c.cityZh, nameZh: c.zh, nameEn: c.en }));
+    const profiles = REGION_COUNTIES.map(regionProfile);
+    const townshipById = new Map(geo.townships.map((t) => [t.id, t]));
+    const villages = geo.villages.map((v, i) => ({ ...v, countyId: geo.countyOf[i]! }));
+    const perCounty = new Map<number, number>();
+    const perTownship = new Map<number, number>();
+    for (const v of villages) perCounty.set(v.countyId, (perCounty.get(v.countyId) ?? 0) + 1);
+    const rankInCounty = new Map<number, number>();
+    const coops = villages.map((v): CoopRow => {
+      const township = townshipById.get(v.townshipId)!;
+      const c = REGION_COUNTIES[v.countyId - 1]!;
+      const hard = c.profile === 'SOUTH' || c.profile === 'ARID';
+      const rank = rankInCounty.get(v.countyId) ?? 0;
+      rankInCounty.set(v.countyId, rank + 1);
+      const villageNo = (perTownship.get(v.townshipId) ?? 0) + 1;
+      perTownship.set(v.townshipId, villageNo);
+      const r = coopRng.next();
+      const status: CoopStatus = r < (hard ? 0.006 : 0.003) ? 'EXITED' : r < (hard ? 0.02 : 0.01) ? 'RECTIFYING' : 'ACTIVE';
+      return {
+        id: v.id,
+        county: counties[v.countyId - 1]!,
+        village: v,
+        villageNo,
+        idSlots: idSlots(rank, perCounty.get(v.countyId)!),
+        profile: profiles[v.countyId - 1]!,
+        nameZh: `${township.zh}${v.zh}村互助社`,
+        nameEn: `${v.en} Village Mutual-Aid Cooperative`,
+        status,
+        mode: coopRng.chance(hard ? 0.03 : 0.01) ? 'VILLAGE_CASH' : 'TOWNSHIP_BANK_ONLY',
+        foundedOn: coopRng.int(dayNumber('2010-03-01'), dayNumber('2016-10-31')),
+        policy: POLICY,
+      };
+    });
+    // Ecological-migrant villages and sites are large resettlements; the rest are ordinary poor villages.
+    plan = { scale, seed, asOf, years: 5, counties, townships: geo.townships, villages, coops, households: (c) => (c.village.migrant ? [300, 520] : [180, 340]) };
+  }
+  const n = opts.cooperatives;
+  if (n !== undefined && n < plan.coops.length) {
+    if (n < 1) throw new Error('cooperatives must be at least 1');
+    const all = plan.coops;
+    plan.coops = Array.from({ length: n }, (_, i) => all[Math.floor((i * all.length) / n)]!);
+  }
+  return plan;
+}
+
+/**
+ * `buildSchedule`, memoised: a region draws the same few amounts, terms and days over and over.
+ * Callers copy the instalments, never change them.
+ */
+const schedules = new Map<string, ReturnType<typeof buildSchedule>>();
+function scheduleOf(amountFen: bigint, feeRateBp: number, termMonths: number, mode: Mode, disbursedOn: string): ReturnType<typeof buildSchedule> {
+  const key = `${amountFen}|${feeRateBp}|${termMonths}|${mode}|${disbursedOn}`;
+  let s = schedules.get(key);
+  if (s === undefined) {
+    if (schedules.size >= 100_000) schedules.clear();
+    schedules.set(key, (s = buildSchedule({ amountFen, feeRateBp, termMonths, mode, disbursedOn })));
+  }
+  return s;
 }
 
 // ---------------------------------------------------------------------------------------------
 // The per-cooperative simulation
 // ---------------------------------------------------------------------------------------------
+
 
 /** Event kinds, in the order they run within one day: money in first, then money out. */
 const enum Ev {
@@ -423,23 +604,25 @@ interface MemberSim {
   rejected: boolean;
 }
 
+
 interface Ctx {
   rng: Random;
   asOf: number;
   windowStart: number;
-  out: CountyData;
+  insuranceYears: readonly number[];
+  householdsOf(coop: CoopRow): readonly [number, number];
   nextMemberId: { v: number };
   nextGroupId: { v: number };
-  ids: IdNumbers;
-  cards: CardNumbers;
 }
 
-function simulateCoop(coop: CoopRow, ctx: Ctx): void {
-  const { asOf, windowStart, out } = ctx;
+function simulateCoop(coop: CoopRow, ctx: Ctx): CoopData {
+  const { asOf, windowStart } = ctx;
   const rng = ctx.rng.fork(`coop:${coop.id}`);
   const v = coop.village;
   const townshipId = v.townshipId;
-  const villageNo = VILLAGES.filter((x) => x.townshipId === townshipId).indexOf(v) + 1;
+  const villageNo = coop.villageNo;
+  const out = emptyCoopData(coop);
+  const ids = new IdNumbers(coop.county.code, coop.idSlots);
   const troubled = coop.status !== 'ACTIVE';
   // Lending stops when rectification starts / the cooperative exits.
   const stopDay = coop.status === 'RECTIFYING' ? dayNumber('2026-05-20') : coop.status === 'EXITED' ? dayNumber('2025-08-31') : Infinity;
@@ -455,7 +638,7 @@ function simulateCoop(coop: CoopRow, ctx: Ctx): void {
 
   // Books
   const balances = new Map<Account, bigint>();
-  out.balances.set(coop.id, balances);
+  out.balances = balances;
   const bal = (a: Account): bigint => balances.get(a) ?? 0n;
   const post = (kind: TxnRow['kind'], day: number, memo: string, ref: TxnRef, lines: Line[]): void => {
     for (const l of lines) balances.set(l.account, bal(l.account) + l.amountFen);
@@ -481,7 +664,7 @@ function simulateCoop(coop: CoopRow, ctx: Ctx): void {
   if (rng.chance(0.2)) {
     const day = rng.int(coop.foundedOn + 180, windowStart - 30);
     const fen = BigInt(rng.int(2, 10)) * 1_000_000n;
-    const donor = rng.pick(DONORS);
+    const donor = rng.pick(coop.profile.donors);
     at(day, {
       k: Ev.Inflow,
       run: () => post('CAPITAL', day, `社会捐赠资金(${donor})`, { type: 'cooperative', id: coop.id }, capitalInjection(fen, 'DONATION')),
@@ -489,7 +672,7 @@ function simulateCoop(coop: CoopRow, ctx: Ctx): void {
   }
 
   // --- members -----------------------------------------------------------------------------
-  const n = rng.int(100, 160);
+  const n = rng.int(...ctx.householdsOf(coop));
   const sims: MemberSim[] = [];
   const lastJoin = asOf - 30;
   for (let i = 1; i <= n; i++) {
@@ -512,16 +695,16 @@ function simulateCoop(coop: CoopRow, ctx: Ctx): void {
       id: ctx.nextMemberId.v++,
       coopId: coop.id,
       townshipId,
-      householdNo: `${COUNTY.code}${pad(townshipId, 3)}${pad(villageNo, 3)}${pad(i, 4)}`,
+      householdNo: `${coop.county.code}${pad(townshipId, 3)}${pad(villageNo, 3)}${pad(i, 4)}`,
       headName: personName(rng, male),
-      idNumber: ctx.ids.make(rng, male, birth),
+      idNumber: ids.make(rng, male, birth),
       villageId: v.id,
       householdSize: rng.weighted([[2, 12], [3, 20], [4, 30], [5, 20], [6, 12], [7, 6]] as const),
       poverty,
       absolutePoor,
       party: rng.chance(0.08),
       shuangdao,
-      cardAccount: ctx.cards.make(rng),
+      cardAccount: cardNumber(coop.id, i),
       status,
       joinedOn,
       leftOn,
@@ -598,11 +781,11 @@ function simulateCoop(coop: CoopRow, ctx: Ctx): void {
 
   // --- insurance and shareholdings -------------------------------------------------------------
   const coverage = 0.75 + rng.next() * 0.2;
-  for (const year of [2024, 2025, 2026]) {
+  for (const year of ctx.insuranceYears) {
     const ys = dayNumber(`${year}-01-01`);
     const ye = dayNumber(`${year}-12-31`);
     if (ys > asOf) continue;
-    const insurer = rng.pick(INSURERS);
+    const insurer = rng.pick(coop.profile.insurers);
     let serial = 0;
     for (const s of sims) {
       const m = s.row;
@@ -612,7 +795,7 @@ function simulateCoop(coop: CoopRow, ctx: Ctx): void {
         memberId: m.id,
         coopId: coop.id,
         insurer: insurer.zh,
-        policyNo: `${insurer.code}${year}${COUNTY.code}${pad(coop.id, 3)}${pad(++serial, 4)}`,
+        policyNo: `${insurer.code}${year}${coop.county.code}${pad(coop.id, 4)}${pad(++serial, 4)}`,
         startsOn: Math.max(ys, m.joinedOn),
         endsOn: ye,
       });
@@ -624,7 +807,7 @@ function simulateCoop(coop: CoopRow, ctx: Ctx): void {
     const from = Math.max(m.joinedOn, dayNumber('2017-03-01'));
     if (from >= windowStart) continue;
     const acquiredOn = rng.int(from, windowStart);
-    const fc = rng.pick(FARMER_COOPERATIVES);
+    const fc = rng.pick(coop.profile.farmerCooperatives);
     const amountFen = m.shuangdao ? 100_000n : rng.pick([50_000n, 100_000n, 200_000n]);
     const years = BigInt(Math.floor((asOf - acquiredOn) / 365));
     out.shareholdings.push({
@@ -668,7 +851,7 @@ function simulateCoop(coop: CoopRow, ctx: Ctx): void {
         : rng.weighted(s.disbursed === 0 ? FIRST_LOAN_AMOUNTS : LATER_LOAN_AMOUNTS),
       term: rng.weighted([[12, 76], [10, 12], [6, 12]] as const),
       mode: (rng.chance(0.8) ? 'BULLET' : 'MONTHLY') as Mode,
-      purpose: rng.weighted(PURPOSES),
+      purpose: rng.weighted(coop.profile.purposes),
     };
     const isFirst = s.disbursed === 0;
     const cap = (() => {
@@ -765,7 +948,7 @@ function simulateCoop(coop: CoopRow, ctx: Ctx): void {
     loan.lastFeeDay = d;
     loan.status = 'DISBURSED';
     s.disbursed++;
-    const schedule = buildSchedule({ amountFen: loan.amountFen, feeRateBp: bp, termMonths: loan.termMonths, mode: loan.mode, disbursedOn });
+    const schedule = scheduleOf(loan.amountFen, bp, loan.termMonths, loan.mode, disbursedOn);
     loan.instalments = schedule.map((i) => ({ seq: i.seq, dueOn: i.dueOn, due: dayNumber(i.dueOn), principalFen: i.principalFen, feeFen: i.feeFen }));
     const inst = loan.instalments;
     loan.dueOn = inst[inst.length - 1]!.due;
@@ -890,15 +1073,82 @@ function simulateCoop(coop: CoopRow, ctx: Ctx): void {
     }
     buckets[off] = null;
   }
+  return out;
 }
 
-/** Builds the whole county in memory. Pure: the same seed and asOf give the same data. */
-export function buildCounty(opts: { seed?: number; asOf?: string } = {}): CountyData {
-  const asOfStr = parseDay(opts.asOf ?? DEFAULT_AS_OF);
-  const asOf = dayNumber(asOfStr);
-  const rng = new Random(opts.seed ?? DEFAULT_SEED);
+// ---------------------------------------------------------------------------------------------
+// Generation, cooperative by cooperative
+// ---------------------------------------------------------------------------------------------
+
+/** Next ids per table; cooperatives take consecutive ranges, so ids are dense. */
+export interface IdCounters {
+  loan: number;
+  contribution: number;
+  txn: number;
+  repayment: number;
+  transfer: number;
+}
+
+/**
+ * Ids within a cooperative in date order (as if its rows had been written day by day; ties keep
+ * creation order), after the previous cooperatives' ids; bank references per cooperative and day.
+ */
+function numberRows(d: CoopData, next: IdCounters): void {
+  const byDay = <T>(rows: T[], day: (r: T) => number): void => {
+    rows.sort((a, b) => day(a) - day(b)); // stable
+  };
+  byDay(d.loans, (l) => l.appliedOn);
+  for (const l of d.loans) l.id = next.loan++;
+  byDay(d.contributions, (c) => c.paidOn);
+  for (const c of d.contributions) c.id = next.contribution++;
+  byDay(d.txns, (t) => t.day);
+  for (const t of d.txns) t.id = next.txn++;
+  byDay(d.repayments, (r) => r.paidOn);
+  for (const r of d.repayments) r.id = next.repayment++;
+  byDay(d.transfers, (t) => t.executedOn);
+  // The cooperative's settlement account first, then the day: references grow in load order.
+  let lastDay = -1;
+  let counter = 0;
+  const account = pad(d.coop.id, 5);
+  for (const t of d.transfers) {
+    t.id = next.transfer++;
+    if (t.executedOn !== lastDay) {
+      lastDay = t.executedOn;
+      counter = 0;
+    }
+    t.bankRef = `HHNS${account}${dayStr(t.executedOn).replace(/-/g, '')}${pad(++counter, 4)}`;
+  }
+}
+
+/**
+ * The plan's cooperatives one at a time, simulated and numbered. Pure: the same plan gives the
+ * same data; only one cooperative's rows are alive at a time unless the caller keeps them.
+ */
+export function* generateCoops(plan: SeedPlan): Generator<CoopData> {
+  const asOf = dayNumber(plan.asOf);
+  const asOfYear = Number(plan.asOf.slice(0, 4));
+  const ctx: Ctx = {
+    rng: new Random(plan.seed),
+    asOf,
+    windowStart: dayNumber(addDays(plan.asOf, -plan.years * 365)),
+    insuranceYears: Array.from({ length: plan.years }, (_, i) => asOfYear - plan.years + 1 + i),
+    householdsOf: plan.households,
+    nextMemberId: { v: 1 },
+    nextGroupId: { v: 1 },
+  };
+  const next: IdCounters = { loan: 1, contribution: 1, txn: 1, repayment: 1, transfer: 1 };
+  for (const coop of plan.coops) {
+    const d = simulateCoop(coop, ctx);
+    numberRows(d, next);
+    yield d;
+  }
+}
+
+/** Builds a whole (small) scale in memory, by default the county. Pure: the same seed and asOf give the same data. */
+export function buildCounty(opts: PlanOptions = {}): CountyData {
+  const plan = planSeed(opts);
   const out: CountyData = {
-    asOf: asOfStr,
+    asOf: plan.asOf,
     coops: [],
     members: [],
     contributions: [],
@@ -911,255 +1161,32 @@ export function buildCounty(opts: { seed?: number; asOf?: string } = {}): County
     txns: [],
     balances: new Map(),
   };
-  const ctx: Ctx = {
-    rng,
-    asOf,
-    windowStart: dayNumber(addDays(asOfStr, -3 * 365)),
-    out,
-    nextMemberId: { v: 1 },
-    nextGroupId: { v: 1 },
-    ids: new IdNumbers(),
-    cards: new CardNumbers(),
-  };
-  const coopRng = rng.fork('cooperatives');
-  for (const v of VILLAGES) out.coops.push(makeCoop(v, coopRng));
-  for (const coop of out.coops) simulateCoop(coop, ctx);
-
-  // Ids in date order county-wide, as if the rows had been written day by day.
-  const byDay = <T>(rows: T[], day: (r: T) => number): void => {
-    rows.sort((a, b) => day(a) - day(b)); // stable: ties keep cooperative, then creation order
-  };
-  byDay(out.loans, (l) => l.appliedOn);
-  out.loans.forEach((l, i) => (l.id = i + 1));
-  byDay(out.contributions, (c) => c.paidOn);
-  out.contributions.forEach((c, i) => (c.id = i + 1));
-  byDay(out.txns, (t) => t.day);
-  out.txns.forEach((t, i) => (t.id = i + 1));
-  byDay(out.repayments, (r) => r.paidOn);
-  out.repayments.forEach((r, i) => (r.id = i + 1));
-  byDay(out.transfers, (t) => t.executedOn);
-  let lastDay = -1;
-  let counter = 0;
-  out.transfers.forEach((t, i) => {
-    t.id = i + 1;
-    if (t.executedOn !== lastDay) {
-      lastDay = t.executedOn;
-      counter = 100;
+  for (const d of generateCoops(plan)) {
+    out.coops.push(d.coop);
+    for (const k of ['members', 'contributions', 'groups', 'insurance', 'shareholdings', 'loans', 'repayments', 'transfers', 'txns'] as const) {
+      const target = out[k] as unknown[];
+      for (const r of d[k]) target.push(r);
     }
-    t.bankRef = `HHNS${dayStr(t.executedOn).replace(/-/g, '')}${pad(++counter, 6)}`;
-  });
+    out.balances.set(d.coop.id, d.balances);
+  }
   return out;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Writing
-// ---------------------------------------------------------------------------------------------
-
-type Col = readonly [name: string, pgType: string, insert?: false];
-
-type Cell = string | number | boolean | null;
-
-/**
- * `insert into t (cols) select cols[, extras] from unnest($1::type[], ...) as u(cols)` in chunks.
- * Columns marked `insert: false` are only available to the extra expressions.
- */
-async function bulkInsert(
-  timings: string[],
-  db: Client,
-  table: string,
-  cols: readonly Col[],
-  rows: readonly Cell[][],
-  extras: readonly (readonly [col: string, expr: string])[] = [],
-  chunk = 20_000,
-): Promise<void> {
-  const names = cols.filter((c) => c[2] !== false).map((c) => c[0]);
-  const sqlText =
-    `insert into ${table} (${[...names, ...extras.map((e) => e[0])].join(', ')}) ` +
-    `select ${[...names, ...extras.map((e) => e[1])].join(', ')} ` +
-    `from unnest(${cols.map((c, i) => `$${i + 1}::${c[1]}[]`).join(', ')}) as u(${cols.map((c) => c[0]).join(', ')})`;
-  const t0 = Date.now();
-  for (let start = 0; start < rows.length; start += chunk) {
-    const part = rows.slice(start, start + chunk);
-    const params = cols.map((_, ci) => part.map((r) => r[ci]!));
-    await db.query(sqlText, params);
-  }
-  timings.push(`${table} ${rows.length} rows ${Date.now() - t0} ms`);
-}
-
-const localTs = (dateCol: string, time = '09:30'): string => `(${dateCol} + time '${time}') at time zone 'Asia/Shanghai'`;
-
-async function resetIdentities(db: Client, tables: readonly string[]): Promise<void> {
-  for (const t of tables) {
-    await db.query(`select setval(pg_get_serial_sequence('${t}', 'id'), (select coalesce(max(id), 0) + 1 from ${t}), false)`);
-  }
-}
-
-async function writeMembers(timing: string[], db: Client, data: CountyData, day: (n: number) => string): Promise<void> {
-  await bulkInsert(timing, db, 'county', [['id', 'int'], ['code', 'text'], ['city_zh', 'text'], ['name_zh', 'text'], ['name_en', 'text']], [
-    [COUNTY.id, COUNTY.code, COUNTY.cityZh, COUNTY.nameZh, COUNTY.nameEn],
-  ]);
-  await bulkInsert(
-    timing,
-    db,
-    'township',
-    [['id', 'int'], ['county_id', 'int'], ['name_zh', 'text'], ['name_en', 'text']],
-    TOWNSHIPS.map((t) => [t.id, COUNTY.id, t.zh, t.en]),
-  );
-  await bulkInsert(
-    timing,
-    db,
-    'village',
-    [['id', 'int'], ['township_id', 'int'], ['county_id', 'int'], ['name_zh', 'text'], ['name_en', 'text'], ['is_poor', 'boolean'], ['is_migrant', 'boolean']],
-    VILLAGES.map((v) => [v.id, v.townshipId, COUNTY.id, `${v.zh}村`, `${v.en} Village`, v.poor, v.migrant]),
-  );
-  await bulkInsert(
-    timing,
-    db,
-    'cooperative',
-    [['id', 'int'], ['village_id', 'int'], ['township_id', 'int'], ['county_id', 'int'], ['name_zh', 'text'], ['name_en', 'text'], ['status', 'text'], ['management_mode', 'text'], ['founded_on', 'date']],
-    data.coops.map((c) => [c.id, c.village.id, c.village.townshipId, COUNTY.id, c.nameZh, c.nameEn, c.status, c.mode, day(c.foundedOn)]),
-  );
-  await bulkInsert(
-    timing,
-    db,
-    'member',
-    [
-      ['id', 'int'], ['cooperative_id', 'int'], ['township_id', 'int'], ['county_id', 'int'], ['household_no', 'text'], ['head_name', 'text'],
-      ['id_number', 'text'], ['residence_village_id', 'int'], ['household_size', 'int'], ['poverty_status', 'text'], ['is_absolute_poor', 'boolean'],
-      ['is_party_member', 'boolean'], ['card_bank', 'text'], ['card_account', 'text'], ['status', 'text'], ['joined_on', 'date'], ['left_on', 'date'],
-    ],
-    data.members.map((m) => [
-      m.id, m.coopId, m.townshipId, COUNTY.id, m.householdNo, m.headName, m.idNumber, m.villageId, m.householdSize, m.poverty, m.absolutePoor,
-      m.party, BANK_NAME, m.cardAccount, m.status, day(m.joinedOn), m.leftOn === null ? null : day(m.leftOn),
-    ]),
-  );
-  await bulkInsert(
-    timing,
-    db,
-    'contribution',
-    [['id', 'bigint'], ['member_id', 'int'], ['cooperative_id', 'int'], ['kind', 'text'], ['amount_fen', 'bigint'], ['paid_on', 'date'], ['ledger_status', 'text']],
-    data.contributions.map((c) => [c.id, c.memberId, c.coopId, c.kind, c.amountFen.toString(), day(c.paidOn), 'POSTED']),
-    [['created_at', localTs('paid_on')]],
-  );
-  await bulkInsert(
-    timing,
-    db,
-    'guarantee_group',
-    [['id', 'int'], ['cooperative_id', 'int'], ['name', 'text'], ['kind', 'text'], ['guarantor_member_id', 'int'], ['status', 'text'], ['formed_on', 'date']],
-    data.groups.map((g) => [g.id, g.coopId, g.name, g.kind, g.guarantorId, 'ACTIVE', day(g.formedOn)]),
-  );
-  await bulkInsert(
-    timing,
-    db,
-    'guarantee_group_member',
-    [['group_id', 'int'], ['member_id', 'int'], ['active', 'boolean']],
-    data.groups.flatMap((g) => g.memberIds.map((m) => [g.id, m, true])),
-  );
-  await bulkInsert(
-    timing,
-    db,
-    'insurance_policy',
-    [['id', 'int'], ['member_id', 'int'], ['cooperative_id', 'int'], ['insurer', 'text'], ['policy_no', 'text'], ['premium_fen', 'bigint'], ['sum_insured_fen', 'bigint'], ['starts_on', 'date'], ['ends_on', 'date']],
-    data.insurance.map((p, i) => [i + 1, p.memberId, p.coopId, p.insurer, p.policyNo, '5000', '3000000', day(p.startsOn), day(p.endsOn)]),
-  );
-  await bulkInsert(
-    timing,
-    db,
-    'shareholding',
-    [['id', 'int'], ['member_id', 'int'], ['cooperative_id', 'int'], ['farmer_cooperative_zh', 'text'], ['farmer_cooperative_en', 'text'], ['source', 'text'], ['amount_fen', 'bigint'], ['acquired_on', 'date'], ['returns_fen', 'bigint']],
-    data.shareholdings.map((s, i) => [i + 1, s.memberId, s.coopId, s.zh, s.en, s.source, s.amountFen.toString(), day(s.acquiredOn), s.returnsFen.toString()]),
-  );
-  await resetIdentities(db, ['cooperative', 'member', 'contribution', 'guarantee_group', 'insurance_policy', 'shareholding']);
-}
-
-async function writeLoans(timing: string[], db: Client, data: CountyData, day: (n: number) => string): Promise<void> {
-  const dayOrNull = (n: number | null): string | null => (n === null ? null : day(n));
-  await bulkInsert(
-    timing,
-    db,
-    'fund',
-    [['cooperative_id', 'int'], ['county_id', 'int'], ['township_id', 'int'], ['founded_on', 'date', false]],
-    data.coops.map((c) => [c.id, COUNTY.id, c.village.townshipId, day(c.foundedOn)]),
-    [['created_at', localTs('founded_on', '09:00')]],
-  );
-  const refId = (r: TxnRef): [string, string] =>
-    r.type === 'loan' ? ['loan', String(r.loan.id)] : r.type === 'contribution' ? ['contribution', String(r.c.id)] : ['cooperative', String(r.id)];
-  await bulkInsert(
-    timing,
-    db,
-    'ledger_txn',
-    [['id', 'bigint'], ['cooperative_id', 'int'], ['kind', 'text'], ['occurred_on', 'date'], ['memo', 'text'], ['ref_type', 'text'], ['ref_id', 'text']],
-    data.txns.map((t) => [t.id, t.coopId, t.kind, day(t.day), t.memo, ...refId(t.ref)]),
-    [['created_at', localTs('occurred_on', '10:00')]],
-  );
-  const lines: Cell[][] = [];
-  for (const t of data.txns) for (const l of t.lines) lines.push([lines.length + 1, t.id, t.coopId, l.account, l.amountFen.toString()]);
-  await bulkInsert(timing, db, 'ledger_line', [['id', 'bigint'], ['txn_id', 'bigint'], ['cooperative_id', 'int'], ['account', 'text'], ['amount_fen', 'bigint']], lines, [], 25_000);
-  const balances: Cell[][] = [];
-  for (const c of data.coops) {
-    const b = data.balances.get(c.id)!;
-    for (const a of ACCOUNT_NAMES) if (b.has(a)) balances.push([c.id, a, b.get(a)!.toString()]);
-  }
-  await bulkInsert(timing, db, 'fund_balance', [['cooperative_id', 'int'], ['account', 'text'], ['balance_fen', 'bigint']], balances);
-  await bulkInsert(
-    timing,
-    db,
-    'loan',
-    [
-      ['id', 'int'], ['cooperative_id', 'int'], ['county_id', 'int'], ['township_id', 'int'], ['member_id', 'int'], ['borrower_name', 'text'],
-      ['card_account', 'text'], ['guarantee_group_id', 'int'], ['guarantor_member_id', 'int'], ['amount_fen', 'bigint'], ['fee_rate_bp', 'int'],
-      ['term_months', 'int'], ['repayment_mode', 'text'], ['purpose', 'text'], ['status', 'text'], ['is_first_loan', 'boolean'],
-      ['is_shuangdao', 'boolean'], ['requested_by', 'text'], ['approved_by', 'text'], ['applied_on', 'date'], ['endorsed_on', 'date'],
-      ['approved_on', 'date'], ['published_on', 'date'], ['contracted_on', 'date'], ['disbursed_on', 'date'], ['due_on', 'date'],
-      ['closed_on', 'date'], ['written_off_on', 'date'], ['principal_repaid_fen', 'bigint'], ['fee_paid_fen', 'bigint'], ['written_off_fen', 'bigint'],
-    ],
-    data.loans.map((l) => [
-      l.id, l.coopId, COUNTY.id, l.townshipId, l.member.id, l.member.headName, l.member.cardAccount, l.groupId, l.guarantorId,
-      l.amountFen.toString(), l.feeRateBp, l.termMonths, l.mode, l.purpose, l.status, l.isFirst, l.isShuangdao, `board:${l.coopId}`,
-      l.approvedOn === null ? null : `board-chair:${l.coopId}`, day(l.appliedOn), dayOrNull(l.endorsedOn), dayOrNull(l.approvedOn),
-      dayOrNull(l.publishedOn), dayOrNull(l.contractedOn), dayOrNull(l.disbursedOn), dayOrNull(l.dueOn), dayOrNull(l.closedOn),
-      dayOrNull(l.writtenOffOn), l.principalRepaidFen.toString(), l.feePaidFen.toString(), l.writtenOffFen.toString(),
-    ]),
-    [['created_at', localTs('applied_on', '09:00')]],
-  );
-  const inst: Cell[][] = [];
-  for (const l of data.loans) for (const i of l.instalments) inst.push([l.id, i.seq, i.dueOn, i.principalFen.toString(), i.feeFen.toString()]);
-  await bulkInsert(timing, db, 'loan_instalment', [['loan_id', 'int'], ['seq', 'int'], ['due_on', 'date'], ['principal_fen', 'bigint'], ['fee_fen', 'bigint']], inst);
-  await bulkInsert(
-    timing,
-    db,
-    'repayment',
-    [['id', 'bigint'], ['loan_id', 'int'], ['cooperative_id', 'int'], ['member_id', 'int'], ['paid_on', 'date'], ['principal_fen', 'bigint'], ['fee_fen', 'bigint'], ['channel', 'text'], ['bank_ref', 'text']],
-    data.repayments.map((r) => [r.id, r.loan.id, r.loan.coopId, r.loan.member.id, day(r.paidOn), r.principalFen.toString(), r.feeFen.toString(), 'BANK', r.transfer.bankRef]),
-    [['created_at', localTs('paid_on', '11:00')]],
-  );
-  await bulkInsert(
-    timing,
-    db,
-    'bank_transfer',
-    [['id', 'bigint'], ['cooperative_id', 'int'], ['loan_id', 'int'], ['member_id', 'int'], ['direction', 'text'], ['amount_fen', 'bigint'], ['channel', 'text'], ['account_masked', 'text'], ['bank_ref', 'text'], ['executed_on', 'date']],
-    data.transfers.map((t) => [t.id, t.coopId, t.loan.id, t.loan.member.id, t.direction, t.amountFen.toString(), 'BANK', `****${t.loan.member.cardAccount.slice(-4)}`, t.bankRef, day(t.executedOn)]),
-    [['created_at', localTs('executed_on', '11:00')]],
-  );
-  await resetIdentities(db, ['ledger_txn', 'ledger_line', 'loan', 'repayment', 'bank_transfer']);
-}
-
-/** True when the members database has no cooperative yet (the seed runs only then). */
-export async function isEmpty(urls: SeedUrls): Promise<boolean> {
-  const db = new Client({ connectionString: urls.members });
-  await db.connect();
-  try {
-    const r = await db.query<{ empty: boolean }>('select not exists (select 1 from cooperative) as empty');
-    return r.rows[0]!.empty;
-  } finally {
-    await db.end();
-  }
+export interface SeedStats {
+  counties: number;
+  townships: number;
+  cooperatives: number;
+  members: number;
+  loans: number;
+  repayments: number;
+  ledgerTxns: number;
+  ms: number;
 }
 
 export function statsOf(data: CountyData, ms: number): SeedStats {
   return {
-    counties: 1,
-    townships: TOWNSHIPS.length,
+    counties: new Set(data.coops.map((c) => c.county.id)).size,
+    townships: new Set(data.coops.map((c) => c.village.townshipId)).size,
     cooperatives: data.coops.length,
     members: data.members.length,
     loans: data.loans.length,
@@ -1167,47 +1194,4 @@ export function statsOf(data: CountyData, ms: number): SeedStats {
     ledgerTxns: data.txns.length,
     ms,
   };
-}
-
-/**
- * Generates the county and writes it into the two (migrated, empty) databases, one transaction
- * each; both commit only when both succeeded.
- */
-export async function seedCounty(urls: SeedUrls, opts: SeedOptions = {}): Promise<SeedStats> {
-  const t0 = Date.now();
-  const log = opts.log ?? (() => undefined);
-  const data = buildCounty({ seed: opts.seed, asOf: opts.asOf });
-  log(`seed: generated ${data.members.length} households, ${data.loans.length} loans, ${data.txns.length} ledger transactions in ${Date.now() - t0} ms`);
-
-  const day = dayStr;
-  const timings: string[] = [];
-
-  const members = new Client({ connectionString: urls.members });
-  const loans = new Client({ connectionString: urls.loans });
-  await members.connect();
-  try {
-    await loans.connect();
-    try {
-      await members.query('begin');
-      await loans.query('begin');
-      await members.query('set local synchronous_commit = off');
-      await loans.query('set local synchronous_commit = off');
-      const results = await Promise.allSettled([writeMembers(timings, members, data, day), writeLoans(timings, loans, data, day)]);
-      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-      if (failed) {
-        await Promise.allSettled([members.query('rollback'), loans.query('rollback')]);
-        throw failed.reason;
-      }
-      await loans.query('commit');
-      await members.query('commit'); // last: isEmpty() looks at the members database
-    } finally {
-      await loans.end();
-    }
-  } finally {
-    await members.end();
-  }
-  const stats = statsOf(data, Date.now() - t0);
-  log(`seed: wrote ${timings.join(', ')}`);
-  log(`seed: ${JSON.stringify(stats)}`);
-  return stats;
 }
