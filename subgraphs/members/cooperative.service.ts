@@ -133,10 +133,10 @@ export function insuredMemberCount(ctx: Ctx, cooperativeId: number, asOf: string
     .get<number, number>(`insuredCount:${asOf}`, async (ids) => {
       const s = coopScope(ctx);
       const rows = await ctx.em.execute<{ k: number; n: string }[]>(
-        `select m.cooperative_id as k, count(distinct m.id) as n
-         from insurance_policy i join member m on m.id = i.member_id join cooperative c on c.id = m.cooperative_id
-         where m.cooperative_id = any(?::int[]) and m.status = 'ACTIVE' and i.starts_on <= ?::date and i.ends_on >= ?::date and ${s.sql}
-         group by m.cooperative_id`,
+        `select i.cooperative_id as k, count(distinct i.member_id) as n
+         from insurance_policy i join member m on m.id = i.member_id join cooperative c on c.id = i.cooperative_id
+         where i.cooperative_id = any(?::int[]) and i.ends_on >= ?::date and i.starts_on <= ?::date and m.status = 'ACTIVE' and ${s.sql}
+         group by i.cooperative_id`,
         [intArray(ids), asOf, asOf, ...s.params],
       );
       return inKeyOrder(ids, rows, (r) => r.k).map((r) => Number(r?.n ?? 0));
