@@ -6,7 +6,7 @@ import { groupInKeyOrder, type Ctx } from './context';
 
 /** One recorded change (审计记录): who, when, what, before and after. Same shape in every subgraph. */
 @Directive('@shareable')
-@ObjectType({ description: 'One recorded change: who, when, what, before and after (审计记录)' })
+@ObjectType({ simpleResolvers: true, description: 'One recorded change: who, when, what, before and after (审计记录)' })
 export class AuditEntry {
   @Field(() => ID, { description: 'Entry id (编号)' }) id!: string;
   @Field({ description: 'When, ISO timestamp (时间)' }) at!: string;

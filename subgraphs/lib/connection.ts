@@ -7,7 +7,7 @@ import type { Sql } from './scope';
 
 /** Relay page info (分页信息); a value type every subgraph declares identically, hence @shareable. */
 @Directive('@shareable')
-@ObjectType({ description: 'Relay page information (分页信息)' })
+@ObjectType({ simpleResolvers: true, description: 'Relay page information (分页信息)' })
 export class PageInfo {
   @Field({ description: 'Whether more items follow (是否有下一页)' }) hasNextPage!: boolean;
   @Field(() => String, { nullable: true, description: 'Cursor of the last item of this page (本页末游标)' }) endCursor!: string | null;
@@ -151,12 +151,12 @@ export interface ConnectionDescriptions {
 
 /** Generic Relay connection type: `Connection(Loan, 'Loan', '借款')` → LoanConnection + LoanEdge. */
 export function Connection<T extends object>(node: ClassType<T>, name: string, zh: string, d: ConnectionDescriptions = {}) {
-  @ObjectType(`${name}Edge`, { description: d.edge ?? `One ${name} in a page (${zh})` })
+  @ObjectType(`${name}Edge`, { simpleResolvers: true, description: d.edge ?? `One ${name} in a page (${zh})` })
   class Edge {
     @Field({ description: d.cursor ?? 'Opaque cursor (游标)' }) cursor!: string;
     @Field(() => node, { description: d.node ?? `The ${name} (${zh})` }) node!: T;
   }
-  @ObjectType(`${name}Connection`, { description: d.connection ?? `A page of ${name} items (${zh}列表)` })
+  @ObjectType(`${name}Connection`, { simpleResolvers: true, description: d.connection ?? `A page of ${name} items (${zh}列表)` })
   class Conn {
     @Field(() => [Edge], { description: 'Items of this page (本页条目)' }) edges!: Edge[];
     @Field(() => PageInfo, { description: 'Paging information (分页信息)' }) pageInfo!: PageInfo;

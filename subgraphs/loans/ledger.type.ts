@@ -24,7 +24,7 @@ registerEnumType(LedgerAccountEnum, {
   valuesConfig: Object.fromEntries(Object.entries(ACCOUNTS).map(([k, a]) => [k, { description: `${a.en} (${a.zh}, ${a.code})` }])),
 });
 
-@ObjectType({ description: 'Balance of one account, on its normal side (科目余额)' })
+@ObjectType({ simpleResolvers: true, description: 'Balance of one account, on its normal side (科目余额)' })
 export class AccountBalance {
   @Field(() => LedgerAccountEnum, { description: 'Account (科目)' }) account!: LedgerAccountEnum;
   @Field({ description: 'Account code (科目代码)' }) code!: string;
@@ -33,7 +33,7 @@ export class AccountBalance {
   @Field(() => MoneyScalar, { description: 'Balance (余额)' }) balance!: bigint;
 }
 
-@ObjectType({ description: 'Balances of a cooperative fund, derived from its ledger (互助资金余额)' })
+@ObjectType({ simpleResolvers: true, description: 'Balances of a cooperative fund, derived from its ledger (互助资金余额)' })
 export class FundBalances {
   @Field(() => MoneyScalar, { description: 'Bank deposit (银行存款)' }) bankDeposit!: bigint;
   @Field(() => MoneyScalar, { description: 'Cash on hand (库存现金)' }) cash!: bigint;
@@ -51,7 +51,7 @@ export class FundBalances {
   @Field(() => [AccountBalance], { description: 'Every account (全部科目)' }) accounts!: AccountBalance[];
 }
 
-@ObjectType({ description: 'Loan portfolio figures of a cooperative as of a date (借款组合指标)' })
+@ObjectType({ simpleResolvers: true, description: 'Loan portfolio figures of a cooperative as of a date (借款组合指标)' })
 export class Portfolio {
   @Field(() => LocalDateResolver, { description: 'As-of date (统计日期)' }) asOf!: string;
   @Field(() => MoneyScalar, { description: 'Principal outstanding (借款余额)' }) outstanding!: bigint;
@@ -70,14 +70,14 @@ export class Portfolio {
   @Field(() => MoneyScalar, { description: 'Amount disbursed up to the date (累计放款金额)' }) amountDisbursed!: bigint;
 }
 
-@ObjectType({ description: 'One line of a ledger transaction (分录)' })
+@ObjectType({ simpleResolvers: true, description: 'One line of a ledger transaction (分录)' })
 export class LedgerLine {
   @Field(() => LedgerAccountEnum, { description: 'Account (科目)' }) account!: LedgerAccountEnum;
   @Field(() => MoneyScalar, { description: 'Debit amount, 0 when a credit (借方)' }) debit!: bigint;
   @Field(() => MoneyScalar, { description: 'Credit amount, 0 when a debit (贷方)' }) credit!: bigint;
 }
 
-@ObjectType({ description: 'A ledger transaction: balanced, never edited (记账凭证)' })
+@ObjectType({ simpleResolvers: true, description: 'A ledger transaction: balanced, never edited (记账凭证)' })
 export class LedgerTxn {
   @Field(() => ID, { description: 'Transaction id (凭证号)' }) id!: string;
   @Field({ description: 'Kind: CAPITAL, CONTRIBUTION, DISBURSEMENT, REPAYMENT, WRITE_OFF… (业务类型)' }) kind!: string;
@@ -89,7 +89,7 @@ export class LedgerTxn {
 }
 export const LedgerTxnConnection = Connection(LedgerTxn, 'LedgerTxn', '记账凭证');
 
-@ObjectType({ description: 'Trial balance of a cooperative fund (试算平衡表)' })
+@ObjectType({ simpleResolvers: true, description: 'Trial balance of a cooperative fund (试算平衡表)' })
 export class TrialBalance {
   @Field(() => ID, { description: 'Cooperative id (互助社编号)' }) cooperativeId!: string;
   @Field(() => MoneyScalar, { description: 'Sum of debits (借方合计)' }) totalDebits!: bigint;
@@ -99,7 +99,7 @@ export class TrialBalance {
   @Field(() => [AccountBalance], { description: 'Balance per account from the entries (科目余额)' }) accounts!: AccountBalance[];
 }
 
-@ObjectType({ description: 'One published item of the disclosure board, personal data masked (公示栏)' })
+@ObjectType({ simpleResolvers: true, description: 'One published item of the disclosure board, personal data masked (公示栏)' })
 export class DisclosureEntry {
   @Field(() => ID, { description: 'Entry id (编号)' }) id!: string;
   @Field({ description: 'LOAN_DISBURSED, REPAYMENT, WRITE_OFF, CAPITAL, CONTRIBUTION (类型)' }) kind!: string;

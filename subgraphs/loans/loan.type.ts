@@ -54,27 +54,27 @@ registerEnumType(ChannelEnum, {
 });
 
 /** Federation stub: Cooperative is owned by the members subgraph; loans adds fund and portfolio. */
-@ObjectType('Cooperative', { description: 'Village mutual-aid cooperative (互助社)' })
+@ObjectType('Cooperative', { simpleResolvers: true, description: 'Village mutual-aid cooperative (互助社)' })
 @Directive('@key(fields: "id")')
 export class CooperativeRef {
   @Field(() => ID, { description: 'Cooperative id (互助社编号)' }) id!: string;
 }
 
 /** Federation stub: County is owned by the members subgraph; loans adds the county's portfolio totals. */
-@ObjectType('County', { description: 'County or district (县/区)' })
+@ObjectType('County', { simpleResolvers: true, description: 'County or district (县/区)' })
 @Directive('@key(fields: "id")')
 export class CountyRef {
   @Field(() => ID, { description: 'County id (县编号)' }) id!: string;
 }
 
 /** Federation stub: Member is owned by the members subgraph; loans adds loans and outstanding. */
-@ObjectType('Member', { description: 'Member household (社员)' })
+@ObjectType('Member', { simpleResolvers: true, description: 'Member household (社员)' })
 @Directive('@key(fields: "id")')
 export class MemberRef {
   @Field(() => ID, { description: 'Member id (社员编号)' }) id!: string;
 }
 
-@ObjectType({ description: 'One scheduled instalment (还款计划)' })
+@ObjectType({ simpleResolvers: true, description: 'One scheduled instalment (还款计划)' })
 export class Instalment {
   @Field(() => Int, { description: 'Sequence number (期数)' }) seq!: number;
   @Field(() => LocalDateResolver, { description: 'Due date (应还日期)' }) dueOn!: string;
@@ -82,7 +82,7 @@ export class Instalment {
   @Field(() => MoneyScalar, { description: 'Estimated usage fee (预计占用费)' }) fee!: bigint;
 }
 
-@ObjectType({ description: 'A repayment received (还款记录)' })
+@ObjectType({ simpleResolvers: true, description: 'A repayment received (还款记录)' })
 export class Repayment {
   @Field(() => ID, { description: 'Repayment id (还款编号)' }) id!: string;
   @Field(() => ID, { description: 'Loan id (借款编号)' }) loanId!: string;
@@ -93,7 +93,7 @@ export class Repayment {
   @Field(() => String, { nullable: true, description: 'Bank reference (银行流水号)' }) bankRef!: string | null;
 }
 
-@ObjectType({ description: 'A transfer to or from a member one-card account (银行转账)' })
+@ObjectType({ simpleResolvers: true, description: 'A transfer to or from a member one-card account (银行转账)' })
 export class BankTransfer {
   @Field(() => ID, { description: 'Transfer id (转账编号)' }) id!: string;
   @Field({ description: 'OUT = paid to the member, IN = received (方向)' }) direction!: string;
@@ -104,7 +104,7 @@ export class BankTransfer {
   @Field(() => LocalDateResolver, { description: 'Execution date (执行日期)' }) executedOn!: string;
 }
 
-@ObjectType({ description: 'A loan from the cooperative fund to a member household (互助社借款)' })
+@ObjectType({ simpleResolvers: true, description: 'A loan from the cooperative fund to a member household (互助社借款)' })
 @Directive('@key(fields: "id")')
 export class Loan {
   @Field(() => ID, { description: 'Loan id (借款编号)' }) id!: string;

@@ -39,7 +39,7 @@ registerEnumType(LedgerStatusEnum, {
   },
 });
 
-@ObjectType({ description: 'A contribution row (互助金)' })
+@ObjectType({ simpleResolvers: true, description: 'A contribution row (互助金)' })
 export class Contribution {
   @Field(() => ID, { description: 'Contribution id (互助金记录编号)' }) id!: number;
   @Field(() => ContributionKindEnum, { description: 'Kind (类别)' }) kind!: ContributionKind;
@@ -49,7 +49,7 @@ export class Contribution {
   memberId!: number;
 }
 
-@ObjectType({ description: 'Contribution totals of a household (互助金合计)' })
+@ObjectType({ simpleResolvers: true, description: 'Contribution totals of a household (互助金合计)' })
 export class ContributionTotals {
   @Field(() => BigInt, { description: 'Paid by the household (农户自缴合计)' }) household!: bigint;
   @Field(() => BigInt, { description: 'Government subsidy (政府配股合计)' }) governmentSubsidy!: bigint;

@@ -24,7 +24,7 @@ registerEnumType(ManagementModeEnum, {
   },
 });
 
-@ObjectType({ description: 'Policy parameters of a cooperative (政策参数); money in fen, rates in basis points' })
+@ObjectType({ simpleResolvers: true, description: 'Policy parameters of a cooperative (政策参数); money in fen, rates in basis points' })
 export class CooperativePolicy {
   @Field(() => BigInt, { description: 'Cap of a first loan (首次借款上限)' }) maxFirstLoan!: bigint;
   @Field(() => BigInt, { description: 'Cap of later loans (再次借款上限)' }) maxLaterLoan!: bigint;
@@ -47,7 +47,7 @@ export class CooperativePolicy {
 }
 
 @Directive('@key(fields: "id")')
-@ObjectType({ description: 'Village mutual-aid cooperative (互助社), one per village' })
+@ObjectType({ simpleResolvers: true, description: 'Village mutual-aid cooperative (互助社), one per village' })
 export class Cooperative {
   @Field(() => ID, { description: 'Cooperative id (互助社编号)' }) id!: number;
   @Field({ description: 'Name in Chinese (社名)' }) nameZh!: string;

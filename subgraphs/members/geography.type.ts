@@ -1,6 +1,6 @@
 import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
 
-@ObjectType({ description: 'County or district (县/区), the accountable level of the poverty office' })
+@ObjectType({ simpleResolvers: true, description: 'County or district (县/区), the accountable level of the poverty office' })
 @Directive('@key(fields: "id")')
 export class County {
   @Field(() => ID, { description: 'County id (县编号)' }) id!: number;
@@ -10,7 +10,7 @@ export class County {
   @Field({ description: 'Prefecture-level city, in Chinese (所属地级市)' }) cityZh!: string;
 }
 
-@ObjectType({ description: 'Township (乡/镇), whose service centre keeps the cooperatives\' books (社财乡管)' })
+@ObjectType({ simpleResolvers: true, description: 'Township (乡/镇), whose service centre keeps the cooperatives\' books (社财乡管)' })
 export class Township {
   @Field(() => ID, { description: 'Township id (乡镇编号)' }) id!: number;
   @Field({ description: 'Name in Chinese (乡镇名)' }) nameZh!: string;
@@ -18,7 +18,7 @@ export class Township {
   countyId!: number;
 }
 
-@ObjectType({ description: 'Administrative village (行政村)' })
+@ObjectType({ simpleResolvers: true, description: 'Administrative village (行政村)' })
 export class Village {
   @Field(() => ID, { description: 'Village id (村编号)' }) id!: number;
   @Field({ description: 'Name in Chinese (村名)' }) nameZh!: string;
@@ -29,7 +29,7 @@ export class Village {
   countyId!: number;
 }
 
-@ObjectType({ description: 'Totals over the cooperatives of an area that are visible to you (汇总)' })
+@ObjectType({ simpleResolvers: true, description: 'Totals over the cooperatives of an area that are visible to you (汇总)' })
 export class AreaTotals {
   @Field(() => Int, { description: 'Cooperatives (互助社数)' }) cooperatives!: number;
   @Field(() => Int, { description: 'Active member households (在社户数)' }) members!: number;

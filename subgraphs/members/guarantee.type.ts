@@ -19,7 +19,7 @@ registerEnumType(GuaranteeGroupStatusEnum, {
   valuesConfig: { ACTIVE: { description: 'In force (有效)' }, DISSOLVED: { description: 'Dissolved (已解散)' } },
 });
 
-@ObjectType({ description: 'Guarantee group (联保小组) or party-member guarantee (党员一帮一)' })
+@ObjectType({ simpleResolvers: true, description: 'Guarantee group (联保小组) or party-member guarantee (党员一帮一)' })
 export class GuaranteeGroup {
   @Field(() => ID, { description: 'Group id (小组编号)' }) id!: number;
   @Field({ description: 'Name (小组名称)' }) name!: string;

@@ -12,7 +12,7 @@ registerEnumType(ShareholdingSourceEnum, {
   },
 });
 
-@ObjectType({ description: 'Accident insurance policy bought for a member (意外伤害综合保险)' })
+@ObjectType({ simpleResolvers: true, description: 'Accident insurance policy bought for a member (意外伤害综合保险)' })
 export class InsurancePolicy {
   @Field(() => ID, { description: 'Policy record id (保单记录编号)' }) id!: number;
   @Field({ description: 'Insurer (保险公司)' }) insurer!: string;
@@ -24,7 +24,7 @@ export class InsurancePolicy {
   memberId!: number;
 }
 
-@ObjectType({ description: 'Shares of a household in a poverty-alleviation farmer cooperative (扶贫合作社入股)' })
+@ObjectType({ simpleResolvers: true, description: 'Shares of a household in a poverty-alleviation farmer cooperative (扶贫合作社入股)' })
 export class Shareholding {
   @Field(() => ID, { description: 'Shareholding id (入股记录编号)' }) id!: number;
   @Field({ description: 'Farmer cooperative, in Chinese (合作社名称)' }) farmerCooperativeZh!: string;

@@ -2,7 +2,7 @@ import { Directive, Field, Int, ObjectType } from 'type-graphql';
 
 /** Facts of a cooperative for the loans subgraph (SERVICE only, never exposed by the gateway). */
 @Directive('@inaccessible')
-@ObjectType({ description: 'Internal: cooperative facts for lending rules (互助社信息，内部)' })
+@ObjectType({ simpleResolvers: true, description: 'Internal: cooperative facts for lending rules (互助社信息，内部)' })
 export class CooperativeFacts {
   @Field(() => Int, { description: 'Cooperative id (互助社编号)' }) cooperativeId!: number;
   @Field(() => Int, { description: 'County id (县编号)' }) countyId!: number;
@@ -24,7 +24,7 @@ export class CooperativeFacts {
 }
 
 @Directive('@inaccessible')
-@ObjectType({ description: 'Internal: the active guarantee of a member (担保信息，内部)' })
+@ObjectType({ simpleResolvers: true, description: 'Internal: the active guarantee of a member (担保信息，内部)' })
 export class GuaranteeFacts {
   @Field({ description: 'JOINT or PARTY_MEMBER (担保方式)' }) kind!: string;
   @Field(() => Int, { description: 'Group id (小组编号)' }) groupId!: number;
@@ -33,7 +33,7 @@ export class GuaranteeFacts {
 }
 
 @Directive('@inaccessible')
-@ObjectType({ description: 'Internal: facts of a borrower for lending rules (借款人信息，内部)' })
+@ObjectType({ simpleResolvers: true, description: 'Internal: facts of a borrower for lending rules (借款人信息，内部)' })
 export class BorrowerFacts {
   @Field(() => Int, { description: 'Member id (社员编号)' }) memberId!: number;
   @Field(() => Int, { description: 'The member\'s cooperative (所属互助社)' }) memberCooperativeId!: number;

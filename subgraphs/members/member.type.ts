@@ -25,7 +25,7 @@ registerEnumType(MemberStatusEnum, {
 });
 
 @Directive('@key(fields: "id")')
-@ObjectType({ description: 'Member household (社员) of a village cooperative' })
+@ObjectType({ simpleResolvers: true, description: 'Member household (社员) of a village cooperative' })
 export class Member {
   @Field(() => ID, { description: 'Member id (社员编号)' }) id!: number;
   @Field({ description: 'Household registration number (户号)' }) householdNo!: string;
