@@ -140,6 +140,10 @@ export async function startPostgres(opts: PgOptions): Promise<PgHandle> {
     '-c', 'maintenance_work_mem=256MB',
     '-c', 'max_wal_size=4GB',
     '-c', 'jit=off',
+    // A single local server without replicas: minimal WAL lets COPY into a table truncated in the same
+    // transaction (the bulk seed) skip the WAL entirely.
+    '-c', 'wal_level=minimal',
+    '-c', 'max_wal_senders=0',
   ];
   if (opts.ephemeral) flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
   const child = spawn(bin('postgres'), flags, { uid: ids?.uid, gid: ids?.gid, env, stdio: ['ignore', 'pipe', 'pipe'] });
