@@ -248,9 +248,10 @@ export interface TxnRow {
   lines: Line[];
 }
 
-/** Everything one cooperative's simulation produces (ids of loans, transactions... set by `numberRows`). */
-export interface CoopData {
-  coop: CoopRow;
+/** The row lists a simulation produces, per table. */
+const ROW_LISTS = ['members', 'contributions', 'groups', 'insurance', 'shareholdings', 'loans', 'repayments', 'transfers', 'txns'] as const;
+
+interface RowLists {
   members: MemberRow[];
   contributions: ContributionRow[];
   groups: GroupRow[];
@@ -260,37 +261,25 @@ export interface CoopData {
   repayments: RepaymentRow[];
   transfers: TransferRow[];
   txns: TxnRow[];
+}
+
+const emptyRowLists = (): RowLists => ({
+  members: [], contributions: [], groups: [], insurance: [], shareholdings: [], loans: [], repayments: [], transfers: [], txns: [],
+});
+
+/** Everything one cooperative's simulation produces (ids of loans, transactions... set by `numberRows`). */
+export interface CoopData extends RowLists {
+  coop: CoopRow;
   /** The signed balance of every account that has lines. */
   balances: Map<Account, bigint>;
 }
 
-const emptyCoopData = (coop: CoopRow): CoopData => ({
-  coop,
-  members: [],
-  contributions: [],
-  groups: [],
-  insurance: [],
-  shareholdings: [],
-  loans: [],
-  repayments: [],
-  transfers: [],
-  txns: [],
-  balances: new Map(),
-});
+const emptyCoopData = (coop: CoopRow): CoopData => ({ coop, ...emptyRowLists(), balances: new Map() });
 
 /** A whole (small) scale in memory: the concatenation of its cooperatives' data. */
-export interface CountyData {
+export interface CountyData extends RowLists {
   asOf: string;
   coops: CoopRow[];
-  members: MemberRow[];
-  contributions: ContributionRow[];
-  groups: GroupRow[];
-  insurance: InsuranceRow[];
-  shareholdings: ShareholdingRow[];
-  loans: LoanRow[];
-  repayments: RepaymentRow[];
-  transfers: TransferRow[];
-  txns: TxnRow[];
   /** Per cooperative, the signed balance of every account that has lines. */
   balances: Map<number, Map<Account, bigint>>;
 }
@@ -1147,23 +1136,10 @@ export function* generateCoops(plan: SeedPlan): Generator<CoopData> {
 /** Builds a whole (small) scale in memory, by default the county. Pure: the same seed and asOf give the same data. */
 export function buildCounty(opts: PlanOptions = {}): CountyData {
   const plan = planSeed(opts);
-  const out: CountyData = {
-    asOf: plan.asOf,
-    coops: [],
-    members: [],
-    contributions: [],
-    groups: [],
-    insurance: [],
-    shareholdings: [],
-    loans: [],
-    repayments: [],
-    transfers: [],
-    txns: [],
-    balances: new Map(),
-  };
+  const out: CountyData = { asOf: plan.asOf, coops: [], ...emptyRowLists(), balances: new Map() };
   for (const d of generateCoops(plan)) {
     out.coops.push(d.coop);
-    for (const k of ['members', 'contributions', 'groups', 'insurance', 'shareholdings', 'loans', 'repayments', 'transfers', 'txns'] as const) {
+    for (const k of ROW_LISTS) {
       const target = out[k] as unknown[];
       for (const r of d[k]) target.push(r);
     }
