@@ -41,33 +41,26 @@ const toShareholding = (r: ShareholdingRow): Shareholding =>
 
 // ---- reads ---------------------------------------------------------------------------------
 
-export function policiesOf(ctx: Ctx, memberId: number): Promise<InsurancePolicy[]> {
+/** Rows of a per-household table for every requested member (scoped), one statement per batch. */
+function rowsOfMember<R extends { member_id: number }, T>(ctx: Ctx, table: 'insurance_policy' | 'shareholding', map: (r: R) => T, memberId: number): Promise<T[]> {
   return ctx.loaders
-    .get<number, InsurancePolicy[]>('policiesOf', async (ids) => {
+    .get<number, T[]>(`${table}Of`, async (ids) => {
       const s = memberScope(ctx);
-      const rows = await ctx.em.execute<PolicyRow[]>(
-        `select i.* from insurance_policy i join member m on m.id = i.member_id join cooperative c on c.id = m.cooperative_id
-         where i.member_id = any(?::int[]) and ${s.sql} order by i.id`,
+      const rows = await ctx.em.execute<R[]>(
+        `select x.* from ${table} x join member m on m.id = x.member_id join cooperative c on c.id = m.cooperative_id
+         where x.member_id = any(?::int[]) and ${s.sql} order by x.id`,
         [intArray(ids), ...s.params],
       );
-      return groupInKeyOrder(ids, rows, (r) => r.member_id).map((rs) => rs.map(toPolicy));
+      return groupInKeyOrder(ids, rows, (r) => r.member_id).map((rs) => rs.map(map));
     })
     .load(memberId);
 }
 
-export function shareholdingsOf(ctx: Ctx, memberId: number): Promise<Shareholding[]> {
-  return ctx.loaders
-    .get<number, Shareholding[]>('shareholdingsOf', async (ids) => {
-      const s = memberScope(ctx);
-      const rows = await ctx.em.execute<ShareholdingRow[]>(
-        `select sh.* from shareholding sh join member m on m.id = sh.member_id join cooperative c on c.id = m.cooperative_id
-         where sh.member_id = any(?::int[]) and ${s.sql} order by sh.id`,
-        [intArray(ids), ...s.params],
-      );
-      return groupInKeyOrder(ids, rows, (r) => r.member_id).map((rs) => rs.map(toShareholding));
-    })
-    .load(memberId);
-}
+export const policiesOf = (ctx: Ctx, memberId: number): Promise<InsurancePolicy[]> =>
+  rowsOfMember<PolicyRow, InsurancePolicy>(ctx, 'insurance_policy', toPolicy, memberId);
+
+export const shareholdingsOf = (ctx: Ctx, memberId: number): Promise<Shareholding[]> =>
+  rowsOfMember<ShareholdingRow, Shareholding>(ctx, 'shareholding', toShareholding, memberId);
 
 // ---- writes --------------------------------------------------------------------------------
 
