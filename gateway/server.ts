@@ -12,6 +12,7 @@ import { listen, serveApollo } from '../subgraphs/lib/http';
 import { logger } from '../subgraphs/lib/logger';
 import { requestLog } from '../subgraphs/lib/request-log';
 import { explorerRoute } from './explorer';
+import { keepAliveFetcher } from './fetcher';
 import { depthLimit, MAX_QUERY_CHARS } from './limits';
 
 export interface GatewayContext {
@@ -29,9 +30,9 @@ export interface GatewayOptions {
   maxDepth?: number;
 }
 
-/** Forwards the caller's token and the request id; keep-alive comes from Node's fetch (undici). */
 type FetcherResponse = Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0];
 
+/** Forwards the caller's token and the request id; subgraph calls go through `keepAliveFetcher`. */
 class ForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   /** A subgraph's non-2xx answer (e.g. 400 for a bad literal) keeps its coded error instead of "400: Bad Request". */
   override async errorFromResponse(response: FetcherResponse): Promise<GraphQLError> {
@@ -60,12 +61,13 @@ export interface RunningGateway {
 export async function startGateway(opts: GatewayOptions): Promise<RunningGateway> {
   const supergraphSdl = readFileSync(opts.supergraphPath, 'utf8');
   const key = loadKey(DATA_DIR);
+  const fetcher = keepAliveFetcher();
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name, url }) =>
       new ForwardingDataSource({
         url: opts.subgraphUrls?.[name] ?? process.env[`${name.toUpperCase()}_URL`] ?? url,
-        fetcher: fetch as never,
+        fetcher: fetcher as never,
       }),
   });
   const production = process.env.NODE_ENV === 'production';
@@ -111,6 +113,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
         http.closeAllConnections();
       });
       await server.stop();
+      fetcher.close();
     },
   };
 }

@@ -34,7 +34,10 @@ async function waitHealthy(name: string, port: number, proc: ChildProcess): Prom
 }
 
 function launch(name: string, script: string, env: NodeJS.ProcessEnv): ChildProcess {
-  const proc = spawn(process.execPath, [join(ROOT, 'dist', script)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // CHILD_NODE_ARGS: extra Node flags for the services only, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+  // (Node refuses --cpu-prof in NODE_OPTIONS); see test/bench/README.md.
+  const extra = (process.env.CHILD_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  const proc = spawn(process.execPath, [...extra, join(ROOT, 'dist', script)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   for (const stream of [proc.stdout!, proc.stderr!]) createInterface({ input: stream }).on('line', (l) => say(name, l));
   proc.on('exit', (code, signal) => {
     if (!stopping) {

@@ -63,28 +63,52 @@ export async function signToken(key: KeyObject, claims: TokenClaims, ttl = '12h'
 const ids = (v: unknown): number[] => (Array.isArray(v) ? v.map(Number).filter(Number.isSafeInteger) : []);
 const id = (v: unknown): number | null => (v == null || !Number.isSafeInteger(Number(v)) ? null : Number(v));
 
+/**
+ * Tokens already verified with a key, until they expire: the gateway and every subgraph see the
+ * same token on every request of a session, and an HMAC check plus claim parsing is a measurable
+ * part of a small request. Callers are frozen (shared between requests). Bounded: the oldest
+ * entry goes first.
+ */
+const verified = new WeakMap<KeyObject, Map<string, { caller: Caller; expiresAtMs: number }>>();
+const VERIFIED_MAX = 10_000;
+
 /** Verify a bearer header; null when absent; UNAUTHENTICATED when present but bad. */
 export async function verifyAuthorization(key: KeyObject, header: string | undefined | null): Promise<Caller | null> {
   if (!header) return null;
   const m = /^Bearer\s+(.+)$/i.exec(header);
   if (!m) return fail('UNAUTHENTICATED');
+  const token = m[1]!;
+  let cache = verified.get(key);
+  if (!cache) verified.set(key, (cache = new Map()));
+  const hit = cache.get(token);
+  if (hit) {
+    if (hit.expiresAtMs > Date.now()) return hit.caller;
+    cache.delete(token);
+  }
+  let caller: Caller;
+  let expiresAtMs: number;
   try {
-    const { payload } = await jwtVerify(m[1]!, key, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
+    const { payload } = await jwtVerify(token, key, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
     const role = payload.role as Role;
     if (!ROLES.includes(role) || typeof payload.sub !== 'string') return fail('UNAUTHENTICATED');
-    return {
+    caller = Object.freeze({
       sub: payload.sub,
       role,
-      counties: ids(payload.counties),
-      townships: ids(payload.townships),
-      cooperatives: ids(payload.cooperatives),
+      counties: Object.freeze(ids(payload.counties)) as number[],
+      townships: Object.freeze(ids(payload.townships)) as number[],
+      cooperatives: Object.freeze(ids(payload.cooperatives)) as number[],
       bank: id(payload.bank),
       enterprise: id(payload.enterprise),
       member: id(payload.member),
-    };
+    });
+    // jose refuses a token without exp only if asked to; without one, re-verify after a minute
+    expiresAtMs = typeof payload.exp === 'number' ? payload.exp * 1000 : Date.now() + 60_000;
   } catch {
     return fail('UNAUTHENTICATED');
   }
+  if (cache.size >= VERIFIED_MAX) cache.delete(cache.keys().next().value!);
+  cache.set(token, { caller, expiresAtMs });
+  return caller;
 }
 
 export function requireCaller(caller: Caller | null): Caller {

@@ -110,10 +110,14 @@ export function serveApollo<C extends BaseContext>(
       });
       const out: Record<string, string> = {};
       for (const [k, v] of result.headers) out[k] = v;
-      res.writeHead(result.status ?? 200, out);
       if (result.body.kind === 'complete') {
-        res.end(result.body.string);
+        // encoded once, sent with its length (no chunked encoding, no second UTF-8 pass to size the chunk)
+        const buf = Buffer.from(result.body.string, 'utf8');
+        out['content-length'] = String(buf.length);
+        res.writeHead(result.status ?? 200, out);
+        res.end(buf);
       } else {
+        res.writeHead(result.status ?? 200, out);
         for await (const chunk of result.body.asyncIterator) res.write(chunk);
         res.end();
       }

@@ -5,21 +5,20 @@ import { LocalDateResolver } from 'graphql-scalars';
 import type { Ctx as Context } from '../lib/context';
 import { CooperativeRef, CountyRef, Loan, MemberRef } from './loan.type';
 import { FundBalances, Portfolio } from './ledger.type';
-import { fundLoader } from './ledger.service';
 import { memberLoansLoader } from './loan.service';
-import { countyPortfolioLoader, memberOutstandingLoader, portfolioLoader } from './portfolio.service';
+import { cooperativeFund, cooperativePortfolio, countyPortfolioLoader, memberOutstandingLoader } from './portfolio.service';
 
 /** Fields the loans subgraph adds to Cooperative (owned by members). */
 @Resolver(() => CooperativeRef)
 export class CooperativeFieldsResolver {
   @FieldResolver(() => FundBalances, { nullable: true, description: 'Fund balances from the ledger (互助资金余额)' })
   fund(@Root() c: CooperativeRef, @Ctx() ctx: Context) {
-    return fundLoader(ctx).load(c.id);
+    return cooperativeFund(ctx, Number(c.id));
   }
 
   @FieldResolver(() => Portfolio, { nullable: true, description: 'Loan portfolio figures as of a date (借款组合指标)' })
   portfolio(@Root() c: CooperativeRef, @Arg('asOf', () => LocalDateResolver, { description: 'As-of date (统计日期)' }) asOf: string, @Ctx() ctx: Context) {
-    return portfolioLoader(ctx, asOf).load(c.id);
+    return cooperativePortfolio(ctx, Number(c.id), asOf);
   }
 }
 

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Ctx } from '../lib/context';
-import { groupInKeyOrder } from '../lib/context';
+import { groupInKeyOrder, inKeyOrder } from '../lib/context';
 import { intArray } from '../lib/db';
 import { fail } from '../lib/error-codes';
 import { maskName } from '../lib/mask';
@@ -114,30 +114,15 @@ export function toFundBalances(b: Balances): FundBalances {
     retainedCapital: d('RETAINED_CAPITAL'),
     lendableNow: lendableNow(b),
     lendableFund: lendableFund(b),
-    accounts: accountList(b),
+    // built only when the field is selected (dashboards list hundreds of funds and never ask for it)
+    get accounts() {
+      return accountList(b);
+    },
   };
 }
 
-const FUND_SCOPE = { county: 'f.county_id', township: 'f.township_id', cooperative: 'f.cooperative_id' };
-
-/** Cooperative.fund for every requested cooperative in one statement (scope in the SQL). */
-export function fundLoader(ctx: Ctx) {
-  return ctx.loaders.get<string, FundBalances | null>('fundBalances', async (ids) => {
-    const scope = readScope(ctx.caller, FUND_SCOPE);
-    const rows = await ctx.em.execute<{ cooperative_id: number; account: Account | null; balance_fen: string | null }[]>(
-      `select f.cooperative_id, b.account, b.balance_fen
-         from fund f left join fund_balance b on b.cooperative_id = f.cooperative_id
-        where f.cooperative_id = any(?::int[]) and ${scope.sql}`,
-      [intArray(ids), ...scope.params],
-    );
-    return groupInKeyOrder(ids, rows, (r) => r.cooperative_id).map((group) => {
-      if (group.length === 0) return null;
-      const b: Balances = {};
-      for (const r of group) if (r.account) b[r.account] = BigInt(r.balance_fen!);
-      return toFundBalances(b);
-    });
-  });
-}
+/** Scope columns of a fund row `f` (one per cooperative). */
+export const FUND_SCOPE = { county: 'f.county_id', township: 'f.township_id', cooperative: 'f.cooperative_id' };
 
 async function readableFund(ctx: Ctx, cooperativeId: number): Promise<void> {
   const scope = readScope(ctx.caller, FUND_SCOPE);

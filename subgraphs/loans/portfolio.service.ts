@@ -1,10 +1,12 @@
 import type { Ctx } from '../lib/context';
-import { inKeyOrder } from '../lib/context';
+import { groupInKeyOrder, inKeyOrder } from '../lib/context';
 import { intArray } from '../lib/db';
 import { addDays, parseDay } from '../lib/dates';
 import { readScope } from '../lib/scope';
 import { portfolioRatios } from './loan.rules';
-import type { Portfolio } from './ledger.type';
+import { ACCOUNT_NAMES, type Account } from './ledger.rules';
+import { FUND_SCOPE, toFundBalances, type Balances } from './ledger.service';
+import type { FundBalances, Portfolio } from './ledger.type';
 
 /** The stored figures of one cooperative as of a date (portfolio_snapshot columns). */
 interface Figures {
@@ -27,7 +29,6 @@ const FIGURE_COLUMNS = [
   'principal_due', 'repaid_on_due', 'lendable_fund', 'loans_disbursed', 'amount_disbursed',
 ] as const;
 
-const FUND_SCOPE = { county: 'f.county_id', township: 'f.township_id', cooperative: 'f.cooperative_id' };
 
 /**
  * Compute figures from the loans, instalments, repayments and ledger (three statements for any
@@ -94,19 +95,34 @@ async function computeFigures(ctx: Ctx, asOf: string, ids: number[]): Promise<Fi
   });
 }
 
+/** One column per account (`"BANK"`, …) over the fund's balance rows: a cooperative is one row, not eleven. */
+const BALANCE_COLUMNS = ACCOUNT_NAMES.map((a) => `sum(b.balance_fen) filter (where b.account = '${a}') "${a}"`).join(', ');
+
+/** A fund's row: location, version, balances per account and, for an as-of date, its stored figures (`hit`). */
+type FundRow = Figures & Partial<Record<Account, string | null>> & { county_id: number; version: string; hit: boolean };
+
 /**
- * Figures of the visible cooperatives as of a date. Read-through cache in PostgreSQL: one
- * statement when every snapshot is current (its version equals the fund's, which every ledger
- * transaction bumps); otherwise the missing ones are computed once and stored.
+ * The visible funds of some cooperatives (or of some counties) in ONE statement: balances pivoted
+ * to one row per fund and, when `asOf` is given, the portfolio snapshot of that date when it is
+ * current (its version equals the fund's, which every ledger transaction bumps). Snapshots that are
+ * missing or stale are computed once and stored (read-through cache in PostgreSQL).
  */
-async function figures(ctx: Ctx, asOf: string, coopIds: readonly number[]): Promise<Figures[]> {
+async function fundRows(ctx: Ctx, asOf: string | null, where: { cooperatives: readonly number[] } | { counties: readonly number[] }): Promise<FundRow[]> {
   const scope = readScope(ctx.caller, FUND_SCOPE);
-  const rows = await ctx.em.execute<(Figures & { version: string; hit: boolean })[]>(
-    `select f.cooperative_id, f.version::text, s.cooperative_id is not null hit, ${FIGURE_COLUMNS.map((c) => `s.${c}`).join(', ')}
-       from fund f left join portfolio_snapshot s on s.as_of = ? and s.cooperative_id = f.cooperative_id and s.version = f.version
-      where f.cooperative_id = any(?::int[]) and ${scope.sql}`,
-    [asOf, intArray(coopIds), ...scope.params],
+  const snapshot = asOf
+    ? { cols: `, s.cooperative_id is not null hit, ${FIGURE_COLUMNS.map((c) => `s.${c}`).join(', ')}`, join: `left join portfolio_snapshot s on s.as_of = ? and s.cooperative_id = f.cooperative_id and s.version = f.version`, params: [asOf] }
+    : { cols: '', join: '', params: [] };
+  const [col, ids] = 'cooperatives' in where ? ['f.cooperative_id', where.cooperatives] : ['f.county_id', where.counties];
+  const rows = await ctx.em.execute<FundRow[]>(
+    `select f.cooperative_id, f.county_id, f.version::text, b.*${snapshot.cols}
+       from fund f
+       cross join lateral (select ${BALANCE_COLUMNS} from fund_balance b where b.cooperative_id = f.cooperative_id) b
+       ${snapshot.join}
+      where ${col} = any(?::int[]) and ${scope.sql}
+      order by f.cooperative_id`,
+    [...snapshot.params, intArray(ids), ...scope.params],
   );
+  if (!asOf) return rows;
   const missing = rows.filter((r) => !r.hit);
   if (missing.length === 0) return rows;
   const computed = await computeFigures(ctx, asOf, missing.map((r) => r.cooperative_id));
@@ -124,7 +140,60 @@ async function figures(ctx: Ctx, asOf: string, coopIds: readonly number[]): Prom
     ],
   );
   const fresh = new Map(computed.map((c) => [c.cooperative_id, c]));
-  return rows.map((r) => (r.hit ? r : fresh.get(r.cooperative_id)!));
+  return rows.map((r) => (r.hit ? r : { ...r, ...fresh.get(r.cooperative_id)!, hit: true }));
+}
+
+/**
+ * Cooperative.fund and Cooperative.portfolio(asOf) of every cooperative of a request through one
+ * loader, keyed `asOf:id` (`:id` for the fund alone): both fields of a dashboard come from one
+ * statement. Fund-only keys ride on the first date's statement; with no date, one fund statement.
+ */
+function fundRowLoader(ctx: Ctx) {
+  return ctx.loaders.get<string, FundRow | null>('fundRows', async (keys) => {
+    const byDate = new Map<string, Set<number>>();
+    for (const k of keys) {
+      const i = k.lastIndexOf(':');
+      const date = k.slice(0, i);
+      let set = byDate.get(date);
+      if (!set) byDate.set(date, (set = new Set()));
+      set.add(Number(k.slice(i + 1)));
+    }
+    const fundOnly = byDate.get('') ?? new Set<number>();
+    byDate.delete('');
+    const found = new Map<string, FundRow>();
+    if (byDate.size === 0) {
+      for (const r of await fundRows(ctx, null, { cooperatives: [...fundOnly] })) found.set(`:${r.cooperative_id}`, r);
+    }
+    let first = true;
+    for (const [date, ids] of byDate) {
+      const rows = await fundRows(ctx, date, { cooperatives: [...new Set([...ids, ...(first ? fundOnly : [])])] });
+      for (const r of rows) {
+        found.set(`${date}:${r.cooperative_id}`, r);
+        if (first) found.set(`:${r.cooperative_id}`, r);
+      }
+      first = false;
+    }
+    return keys.map((k) => found.get(k) ?? null);
+  });
+}
+
+/** Cooperative.fund: balances per account, from the request's fund rows. */
+export async function cooperativeFund(ctx: Ctx, cooperativeId: number): Promise<FundBalances | null> {
+  const r = await fundRowLoader(ctx).load(`:${cooperativeId}`);
+  if (!r) return null;
+  const b: Balances = {};
+  for (const a of ACCOUNT_NAMES) {
+    const v = r[a];
+    if (v != null) b[a] = BigInt(v);
+  }
+  return toFundBalances(b);
+}
+
+/** Cooperative.portfolio(asOf): from the request's fund rows of that date. */
+export async function cooperativePortfolio(ctx: Ctx, cooperativeId: number, asOfRaw: string): Promise<Portfolio | null> {
+  const asOf = parseDay(asOfRaw);
+  const r = await fundRowLoader(ctx).load(`${asOf}:${cooperativeId}`);
+  return r ? toPortfolio(asOf, r) : null;
 }
 
 const pgArray = (xs: readonly (string | number)[]): string => `{${xs.join(',')}}`;
@@ -171,30 +240,12 @@ function sumFigures(xs: readonly Figures[]): Omit<Figures, 'cooperative_id'> {
   };
 }
 
-/** Cooperative.portfolio(asOf): batched per date across all cooperatives of the request. */
-export function portfolioLoader(ctx: Ctx, asOfRaw: string) {
-  const asOf = parseDay(asOfRaw);
-  return ctx.loaders.get<string, Portfolio | null>(`portfolio:${asOf}`, async (ids) => {
-    const rows = await figures(ctx, asOf, ids.map(Number));
-    return inKeyOrder(ids, rows, (r) => r.cooperative_id).map((r) => (r ? toPortfolio(asOf, r) : null));
-  });
-}
-
-/** County.portfolio(asOf): the totals of the county's cooperatives visible to the caller. */
+/** County.portfolio(asOf): the totals of the county's cooperatives visible to the caller (one statement per batch). */
 export function countyPortfolioLoader(ctx: Ctx, asOfRaw: string) {
   const asOf = parseDay(asOfRaw);
   return ctx.loaders.get<string, Portfolio | null>(`countyPortfolio:${asOf}`, async (countyIds) => {
-    const scope = readScope(ctx.caller, FUND_SCOPE);
-    const funds = await ctx.em.execute<{ cooperative_id: number; county_id: number }[]>(
-      `select f.cooperative_id, f.county_id from fund f where f.county_id = any(?::int[]) and ${scope.sql}`,
-      [intArray(countyIds), ...scope.params],
-    );
-    const rows = funds.length ? await figures(ctx, asOf, funds.map((f) => f.cooperative_id)) : [];
-    const countyOf = new Map(funds.map((f) => [f.cooperative_id, f.county_id]));
-    return countyIds.map((cid) => {
-      const mine = rows.filter((r) => String(countyOf.get(r.cooperative_id)) === String(cid));
-      return mine.length ? toPortfolio(asOf, sumFigures(mine)) : null;
-    });
+    const rows = await fundRows(ctx, asOf, { counties: countyIds.map(Number) });
+    return groupInKeyOrder(countyIds, rows, (r) => r.county_id).map((mine) => (mine.length ? toPortfolio(asOf, sumFigures(mine)) : null));
   });
 }
 

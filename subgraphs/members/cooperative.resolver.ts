@@ -5,9 +5,10 @@ import { AuditEntry, auditTrail } from '../lib/audit-trail';
 import { UpdateCooperativePolicyInput, SetCooperativeStatusInput } from './cooperative.inputs';
 import type { CooperativeStatus } from './cooperative.rules';
 import {
-  cooperativeById, insuredMemberCount, listCooperatives, setCooperativeStatus, updateCooperativePolicy,
+  cooperativeById, cooperativePolicy, insuredMemberCount, listCooperatives, setCooperativeStatus, updateCooperativePolicy,
 } from './cooperative.service';
-import { Cooperative, CooperativeConnection, CooperativeStatusEnum } from './cooperative.type';
+import { Cooperative, CooperativeConnection, CooperativePolicy, CooperativeStatusEnum } from './cooperative.type';
+import { fail } from '../lib/error-codes';
 import { countyById, townshipById, villageById } from './geography.service';
 import { County, Township, Village } from './geography.type';
 import { groupsOfCooperative } from './guarantee.service';
@@ -55,6 +56,11 @@ export class CooperativeResolver {
   @Mutation(() => Cooperative, { description: 'Rectification or exit; county only (整改/退出)' })
   setCooperativeStatus(@Arg('input', () => SetCooperativeStatusInput) input: SetCooperativeStatusInput, @GqlCtx() ctx: Ctx): Promise<Cooperative> {
     return setCooperativeStatus(ctx, input);
+  }
+
+  @FieldResolver(() => CooperativePolicy, { description: 'Policy parameters (政策参数)' })
+  async policy(@Root() c: Cooperative, @GqlCtx() ctx: Ctx): Promise<CooperativePolicy> {
+    return (await cooperativePolicy(ctx, c)) ?? fail('NOT_FOUND', { cooperativeId: c.id });
   }
 
   @FieldResolver(() => Village, { description: 'The village it serves (所在村)' })

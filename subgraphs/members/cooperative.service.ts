@@ -19,6 +19,7 @@ import {
 import { Cooperative, CooperativeConnection, CooperativePolicy } from './cooperative.type';
 import { pagesByKey, toConnection, type Page } from '../lib/connection';
 import { coopScope, parseId } from './shared';
+import { primeTownships } from './geography.service';
 
 export interface CooperativeRow {
   id: number; village_id: number; township_id: number; county_id: number; name_zh: string; name_en: string;
@@ -56,13 +57,61 @@ function toPolicyType(p: Policy): CooperativePolicy {
   });
 }
 
-export function toCooperative(r: CooperativeRow): Cooperative {
-  return Object.assign(new Cooperative(), {
-    id: r.id, nameZh: r.name_zh, nameEn: r.name_en, status: r.status, managementMode: r.management_mode,
-    foundedOn: r.founded_on, policy: toPolicyType(policyOfRow(r)),
-    villageId: r.village_id, townshipId: r.township_id, countyId: r.county_id,
-    memberCount: r.member_count, registeredPoorCount: r.registered_poor_count, partyMemberCount: r.party_member_count,
-  });
+/** The columns of a cooperative's read model: everything but the policy (read by {@link cooperativePolicy} when asked). */
+export type CooperativeListRow = Pick<CooperativeRow,
+  'id' | 'village_id' | 'township_id' | 'county_id' | 'name_zh' | 'name_en' | 'status' | 'management_mode' | 'founded_on' |
+  'member_count' | 'registered_poor_count' | 'party_member_count'>;
+
+/** Select list for {@link CooperativeListRow} (alias `c`): lists of 1,000 cooperatives do not carry 18 policy columns each. */
+const LIST_COLUMNS = [
+  'id', 'village_id', 'township_id', 'county_id', 'name_zh', 'name_en', 'status', 'management_mode', 'founded_on',
+  'member_count', 'registered_poor_count', 'party_member_count',
+].map((c) => `c.${c}`).join(', ');
+
+/** Cooperatives with their township (`t`), for lists: the township's columns ride along (see {@link primeTownships}). */
+const LIST_FROM = 'cooperative c join township t on t.id = c.township_id';
+const LIST_SELECT = `${LIST_COLUMNS}, t.name_zh as t_name_zh, t.name_en as t_name_en`;
+type ListRowWithTownship = CooperativeListRow & { t_name_zh: string; t_name_en: string };
+
+function listed(ctx: Ctx, rows: readonly ListRowWithTownship[]): Cooperative[] {
+  primeTownships(ctx, rows.map((r) => ({ id: r.township_id, county_id: r.county_id, name_zh: r.t_name_zh, name_en: r.t_name_en })));
+  return rows.map(toCooperative);
+}
+
+export function toCooperative(r: CooperativeListRow): Cooperative {
+  const c = new Cooperative();
+  c.id = r.id;
+  c.nameZh = r.name_zh;
+  c.nameEn = r.name_en;
+  c.status = r.status;
+  c.managementMode = r.management_mode;
+  c.foundedOn = r.founded_on;
+  c.villageId = r.village_id;
+  c.townshipId = r.township_id;
+  c.countyId = r.county_id;
+  c.memberCount = r.member_count;
+  c.registeredPoorCount = r.registered_poor_count;
+  c.partyMemberCount = r.party_member_count;
+  return c;
+}
+
+/** A cooperative read by id carries its whole row: its policy is at hand. */
+const withPolicy = (c: Cooperative, r: CooperativeRow): Cooperative => Object.assign(c, { policyRow: r });
+
+/**
+ * Cooperative.policy: from the row when the cooperative was read whole (by id), otherwise batched,
+ * one statement for the policies of every listed cooperative of the request.
+ */
+export function cooperativePolicy(ctx: Ctx, c: Cooperative): Promise<CooperativePolicy | null> {
+  if (c.policyRow) return Promise.resolve(toPolicyType(policyOfRow(c.policyRow as CooperativeRow)));
+  const id = c.id;
+  return ctx.loaders
+    .get<number, CooperativePolicy | null>('cooperativePolicy', async (ids) => {
+      const s = coopScope(ctx);
+      const rows = await ctx.em.execute<CooperativeRow[]>(`select c.* from cooperative c where c.id = any(?::int[]) and ${s.sql}`, [intArray(ids), ...s.params]);
+      return inKeyOrder(ids, rows, (r) => r.id).map((r) => (r ? toPolicyType(policyOfRow(r)) : null));
+    })
+    .load(id);
 }
 
 export const locationOf = (r: { id: number; county_id: number; township_id: number }): CoopLocation => ({
@@ -82,7 +131,7 @@ export function cooperativeById(ctx: Ctx, id: number): Promise<Cooperative | nul
     .get<number, Cooperative | null>('cooperative', async (ids) => {
       const s = coopScope(ctx);
       const rows = await ctx.em.execute<CooperativeRow[]>(`select c.* from cooperative c where c.id = any(?::int[]) and ${s.sql}`, [intArray(ids), ...s.params]);
-      return inKeyOrder(ids, rows, (r) => r.id).map((r) => (r ? toCooperative(r) : null));
+      return inKeyOrder(ids, rows, (r) => r.id).map((r) => (r ? withPolicy(toCooperative(r), r) : null));
     })
     .load(id);
 }
@@ -102,12 +151,12 @@ function filterSql(f: CooperativeFilter): Sql[] {
 }
 
 export async function listCooperatives(ctx: Ctx, f: CooperativeFilter, page: Page): Promise<CooperativeConnection> {
-  const [p] = await pagesByKey<CooperativeRow>(
+  const [p] = await pagesByKey<ListRowWithTownship>(
     ctx.em,
-    { select: 'c.*', from: 'cooperative c', idCol: 'c.id', keyCol: null, keys: null, where: [...filterSql(f), coopScope(ctx)] },
+    { select: LIST_SELECT, from: LIST_FROM, idCol: 'c.id', keyCol: null, keys: null, where: [...filterSql(f), coopScope(ctx)] },
     page,
   );
-  return toConnection(p!.rows.map(toCooperative), page, p!.totalCount);
+  return toConnection(listed(ctx, p!.rows), page, p!.totalCount);
 }
 
 /** Cooperatives of many counties or townships in one query per request and arguments. */
@@ -117,12 +166,12 @@ export function cooperativesOf(
   const col = by === 'county' ? 'c.county_id' : 'c.township_id';
   return ctx.loaders
     .get<number, CooperativeConnection>(`cooperativesOf:${by}:${status ?? ''}:${page.limit}:${page.afterId}`, async (ids) => {
-      const pages = await pagesByKey<CooperativeRow>(
+      const pages = await pagesByKey<ListRowWithTownship>(
         ctx.em,
-        { select: 'c.*', from: 'cooperative c', idCol: 'c.id', keyCol: col, keys: ids, where: [...filterSql({ status }), coopScope(ctx)] },
+        { select: LIST_SELECT, from: LIST_FROM, idCol: 'c.id', keyCol: col, keys: ids, where: [...filterSql({ status }), coopScope(ctx)] },
         page,
       );
-      return pages.map((p) => toConnection(p.rows.map(toCooperative), page, p.totalCount));
+      return pages.map((p) => toConnection(listed(ctx, p.rows), page, p.totalCount));
     })
     .load(parentId);
 }
@@ -204,5 +253,5 @@ export async function setCooperativeStatus(ctx: Ctx, input: SetCooperativeStatus
 async function reloadCooperative(ctx: Ctx, id: number): Promise<Cooperative | null> {
   const s = coopScope(ctx);
   const [row] = await ctx.em.execute<CooperativeRow[]>(`select c.* from cooperative c where c.id = ? and ${s.sql}`, [id, ...s.params]);
-  return row ? toCooperative(row) : null;
+  return row ? withPolicy(toCooperative(row), row) : null;
 }

@@ -55,13 +55,14 @@ export class Cooperative {
   @Field(() => CooperativeStatusEnum, { description: 'Status (状态): active, rectifying (整改) or exited (退出)' }) status!: CooperativeStatus;
   @Field(() => ManagementModeEnum, { description: 'Management mode (管理模式)' }) managementMode!: ManagementMode;
   @Field(() => LocalDateResolver, { description: 'Founding date (成立日期)' }) foundedOn!: string;
-  @Field(() => CooperativePolicy, { description: 'Policy parameters (政策参数)' }) policy!: CooperativePolicy;
   @Field(() => Int, { description: 'Active member households (在社户数)' }) memberCount!: number;
   @Field(() => Int, { description: 'Active registered poor households (建档立卡贫困户数)' }) registeredPoorCount!: number;
   @Field(() => Int, { description: 'Active households headed by a party member (党员户数)' }) partyMemberCount!: number;
   villageId!: number;
   townshipId!: number;
   countyId!: number;
+  /** The whole row (policy columns included) when the cooperative was read by id; lists leave it out. */
+  policyRow?: object;
 }
 
 export const CooperativeConnection = Connection(Cooperative, 'Cooperative', '互助社', {

@@ -11,7 +11,7 @@ import { readScope, type Sql } from '../lib/scope';
 import { AreaTotals, County, Township, Village } from './geography.type';
 
 interface CountyRow { id: number; code: string; city_zh: string; name_zh: string; name_en: string }
-interface TownshipRow { id: number; county_id: number; name_zh: string; name_en: string }
+export interface TownshipRow { id: number; county_id: number; name_zh: string; name_en: string }
 interface VillageRow { id: number; township_id: number; county_id: number; name_zh: string; name_en: string; is_poor: boolean; is_migrant: boolean }
 
 const toCounty = (r: CountyRow): County => Object.assign(new County(), { id: r.id, code: r.code, cityZh: r.city_zh, nameZh: r.name_zh, nameEn: r.name_en });
@@ -19,8 +19,13 @@ const toTownship = (r: TownshipRow): Township => Object.assign(new Township(), {
 const toVillage = (r: VillageRow): Village =>
   Object.assign(new Village(), { id: r.id, townshipId: r.township_id, countyId: r.county_id, nameZh: r.name_zh, nameEn: r.name_en, isPoor: r.is_poor, isMigrant: r.is_migrant });
 
+/** Roles whose read scope names counties only (or everything / nothing): checked on the place's own id. */
+const BY_COUNTY = new Set(['REGION', 'SERVICE', 'COUNTY', 'BANK', 'ENTERPRISE']);
+
 /** County `k` is visible when the scope reaches it, one of its townships, or a cooperative in it. */
 function countyVisible(ctx: Ctx): Sql {
+  // the join below is only needed for township- and cooperative-scoped callers
+  if (!ctx.caller || BY_COUNTY.has(ctx.caller.role)) return readScope(ctx.caller, { county: 'k.id', township: 'null', cooperative: 'null' });
   const s = readScope(ctx.caller, { county: 'k2.id', township: 't2.id', cooperative: 'c.id' });
   return {
     sql: `exists (select 1 from county k2 left join township t2 on t2.county_id = k2.id
@@ -32,6 +37,9 @@ function countyVisible(ctx: Ctx): Sql {
 
 /** Township `t` is visible when the scope reaches its county, itself, or a cooperative in it. */
 function townshipVisible(ctx: Ctx): Sql {
+  if (!ctx.caller || BY_COUNTY.has(ctx.caller.role) || ctx.caller.role === 'TOWNSHIP') {
+    return readScope(ctx.caller, { county: 't.county_id', township: 't.id', cooperative: 'null' });
+  }
   const s = readScope(ctx.caller, { county: 't2.county_id', township: 't2.id', cooperative: 'c.id' });
   return {
     sql: `exists (select 1 from township t2 left join village v2 on v2.township_id = t2.id
@@ -59,14 +67,26 @@ export function countyById(ctx: Ctx, id: number): Promise<County | null> {
     .load(id);
 }
 
+function townshipLoader(ctx: Ctx) {
+  return ctx.loaders.get<number, Township | null>('township', async (ids) => {
+    const s = townshipVisible(ctx);
+    const rows = await ctx.em.execute<TownshipRow[]>(`select t.* from township t where t.id = any(?::int[]) and ${s.sql}`, [intArray(ids), ...s.params]);
+    return inKeyOrder(ids, rows, (r) => r.id).map((r) => (r ? toTownship(r) : null));
+  });
+}
+
 export function townshipById(ctx: Ctx, id: number): Promise<Township | null> {
-  return ctx.loaders
-    .get<number, Township | null>('township', async (ids) => {
-      const s = townshipVisible(ctx);
-      const rows = await ctx.em.execute<TownshipRow[]>(`select t.* from township t where t.id = any(?::int[]) and ${s.sql}`, [intArray(ids), ...s.params]);
-      return inKeyOrder(ids, rows, (r) => r.id).map((r) => (r ? toTownship(r) : null));
-    })
-    .load(id);
+  return townshipLoader(ctx).load(id);
+}
+
+/**
+ * Townships read together with visible cooperatives (joined into their query): a cooperative's
+ * township is always visible to whoever sees the cooperative, so later `township` fields need no
+ * statement of their own.
+ */
+export function primeTownships(ctx: Ctx, rows: readonly TownshipRow[]): void {
+  const loader = townshipLoader(ctx);
+  for (const r of rows) loader.prime(r.id, toTownship(r));
 }
 
 export function villageById(ctx: Ctx, id: number): Promise<Village | null> {
