@@ -46,7 +46,8 @@ function response(url: string, status: number, statusText: string, headers: Reco
 
 export function keepAliveFetcher(opts: { maxSockets?: number; timeoutMs?: number } = {}) {
   const agent = new Agent({ keepAlive: true, maxSockets: opts.maxSockets ?? 64, scheduling: 'lifo' });
-  const timeoutMs = opts.timeoutMs ?? 30_000;
+  // generous: a dashboard over figures not computed yet for its date computes them once (tens of seconds region-wide)
+  const timeoutMs = opts.timeoutMs ?? Number(process.env.SUBGRAPH_TIMEOUT_MS ?? 120_000);
   const fetcher = (url: string, init: SubgraphRequestInit = {}): Promise<SubgraphResponse> =>
     new Promise((resolve, reject) => {
       const body = init.body === undefined ? undefined : Buffer.from(init.body, 'utf8');

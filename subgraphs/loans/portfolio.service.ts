@@ -125,22 +125,43 @@ async function fundRows(ctx: Ctx, asOf: string | null, where: { cooperatives: re
   if (!asOf) return rows;
   const missing = rows.filter((r) => !r.hit);
   if (missing.length === 0) return rows;
-  const computed = await computeFigures(ctx, asOf, missing.map((r) => r.cooperative_id));
-  const version = new Map(missing.map((r) => [r.cooperative_id, r.version]));
-  const cols = ['cooperative_id', 'as_of', 'version', ...FIGURE_COLUMNS];
-  await ctx.em.execute(
-    `insert into portfolio_snapshot (${cols.join(', ')})
-     select * from unnest(?::int[], ?::date[], ?::bigint[], ?::bigint[], ?::int[], ?::int[], ?::int[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::int[], ?::bigint[])
-     on conflict (as_of, cooperative_id) do update set ${cols.slice(2).map((c) => `${c} = excluded.${c}`).join(', ')}, computed_at = now()`,
-    [
-      pgArray(computed.map((c) => c.cooperative_id)),
-      pgArray(computed.map(() => asOf)),
-      pgArray(computed.map((c) => version.get(c.cooperative_id)!)),
-      ...FIGURE_COLUMNS.map((col) => pgArray(computed.map((c) => c[col]))),
-    ],
-  );
-  const fresh = new Map(computed.map((c) => [c.cooperative_id, c]));
-  return rows.map((r) => (r.hit ? r : { ...r, ...fresh.get(r.cooperative_id)!, hit: true }));
+  const fresh = await computedFigures(ctx, asOf).loadMany(missing.map((r) => `${r.cooperative_id}:${r.version}`));
+  const byId = new Map<number, Figures>();
+  for (const f of fresh) {
+    if (f instanceof Error) throw f;
+    byId.set(f.cooperative_id, f);
+  }
+  return rows.map((r) => (r.hit ? r : { ...r, ...byId.get(r.cooperative_id)!, hit: true }));
+}
+
+/**
+ * Figures missing from the snapshots, computed and stored once per request whatever asks for them
+ * (a region dashboard asks per county and per cooperative at once), keyed `cooperativeId:version`
+ * (the fund version read with the miss). Stored in cooperative order, so concurrent requests lock
+ * snapshot rows in the same order and cannot deadlock.
+ */
+function computedFigures(ctx: Ctx, asOf: string) {
+  return ctx.loaders.get<string, Figures>(`computedFigures:${asOf}`, async (keys) => {
+    const wanted = keys.map((k) => {
+      const [id, version] = k.split(':');
+      return { id: Number(id), version: version! };
+    }).sort((a, b) => a.id - b.id);
+    const computed = await computeFigures(ctx, asOf, wanted.map((w) => w.id));
+    const cols = ['cooperative_id', 'as_of', 'version', ...FIGURE_COLUMNS];
+    await ctx.em.execute(
+      `insert into portfolio_snapshot (${cols.join(', ')})
+       select * from unnest(?::int[], ?::date[], ?::bigint[], ?::bigint[], ?::int[], ?::int[], ?::int[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::int[], ?::bigint[])
+       on conflict (as_of, cooperative_id) do update set ${cols.slice(2).map((c) => `${c} = excluded.${c}`).join(', ')}, computed_at = now()`,
+      [
+        pgArray(computed.map((c) => c.cooperative_id)),
+        pgArray(computed.map(() => asOf)),
+        pgArray(wanted.map((w) => w.version)),
+        ...FIGURE_COLUMNS.map((col) => pgArray(computed.map((c) => c[col]))),
+      ],
+    );
+    const byId = new Map(computed.map((c) => [c.cooperative_id, c]));
+    return keys.map((k) => byId.get(Number(k.split(':')[0]))!);
+  });
 }
 
 /**

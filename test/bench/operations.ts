@@ -126,13 +126,26 @@ export function argValue(field: FieldNode | null, name: string, variables: Recor
   return a ? valueFromASTUntyped(a.value, variables) : undefined;
 }
 
-export interface VariablesFile {
-  [operationName: string]: Record<string, unknown>;
+export interface MeasuredCase {
+  label: string | null;
+  variables: Record<string, unknown>;
 }
 
+export interface VariablesFile {
+  [operationName: string]: MeasuredCase[];
+}
+
+/**
+ * The measured cases of each operation: variables.json maps an operation to one variables object,
+ * or to a list of them, each with a `$case` label (e.g. the largest and an average-size county).
+ */
 export function readVariables(): VariablesFile {
   const raw = JSON.parse(readFileSync(VARIABLES_FILE, 'utf8')) as Record<string, unknown>;
   const out: VariablesFile = {};
-  for (const [k, v] of Object.entries(raw)) if (!k.startsWith('$') && v && typeof v === 'object') out[k] = v as Record<string, unknown>;
+  for (const [k, v] of Object.entries(raw)) {
+    if (k.startsWith('$') || !v || typeof v !== 'object') continue;
+    const list = (Array.isArray(v) ? v : [v]) as Record<string, unknown>[];
+    out[k] = list.map(({ $case, ...variables }) => ({ label: typeof $case === 'string' ? $case : null, variables }));
+  }
   return out;
 }

@@ -23,7 +23,7 @@ export function markdownReport(rep: Report): string {
       `**limit** = test/bench/floor.ts, one hand-written SQL statement per database · ` +
       `**peer** = Hive Gateway ${rep.versions['@graphql-hive/gateway']} → the same subgraphs. ` +
       `Latency: 1 connection, one request at a time; req/s: 10 connections (autocannon ${rep.versions.autocannon}). ` +
-      `Variables: schema/operations/variables.json with county ${rep.discovered.county}, cooperative ${rep.discovered.cooperative}, member ${rep.discovered.member}. ` +
+      `Variables: schema/operations/variables.json with county ${rep.discovered.county} (the largest) and ${rep.discovered.countyAverage} (nearest the mean size), cooperative ${rep.discovered.cooperative}, member ${rep.discovered.member}. ` +
       `Columns explained in test/bench/README.md.`,
     '',
   );

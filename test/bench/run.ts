@@ -278,16 +278,26 @@ async function checkScale(scale: Scale): Promise<number> {
 
 interface Discovered {
   county: number;
+  /** the county whose number of cooperatives is nearest the mean over counties (the issue's calibration county had 56 of 1,232 / 22) */
+  countyAverage: number;
   cooperative: number;
   member: number;
+  /** cooperatives per discovered county */
+  cooperativesIn: Record<string, number>;
 }
 
 async function discover(): Promise<Discovered> {
-  const { county, cooperative } = await withDb('members', async (c) => {
-    const k = (await c.query<{ county_id: number }>(`select county_id from cooperative group by county_id order by count(*) desc, county_id limit 1`)).rows[0];
-    if (!k) throw new Refusal('no cooperative in the members database');
-    const co = (await c.query<{ id: number }>(`select id from cooperative where county_id = $1 order by member_count desc, id limit 1`, [k.county_id])).rows[0]!;
-    return { county: k.county_id, cooperative: co.id };
+  const { county, countyAverage, cooperative, cooperativesIn } = await withDb('members', async (c) => {
+    const counts = (await c.query<{ county_id: number; n: number }>(`select county_id, count(*)::int n from cooperative group by county_id order by county_id`)).rows;
+    if (counts.length === 0) throw new Refusal('no cooperative in the members database');
+    const largest = counts.reduce((a, b) => (b.n > a.n ? b : a));
+    const mean = counts.reduce((s, r) => s + r.n, 0) / counts.length;
+    const average = counts.reduce((a, b) => (Math.abs(b.n - mean) < Math.abs(a.n - mean) ? b : a));
+    const co = (await c.query<{ id: number }>(`select id from cooperative where county_id = $1 order by member_count desc, id limit 1`, [largest.county_id])).rows[0]!;
+    return {
+      county: largest.county_id, countyAverage: average.county_id, cooperative: co.id,
+      cooperativesIn: { [largest.county_id]: largest.n, [average.county_id]: average.n },
+    };
   });
   const member = await withDb('loans', async (c) => {
     const r = (await c.query<{ member_id: number }>(
@@ -297,7 +307,7 @@ async function discover(): Promise<Discovered> {
     if (!r) throw new Refusal(`cooperative ${cooperative} has no loans to pick a member from`);
     return r.member_id;
   });
-  return { county, cooperative, member };
+  return { county, countyAverage, cooperative, member, cooperativesIn };
 }
 
 function resolveVariables(raw: Record<string, unknown>, d: Discovered): Record<string, unknown> {
@@ -305,7 +315,7 @@ function resolveVariables(raw: Record<string, unknown>, d: Discovered): Record<s
   for (const [k, v] of Object.entries(raw)) {
     if (typeof v === 'string' && v.startsWith('$discover:')) {
       const what = v.slice('$discover:'.length) as keyof Discovered;
-      if (!(what in d)) throw new Refusal(`variables.json: unknown ${v}`);
+      if (!(what in d) || what === 'cooperativesIn') throw new Refusal(`variables.json: unknown ${v}`);
       out[k] = String(d[what]);
     } else out[k] = v;
   }
@@ -314,7 +324,9 @@ function resolveVariables(raw: Record<string, unknown>, d: Discovered): Record<s
 
 /** REGION for region-wide operations, otherwise the county office of the discovered county (which holds the cooperative and member). */
 function claimsFor(op: NamedOperation, d: Discovered): TokenClaims {
-  return op.name.startsWith('Region') ? { sub: 'bench-region', role: 'REGION' } : { sub: 'bench-county', role: 'COUNTY', counties: [d.county] };
+  return op.name.startsWith('Region')
+    ? { sub: 'bench-region', role: 'REGION' }
+    : { sub: 'bench-county', role: 'COUNTY', counties: [...new Set([d.county, d.countyAverage])] };
 }
 
 // ---- comparison -----------------------------------------------------------------------------
@@ -427,7 +439,7 @@ async function main(): Promise<number> {
   await startSystem();
   const cooperatives = await checkScale(opts.scale);
   const found = await discover();
-  log(`data: ${cooperatives} cooperatives; discovered county ${found.county}, cooperative ${found.cooperative}, member ${found.member}`);
+  log(`data: ${cooperatives} cooperatives; discovered county ${found.county} (largest) and ${found.countyAverage} (average size), cooperative ${found.cooperative}, member ${found.member}`);
 
   const floorPort = await freePort();
   await spawnNode('floor', 'test/bench/floor.js', { ...process.env, NODE_ENV: 'production', PORT: String(floorPort) }, /^floor listening/, 30_000);
@@ -444,17 +456,21 @@ async function main(): Promise<number> {
 
   const key = loadKey(DATA_DIR);
   const results: OperationResult[] = [];
-  for (const op of ops) {
-    const variables = resolveVariables(varsFile[op.name] ?? {}, found);
+  const cases = ops.flatMap((op) => (varsFile[op.name] ?? [{ label: null, variables: {} }]).map((c) => ({ op, ...c })));
+  for (const { op, label, variables: raw } of cases) {
+    const variables = resolveVariables(raw, found);
+    const countyId = variables.countyId !== undefined ? String(variables.countyId) : null;
+    const size = countyId && found.cooperativesIn[countyId] !== undefined ? `, ${found.cooperativesIn[countyId]} cooperatives` : '';
+    const name = label ? `${op.name} (${label}${size})` : op.name;
     const claims = claimsFor(op, found);
     const token = await signToken(key, claims, '2h');
     const req: Request = {
       body: JSON.stringify({ query: op.text, operationName: op.name, variables }),
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     };
-    log(`${op.name} (${claims.role}) ${JSON.stringify(variables)}`);
+    log(`${name} (${claims.role}) ${JSON.stringify(variables)}`);
     const r: OperationResult = {
-      name: op.name, file: op.file, variables, role: claims.role,
+      name, file: op.file, variables, role: claims.role,
       targets: {} as OperationResult['targets'],
       checks: { floorEqualsOurs: null, floorFreshEqualsOurs: null, peerEqualsOurs: null, mismatches: [] },
     };
