@@ -4,7 +4,7 @@ import { createInterface } from 'node:readline';
 import { DATA_DIR, ROOT, SUBGRAPHS, databaseUrl, subgraphPort, type SubgraphName } from '../subgraphs/lib/config';
 import { openDatabase } from '../subgraphs/lib/db';
 import { startPostgres, type PgHandle } from './postgres';
-import { SUBGRAPH_DEFS } from './services';
+import { SERVICE_NODE_FLAGS, SUBGRAPH_DEFS } from './services';
 import { isEmpty, seedCounty } from './seed/county';
 
 /**
@@ -37,7 +37,7 @@ function launch(name: string, script: string, env: NodeJS.ProcessEnv): ChildProc
   // CHILD_NODE_ARGS: extra Node flags for the services only, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
   // (Node refuses --cpu-prof in NODE_OPTIONS); see test/bench/README.md.
   const extra = (process.env.CHILD_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
-  const proc = spawn(process.execPath, [...extra, join(ROOT, 'dist', script)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [...SERVICE_NODE_FLAGS, ...extra, join(ROOT, 'dist', script)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   for (const stream of [proc.stdout!, proc.stderr!]) createInterface({ input: stream }).on('line', (l) => say(name, l));
   proc.on('exit', (code, signal) => {
     if (!stopping) {

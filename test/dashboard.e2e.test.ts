@@ -89,11 +89,19 @@ it('answers the region dashboard: county totals equal the sum of their cooperati
 
 it('recomputes a snapshot after money moves (the fund version changes in the same transaction)', async () => {
   const q = `query($c: ID!) { cooperative(id: $c) { portfolio(asOf: "2024-12-31") { outstanding } } }`;
+  const countyQ = `{ county(id: "1") { portfolio(asOf: "2024-12-31") { outstanding } cooperatives(first: 500) { edges { node { portfolio(asOf: "2024-12-31") { outstanding } } } } } }`;
+  const countySum = (d: any) => String(d.county.cooperatives.edges.reduce((s: bigint, e: any) => s + BigInt(e.node.portfolio?.outstanding ?? 0), 0n));
+  const countyBefore = ok(await stack.gql(countyQ, {}, t.county1));
+  expect(countyBefore.county.portfolio.outstanding).toBe(countySum(countyBefore));
   const before = ok(await stack.gql(q, { c: String(WORLD.coopA) }, t.county1)).cooperative.portfolio.outstanding;
   const loanId = ok(await stack.gql(`query { loans(cooperativeId: "${WORLD.coopA}", status: DISBURSED, first: 1) { edges { node { id } } } }`, {}, t.county1)).loans.edges[0].node.id;
-  ok(await stack.gql(`mutation($i: RecordRepaymentInput!) { recordRepayment(input: $i) { principal } }`, {
+  const paid = ok(await stack.gql(`mutation($i: RecordRepaymentInput!) { recordRepayment(input: $i) { principal } }`, {
     i: { idempotencyKey: 'snap-r', loanId, amount: '50000', channel: 'BANK', bankRef: 'SNAP-1', paidOn: '2024-09-01' },
-  }, t.township11));
+  }, t.township11)).recordRepayment.principal;
+  // the county total sees the stale snapshot too: recomputed for that cooperative only, the others read
+  const countyAfter = ok(await stack.gql(countyQ, {}, t.county1));
+  expect(countyAfter.county.portfolio.outstanding).toBe(countySum(countyAfter));
+  expect(BigInt(countyAfter.county.portfolio.outstanding)).toBe(BigInt(countyBefore.county.portfolio.outstanding) - BigInt(paid));
   const after = ok(await stack.gql(q, { c: String(WORLD.coopA) }, t.county1)).cooperative.portfolio.outstanding;
   expect(BigInt(after)).toBeLessThan(BigInt(before));
 });

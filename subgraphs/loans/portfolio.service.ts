@@ -1,5 +1,5 @@
 import type { Ctx } from '../lib/context';
-import { groupInKeyOrder, inKeyOrder } from '../lib/context';
+import { inKeyOrder } from '../lib/context';
 import { intArray } from '../lib/db';
 import { addDays, parseDay } from '../lib/dates';
 import { readScope } from '../lib/scope';
@@ -102,25 +102,24 @@ const BALANCE_COLUMNS = ACCOUNT_NAMES.map((a) => `sum(b.balance_fen) filter (whe
 type FundRow = Figures & Partial<Record<Account, string | null>> & { county_id: number; version: string; hit: boolean };
 
 /**
- * The visible funds of some cooperatives (or of some counties) in ONE statement: balances pivoted
+ * The visible funds of some cooperatives in ONE statement: balances pivoted
  * to one row per fund and, when `asOf` is given, the portfolio snapshot of that date when it is
  * current (its version equals the fund's, which every ledger transaction bumps). Snapshots that are
  * missing or stale are computed once and stored (read-through cache in PostgreSQL).
  */
-async function fundRows(ctx: Ctx, asOf: string | null, where: { cooperatives: readonly number[] } | { counties: readonly number[] }): Promise<FundRow[]> {
+async function fundRows(ctx: Ctx, asOf: string | null, cooperativeIds: readonly number[]): Promise<FundRow[]> {
   const scope = readScope(ctx.caller, FUND_SCOPE);
   const snapshot = asOf
     ? { cols: `, s.cooperative_id is not null hit, ${FIGURE_COLUMNS.map((c) => `s.${c}`).join(', ')}`, join: `left join portfolio_snapshot s on s.as_of = ? and s.cooperative_id = f.cooperative_id and s.version = f.version`, params: [asOf] }
     : { cols: '', join: '', params: [] };
-  const [col, ids] = 'cooperatives' in where ? ['f.cooperative_id', where.cooperatives] : ['f.county_id', where.counties];
   const rows = await ctx.em.execute<FundRow[]>(
     `select f.cooperative_id, f.county_id, f.version::text, b.*${snapshot.cols}
        from fund f
        cross join lateral (select ${BALANCE_COLUMNS} from fund_balance b where b.cooperative_id = f.cooperative_id) b
        ${snapshot.join}
-      where ${col} = any(?::int[]) and ${scope.sql}
+      where f.cooperative_id = any(?::int[]) and ${scope.sql}
       order by f.cooperative_id`,
-    [...snapshot.params, intArray(ids), ...scope.params],
+    [...snapshot.params, intArray(cooperativeIds), ...scope.params],
   );
   if (!asOf) return rows;
   const missing = rows.filter((r) => !r.hit);
@@ -183,11 +182,11 @@ function fundRowLoader(ctx: Ctx) {
     byDate.delete('');
     const found = new Map<string, FundRow>();
     if (byDate.size === 0) {
-      for (const r of await fundRows(ctx, null, { cooperatives: [...fundOnly] })) found.set(`:${r.cooperative_id}`, r);
+      for (const r of await fundRows(ctx, null, [...fundOnly])) found.set(`:${r.cooperative_id}`, r);
     }
     let first = true;
     for (const [date, ids] of byDate) {
-      const rows = await fundRows(ctx, date, { cooperatives: [...new Set([...ids, ...(first ? fundOnly : [])])] });
+      const rows = await fundRows(ctx, date, [...new Set([...ids, ...(first ? fundOnly : [])])]);
       for (const r of rows) {
         found.set(`${date}:${r.cooperative_id}`, r);
         if (first) found.set(`:${r.cooperative_id}`, r);
@@ -261,12 +260,35 @@ function sumFigures(xs: readonly Figures[]): Omit<Figures, 'cooperative_id'> {
   };
 }
 
-/** County.portfolio(asOf): the totals of the county's cooperatives visible to the caller (one statement per batch). */
+/**
+ * County.portfolio(asOf): the totals of the county's cooperatives visible to the caller. The sums
+ * of the current snapshots are taken in SQL (one row per county, not one per cooperative); the
+ * cooperatives without a current snapshot come back as ids and are computed (once per request).
+ */
 export function countyPortfolioLoader(ctx: Ctx, asOfRaw: string) {
   const asOf = parseDay(asOfRaw);
   return ctx.loaders.get<string, Portfolio | null>(`countyPortfolio:${asOf}`, async (countyIds) => {
-    const rows = await fundRows(ctx, asOf, { counties: countyIds.map(Number) });
-    return groupInKeyOrder(countyIds, rows, (r) => r.county_id).map((mine) => (mine.length ? toPortfolio(asOf, sumFigures(mine)) : null));
+    const scope = readScope(ctx.caller, FUND_SCOPE);
+    const rows = await ctx.em.execute<(Omit<Figures, 'cooperative_id'> & { county_id: number; missing: string[] | null })[]>(
+      `select f.county_id,
+              array_agg(f.cooperative_id || ':' || f.version) filter (where s.cooperative_id is null) missing,
+              ${FIGURE_COLUMNS.map((c) => `coalesce(sum(s.${c}), 0)::text ${c}`).join(', ')}
+         from fund f left join portfolio_snapshot s on s.as_of = ? and s.cooperative_id = f.cooperative_id and s.version = f.version
+        where f.county_id = any(?::int[]) and ${scope.sql}
+        group by f.county_id`,
+      [asOf, intArray(countyIds), ...scope.params],
+    );
+    const keys = rows.flatMap((r) => (r.missing ?? []).map((key) => ({ key, county: r.county_id })));
+    const computed = keys.length ? await computedFigures(ctx, asOf).loadMany(keys.map((k) => k.key)) : [];
+    const extra = new Map<number, Figures[]>();
+    computed.forEach((f, i) => {
+      if (f instanceof Error) throw f;
+      const county = keys[i]!.county;
+      extra.set(county, [...(extra.get(county) ?? []), f]);
+    });
+    return inKeyOrder(countyIds, rows, (r) => r.county_id).map((r) =>
+      r ? toPortfolio(asOf, sumFigures([{ ...r, cooperative_id: 0 }, ...(extra.get(r.county_id) ?? [])])) : null,
+    );
   });
 }
 

@@ -1,3 +1,4 @@
+import { SERVICE_NODE_FLAGS } from '../../infra/services';
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -114,7 +115,9 @@ function spawnNode(name: string, script: string, env: NodeJS.ProcessEnv, ready: 
   mkdirSync(logDir, { recursive: true });
   const logFile = join(logDir, `${name}.log`);
   const out = createWriteStream(logFile);
-  const proc = spawn(process.execPath, [join(ROOT, 'dist', script)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // the floor and the peer run with the same Node flags as our services (start.js adds them to its children)
+  const flags = name === 'system' ? [] : SERVICE_NODE_FLAGS;
+  const proc = spawn(process.execPath, [...flags, join(ROOT, 'dist', script)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<void>((r) => proc.once('exit', () => r()));
   const child: Child = { name, proc, logFile, exited };
   const last: string[] = [];
