@@ -1,11 +1,13 @@
 import 'reflect-metadata';
 import { MoneyScalar } from '../lib/money';
-import { Arg, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, Info, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { lookahead, withPrefetch } from '../lib/lookahead';
 import { LocalDateResolver } from 'graphql-scalars';
 import type { Ctx as Context } from '../lib/context';
 import { CooperativeRef, CountyRef, Loan, MemberRef } from './loan.type';
 import { FundBalances, Portfolio } from './ledger.type';
-import { memberLoansLoader } from './loan.service';
+import { memberLoansLoader, prefetchLoanDetails } from './loan.service';
 import { cooperativeFund, cooperativePortfolio, countyPortfolioLoader, memberOutstandingLoader } from './portfolio.service';
 
 /** Fields the loans subgraph adds to Cooperative (owned by members). */
@@ -26,8 +28,13 @@ export class CooperativeFieldsResolver {
 @Resolver(() => MemberRef)
 export class MemberFieldsResolver {
   @FieldResolver(() => [Loan], { description: 'The household\'s loans, oldest first (借款记录)' })
-  loans(@Root() m: MemberRef, @Ctx() ctx: Context) {
-    return memberLoansLoader(ctx).load(m.id);
+  loans(@Root() m: MemberRef, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
+    // schedules and repayments asked below the loans are read in parallel with the loans
+    const want = lookahead(info);
+    return withPrefetch(memberLoansLoader(ctx).load(m.id), [
+      (want.has('instalments') || want.has('daysOverdue')) && (() => prefetchLoanDetails(ctx, m.id, 'instalments')),
+      want.has('repayments') && (() => prefetchLoanDetails(ctx, m.id, 'repayments')),
+    ]);
   }
 
   @FieldResolver(() => MoneyScalar, { description: 'Principal outstanding now (未还本金)' })
