@@ -1,4 +1,8 @@
 import { sqlStats } from '../subgraphs/lib/db';
+import { makeCtx } from '../subgraphs/lib/context';
+import { dayInChina } from '../subgraphs/lib/dates';
+import { precomputeSnapshots } from '../subgraphs/loans/portfolio.service';
+import { startSnapshotJob } from '../subgraphs/loans/snapshot-job';
 import { addGroup, addMembers, createWorld, inject, loanThrough, tokens, withSql, WORLD } from './support/fixtures';
 import { ok } from './support/expect';
 import { operation } from './support/operations';
@@ -104,4 +108,44 @@ it('recomputes a snapshot after money moves (the fund version changes in the sam
   expect(BigInt(countyAfter.county.portfolio.outstanding)).toBe(BigInt(countyBefore.county.portfolio.outstanding) - BigInt(paid));
   const after = ok(await stack.gql(q, { c: String(WORLD.coopA) }, t.county1)).cooperative.portfolio.outstanding;
   expect(BigInt(after)).toBeLessThan(BigInt(before));
+});
+
+it('the snapshot job computes every missing snapshot of a date in batches; a dashboard then computes nothing, with the same answer', async () => {
+  const orm = stack.subgraphs.loans!.orm;
+  const system = { sub: 'test:snapshots', role: 'SERVICE' as const, counties: [], townships: [], cooperatives: [], bank: null, enterprise: null, member: null };
+  const [{ n: funds }] = await orm.em.fork().execute<{ n: number }[]>('select count(*)::int n from fund');
+  const asOf = '2025-01-31';
+  let batches = 0;
+  const computed = await precomputeSnapshots(() => makeCtx(orm, system, 'test', null), asOf, 3, async () => void batches++);
+  expect(computed).toBe(funds);
+  expect(batches).toBe(Math.ceil(funds / 3));
+  expect(await precomputeSnapshots(() => makeCtx(orm, system, 'test', null), asOf, 3)).toBe(0);
+
+  const region = await stack.token({ sub: 'region', role: 'REGION' });
+  const q = operation('RegionDashboard');
+  const warm = await statementsFor(q, { asOf }, region);
+  const again = await statementsFor(q, { asOf }, region);
+  expect(warm.statements).toBe(again.statements); // nothing left to compute on the first read
+  await orm.em.fork().execute(`delete from portfolio_snapshot where as_of = ?`, [asOf]);
+  const cold = await statementsFor(q, { asOf }, region);
+  expect(cold.statements).toBeGreaterThan(warm.statements);
+  expect(cold.data).toEqual(warm.data);
+});
+
+it('the scheduled job fills in today (Ningxia time) shortly after start', async () => {
+  const orm = stack.subgraphs.loans!.orm;
+  const today = dayInChina(Date.now());
+  await orm.em.fork().execute(`delete from portfolio_snapshot where as_of = ?`, [today]);
+  const stop = startSnapshotJob(orm, { firstDelayMs: 1, everyMs: 60_000 });
+  try {
+    const [{ n: funds }] = await orm.em.fork().execute<{ n: number }[]>('select count(*)::int n from fund');
+    let have = 0;
+    for (let i = 0; i < 100 && have < funds; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      [{ n: have }] = await orm.em.fork().execute<{ n: number }[]>('select count(*)::int n from portfolio_snapshot where as_of = ?', [today]);
+    }
+    expect(have).toBe(funds);
+  } finally {
+    stop();
+  }
 });

@@ -41,3 +41,6 @@ export function monthsBetween(a: Day, b: Day): number {
   if (db < da && addMonths(a, months) > b) months -= 1;
   return months;
 }
+
+/** The calendar day in Ningxia (China Standard Time, UTC+8, no daylight saving) at an instant. */
+export const dayInChina = (instantMs: number): Day => fromDayNumber(Math.floor((instantMs + 8 * 3_600_000) / MS));

@@ -10,6 +10,7 @@ import { LedgerResolver } from './ledger.resolver';
 import { CooperativeFieldsResolver, CountyFieldsResolver, MemberFieldsResolver } from './entity-fields.resolver';
 import { CooperativeRef, CountyRef, MemberRef } from './loan.type';
 import { loansReferences } from './loan.reference';
+import { startSnapshotJob } from './snapshot-job';
 
 /** The loans subgraph: loans, repayments, transfers, the fund ledger, disclosure, credit export. */
 export const loansSubgraph: SubgraphDefinition = {
@@ -25,7 +26,11 @@ if (require.main === module) {
   process.env.SERVICE_NAME ??= 'loans';
   startSubgraph(loansSubgraph, databaseUrl('loans'), Number(process.env.PORT ?? 4002))
     .then((s) => {
-      const stop = () => s.stop().then(() => process.exit(0));
+      const stopJob = process.env.SNAPSHOT_PRECOMPUTE === '0' ? () => {} : startSnapshotJob(s.orm);
+      const stop = () => {
+        stopJob();
+        return s.stop().then(() => process.exit(0));
+      };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     })

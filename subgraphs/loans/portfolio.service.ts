@@ -164,6 +164,31 @@ function computedFigures(ctx: Ctx, asOf: string) {
 }
 
 /**
+ * Portfolio snapshots of one date for every fund without a current one, `batch` cooperatives per
+ * statement (the same computation and storage as a reader's miss), until none is missing; returns
+ * how many were computed. The loans service runs it for "today" in the background (snapshot-job.ts)
+ * so that the first dashboard of a day does not compute the whole region (about a minute).
+ */
+export async function precomputeSnapshots(newCtx: () => Ctx, asOf: string, batch = 50, pause: () => Promise<void> = async () => {}): Promise<number> {
+  let done = 0;
+  for (;;) {
+    const ctx = newCtx();
+    const missing = await ctx.em.execute<{ cooperative_id: number; version: string }[]>(
+      `select f.cooperative_id, f.version::text from fund f
+         left join portfolio_snapshot s on s.as_of = ? and s.cooperative_id = f.cooperative_id and s.version = f.version
+        where s.cooperative_id is null order by f.cooperative_id limit ?`,
+      [asOf, batch],
+    );
+    if (missing.length === 0) return done;
+    for (const r of await computedFigures(ctx, asOf).loadMany(missing.map((m) => `${m.cooperative_id}:${m.version}`))) {
+      if (r instanceof Error) throw r;
+    }
+    done += missing.length;
+    await pause();
+  }
+}
+
+/**
  * Cooperative.fund and Cooperative.portfolio(asOf) of every cooperative of a request through one
  * loader, keyed `asOf:id` (`:id` for the fund alone): both fields of a dashboard come from one
  * statement. Fund-only keys ride on the first date's statement; with no date, one fund statement.

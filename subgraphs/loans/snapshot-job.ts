@@ -1,0 +1,50 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Caller } from '../lib/auth';
+import { makeCtx } from '../lib/context';
+import { dayInChina } from '../lib/dates';
+import { logger } from '../lib/logger';
+import { precomputeSnapshots } from './portfolio.service';
+
+const SYSTEM: Caller = Object.freeze({
+  sub: 'system:portfolio-snapshots', role: 'SERVICE', counties: [], townships: [], cooperatives: [], bank: null, enterprise: null, member: null,
+});
+
+/**
+ * Keeps today's portfolio snapshots computed: shortly after start and every ten minutes (so also
+ * just after midnight, Ningxia time), every fund without a current snapshot for today is computed,
+ * 50 cooperatives per statement with a short pause between batches so readers are not starved.
+ * Money moved later invalidates only that cooperative's snapshot (its fund version changes), which
+ * the next reader or the next run recomputes. Off with SNAPSHOT_PRECOMPUTE=0 (the benchmark).
+ */
+export function startSnapshotJob(orm: MikroORM, opts: { firstDelayMs?: number; everyMs?: number } = {}): () => void {
+  let running = false;
+  let stopped = false;
+  const run = async () => {
+    if (running || stopped) return;
+    running = true;
+    const asOf = dayInChina(Date.now());
+    const started = Date.now();
+    try {
+      const n = await precomputeSnapshots(
+        () => makeCtx(orm, SYSTEM, `snapshots:${asOf}`, null),
+        asOf,
+        50,
+        () => new Promise((r) => setTimeout(r, stopped ? 0 : 50)),
+      );
+      if (n > 0) logger.info({ asOf, cooperatives: n, ms: Date.now() - started }, 'portfolio snapshots computed');
+    } catch (e) {
+      if (!stopped) logger.error({ err: e, asOf }, 'portfolio snapshot job failed');
+    } finally {
+      running = false;
+    }
+  };
+  const first = setTimeout(() => void run(), opts.firstDelayMs ?? 2_000);
+  const every = setInterval(() => void run(), opts.everyMs ?? 10 * 60_000);
+  first.unref();
+  every.unref();
+  return () => {
+    stopped = true;
+    clearTimeout(first);
+    clearInterval(every);
+  };
+}
