@@ -1,13 +1,11 @@
 import 'reflect-metadata';
 import { MoneyScalar } from '../lib/money';
-import { Arg, Ctx, FieldResolver, Info, Resolver, Root } from 'type-graphql';
-import type { GraphQLResolveInfo } from 'graphql';
-import { lookahead, withPrefetch } from '../lib/lookahead';
+import { Arg, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { LocalDateResolver } from 'graphql-scalars';
 import type { Ctx as Context } from '../lib/context';
 import { CooperativeRef, CountyRef, Loan, MemberRef } from './loan.type';
 import { FundBalances, Portfolio } from './ledger.type';
-import { memberLoansLoader, prefetchLoanDetails } from './loan.service';
+import { memberLoansLoader } from './loan.service';
 import { cooperativeFund, cooperativePortfolio, countyPortfolioLoader, memberOutstandingLoader } from './portfolio.service';
 
 /** Fields the loans subgraph adds to Cooperative (owned by members). */
@@ -28,13 +26,8 @@ export class CooperativeFieldsResolver {
 @Resolver(() => MemberRef)
 export class MemberFieldsResolver {
   @FieldResolver(() => [Loan], { description: 'The household\'s loans, oldest first (借款记录)' })
-  loans(@Root() m: MemberRef, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
-    // schedules and repayments asked below the loans are read in parallel with the loans
-    const want = lookahead(info);
-    return withPrefetch(memberLoansLoader(ctx).load(m.id), [
-      (want.has('instalments') || want.has('daysOverdue')) && (() => prefetchLoanDetails(ctx, m.id, 'instalments')),
-      want.has('repayments') && (() => prefetchLoanDetails(ctx, m.id, 'repayments')),
-    ]);
+  loans(@Root() m: MemberRef, @Ctx() ctx: Context) {
+    return memberLoansLoader(ctx).load(m.id);
   }
 
   @FieldResolver(() => MoneyScalar, { description: 'Principal outstanding now (未还本金)' })

@@ -138,69 +138,29 @@ export function memberLoansLoader(ctx: Ctx) {
   });
 }
 
-interface InstalmentRow { loan_id: number; seq: number; due_on: string; principal_fen: string; fee_fen: string }
-const INSTALMENT_COLUMNS = `i.loan_id, i.seq, to_char(i.due_on,'YYYY-MM-DD') due_on, i.principal_fen, i.fee_fen`;
-const toInstalment = (r: InstalmentRow): Instalment => ({ seq: r.seq, dueOn: r.due_on, principal: BigInt(r.principal_fen), fee: BigInt(r.fee_fen) });
-
-interface RepaymentRow { id: string; loan_id: number; paid_on: string; principal_fen: string; fee_fen: string; channel: string; bank_ref: string | null }
-const REPAYMENT_COLUMNS = `r.id::text, r.loan_id, to_char(r.paid_on,'YYYY-MM-DD') paid_on, r.principal_fen, r.fee_fen, r.channel, r.bank_ref`;
-const toRepayment = (r: RepaymentRow): Repayment => ({
-  id: r.id, loanId: String(r.loan_id), paidOn: r.paid_on, principal: BigInt(r.principal_fen), fee: BigInt(r.fee_fen), channel: r.channel as Repayment['channel'], bankRef: r.bank_ref,
-});
-
 export function instalmentLoader(ctx: Ctx) {
   return ctx.loaders.get<string, Instalment[]>('instalments', async (loanIds) => {
-    const rows = await ctx.em.execute<InstalmentRow[]>(
-      `select ${INSTALMENT_COLUMNS} from loan_instalment i where i.loan_id = any(?::int[]) order by i.loan_id, i.seq`,
+    const rows = await ctx.em.execute<{ loan_id: number; seq: number; due_on: string; principal_fen: string; fee_fen: string }[]>(
+      `select loan_id, seq, to_char(due_on,'YYYY-MM-DD') due_on, principal_fen, fee_fen from loan_instalment where loan_id = any(?::int[]) order by loan_id, seq`,
       [intArray(loanIds)],
     );
-    return groupInKeyOrder(loanIds, rows, (r) => r.loan_id).map((g) => g.map(toInstalment));
+    return groupInKeyOrder(loanIds, rows, (r) => r.loan_id).map((g) =>
+      g.map((r) => ({ seq: r.seq, dueOn: r.due_on, principal: BigInt(r.principal_fen), fee: BigInt(r.fee_fen) })),
+    );
   });
 }
 
 export function repaymentLoader(ctx: Ctx) {
   return ctx.loaders.get<string, Repayment[]>('repayments', async (loanIds) => {
-    const rows = await ctx.em.execute<RepaymentRow[]>(
-      `select ${REPAYMENT_COLUMNS} from repayment r where r.loan_id = any(?::int[]) order by r.id`,
+    const rows = await ctx.em.execute<{ id: string; loan_id: number; paid_on: string; principal_fen: string; fee_fen: string; channel: string; bank_ref: string | null }[]>(
+      `select id::text, loan_id, to_char(paid_on,'YYYY-MM-DD') paid_on, principal_fen, fee_fen, channel, bank_ref from repayment where loan_id = any(?::int[]) order by repayment.id`,
       [intArray(loanIds)],
     );
-    return groupInKeyOrder(loanIds, rows, (r) => r.loan_id).map((g) => g.map(toRepayment));
+    return groupInKeyOrder(loanIds, rows, (r) => r.loan_id).map((g) =>
+      g.map((r) => ({ id: r.id, loanId: String(r.loan_id), paidOn: r.paid_on, principal: BigInt(r.principal_fen), fee: BigInt(r.fee_fen), channel: r.channel as Repayment['channel'], bankRef: r.bank_ref })),
+    );
   });
 }
-
-/**
- * Prefetch for member pages: the schedules or repayments of every loan of some members, found from
- * the members (loan scope, like Member.loans) and primed per loan into the loaders above, so a
- * member's loans and their details come back in one round trip instead of two.
- */
-export function prefetchLoanDetails(ctx: Ctx, memberId: string, what: 'instalments' | 'repayments'): Promise<void> {
-  return ctx.loaders
-    .get<string, null>(`loanDetailsOfMember:${what}`, async (memberIds) => {
-      const scope = readScope(ctx.caller, LOAN_SCOPE);
-      const [columns, join, order] = what === 'instalments'
-        ? [INSTALMENT_COLUMNS, 'loan_instalment i on i.loan_id = l.id', 'i.seq']
-        : [REPAYMENT_COLUMNS, 'repayment r on r.loan_id = l.id', 'r.id'];
-      // loans without any row come back once with nulls: they are primed with an empty list
-      const rows = await ctx.em.execute<((InstalmentRow & RepaymentRow) & { of_loan: number; has: boolean })[]>(
-        `select l.id of_loan, ${order} is not null has, ${columns} from loan l left join ${join}
-          where l.member_id = any(?::int[]) and ${scope.sql} order by l.id, ${order}`,
-        [intArray(memberIds), ...scope.params],
-      );
-      const byLoan = new Map<string, (Instalment | Repayment)[]>();
-      for (const r of rows) {
-        const list = byLoan.get(String(r.of_loan)) ?? [];
-        if (r.has) list.push(what === 'instalments' ? toInstalment(r) : toRepayment(r));
-        byLoan.set(String(r.of_loan), list);
-      }
-      const loader = what === 'instalments' ? instalmentLoader(ctx) : repaymentLoader(ctx);
-      for (const [loanId, list] of byLoan) (loader as DataLoaderOf<Instalment | Repayment>).prime(loanId, list);
-      return memberIds.map(() => null);
-    })
-    .load(memberId)
-    .then(() => undefined);
-}
-
-type DataLoaderOf<V> = { prime(key: string, value: V[]): unknown };
 
 export function transferLoader(ctx: Ctx) {
   return ctx.loaders.get<string, BankTransfer[]>('transfers', async (loanIds) => {

@@ -47,9 +47,6 @@ const toContribution = (r: ContributionDbRow): Contribution =>
 
 // ---- reads ---------------------------------------------------------------------------------
 
-/** Prefetch for member pages: the contribution rows behind contributions, totals and 双到 status. */
-export const prefetchContributions = (ctx: Ctx, memberId: number): Promise<void> => rowsOfMember(ctx, memberId).then(() => undefined);
-
 function rowsOfMember(ctx: Ctx, memberId: number): Promise<ContributionDbRow[]> {
   return ctx.loaders
     .get<number, ContributionDbRow[]>('contributionsOf', async (ids) => {

@@ -1,6 +1,4 @@
-import { Arg, Ctx as GqlCtx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import type { GraphQLResolveInfo } from 'graphql';
-import { lookahead, withPrefetch } from '../lib/lookahead';
+import { Arg, Ctx as GqlCtx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { LocalDateResolver } from 'graphql-scalars';
 import type { Ctx } from '../lib/context';
 import { AuditEntry, auditTrail } from '../lib/audit-trail';
@@ -30,13 +28,8 @@ export class CooperativeResolver {
   }
 
   @Query(() => Cooperative, { nullable: true, description: 'One cooperative, null when outside your scope (互助社)' })
-  cooperative(@Arg('id', () => ID) id: string, @GqlCtx() ctx: Ctx, @Info() info: GraphQLResolveInfo): Promise<Cooperative | null> {
-    const coopId = parseId(id);
-    // a cooperative page's member list starts with the cooperative, not after it
-    const members = lookahead(info).args('members') as { first?: number; after?: string; povertyStatus?: PovertyStatus } | undefined;
-    return withPrefetch(cooperativeById(ctx, coopId), [
-      !!members && (() => membersOfCooperative(ctx, coopId, members.povertyStatus, pageOf({ first: members.first, after: members.after }))),
-    ]);
+  cooperative(@Arg('id', () => ID) id: string, @GqlCtx() ctx: Ctx): Promise<Cooperative | null> {
+    return cooperativeById(ctx, parseId(id));
   }
 
   @Query(() => CooperativeConnection, { description: 'Cooperatives in your scope, by id (互助社列表)' })

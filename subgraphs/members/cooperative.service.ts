@@ -126,36 +126,14 @@ export async function cooperativeForWrite(em: EntityManager, id: number): Promis
 
 // ---- reads ---------------------------------------------------------------------------------
 
-function cooperativeLoader(ctx: Ctx) {
-  return ctx.loaders.get<number, Cooperative | null>('cooperative', async (ids) => {
-    const s = coopScope(ctx);
-    const rows = await ctx.em.execute<CooperativeRow[]>(`select c.* from cooperative c where c.id = any(?::int[]) and ${s.sql}`, [intArray(ids), ...s.params]);
-    return inKeyOrder(ids, rows, (r) => r.id).map((r) => (r ? withPolicy(toCooperative(r), r) : null));
-  });
-}
-
 export function cooperativeById(ctx: Ctx, id: number): Promise<Cooperative | null> {
-  return cooperativeLoader(ctx).load(id);
-}
-
-/**
- * Prefetch for member pages: the cooperatives of some members, read with the cooperative scope
- * (exactly what `cooperativeById` would read) and primed into its loader.
- */
-export function prefetchCooperativeOfMember(ctx: Ctx, memberId: number): Promise<void> {
   return ctx.loaders
-    .get<number, null>('cooperativeOfMember', async (memberIds) => {
+    .get<number, Cooperative | null>('cooperative', async (ids) => {
       const s = coopScope(ctx);
-      const rows = await ctx.em.execute<CooperativeRow[]>(
-        `select distinct c.* from member m join cooperative c on c.id = m.cooperative_id where m.id = any(?::int[]) and ${s.sql}`,
-        [intArray(memberIds), ...s.params],
-      );
-      const loader = cooperativeLoader(ctx);
-      for (const r of rows) loader.prime(r.id, withPolicy(toCooperative(r), r));
-      return memberIds.map(() => null);
+      const rows = await ctx.em.execute<CooperativeRow[]>(`select c.* from cooperative c where c.id = any(?::int[]) and ${s.sql}`, [intArray(ids), ...s.params]);
+      return inKeyOrder(ids, rows, (r) => r.id).map((r) => (r ? withPolicy(toCooperative(r), r) : null));
     })
-    .load(memberId)
-    .then(() => undefined);
+    .load(id);
 }
 
 export interface CooperativeFilter {

@@ -73,48 +73,19 @@ export function activeGroupOfMember(ctx: Ctx, memberId: number): Promise<Guarant
 }
 
 /** Members of a group: the active ones of an active group, every former one of a dissolved group. */
-function membersOfGroupLoader(ctx: Ctx) {
-  return ctx.loaders.get<number, Member[]>('membersOfGroup', async (ids) => {
-    const s = memberScope(ctx);
-    const rows = await ctx.em.execute<(MemberRow & { group_id: number })[]>(
-      `select m.*, gm.group_id from guarantee_group_member gm join guarantee_group g on g.id = gm.group_id
-         join ${MEMBER_FROM} on m.id = gm.member_id
-       where gm.group_id = any(?::int[]) and (gm.active or g.status = 'DISSOLVED') and ${s.sql} order by m.id`,
-      [intArray(ids), ...s.params],
-    );
-    return groupInKeyOrder(ids, rows, (r) => r.group_id).map((rs) => rs.map(toMember));
-  });
-}
-
 export function membersOfGroup(ctx: Ctx, groupId: number): Promise<Member[]> {
-  return membersOfGroupLoader(ctx).load(groupId);
-}
-
-/**
- * Prefetch for member pages: the members of a member's active group (the same rows and scope as
- * `membersOfGroup`, found from the member instead of the group), primed into that loader, so the
- * group and its members need no second round trip.
- */
-export function prefetchActiveGroupMembers(ctx: Ctx, memberId: number): Promise<void> {
   return ctx.loaders
-    .get<number, null>('activeGroupMembersOf', async (memberIds) => {
+    .get<number, Member[]>('membersOfGroup', async (ids) => {
       const s = memberScope(ctx);
       const rows = await ctx.em.execute<(MemberRow & { group_id: number })[]>(
-        `select distinct m.*, gm.group_id from guarantee_group_member gm0
-           join guarantee_group g on g.id = gm0.group_id and g.status = 'ACTIVE'
-           join guarantee_group_member gm on gm.group_id = g.id and gm.active
+        `select m.*, gm.group_id from guarantee_group_member gm join guarantee_group g on g.id = gm.group_id
            join ${MEMBER_FROM} on m.id = gm.member_id
-         where gm0.member_id = any(?::int[]) and gm0.active and ${s.sql} order by m.id`,
-        [intArray(memberIds), ...s.params],
+         where gm.group_id = any(?::int[]) and (gm.active or g.status = 'DISSOLVED') and ${s.sql} order by m.id`,
+        [intArray(ids), ...s.params],
       );
-      const loader = membersOfGroupLoader(ctx);
-      const byGroup = new Map<number, Member[]>();
-      for (const r of rows) byGroup.set(r.group_id, [...(byGroup.get(r.group_id) ?? []), toMember(r)]);
-      for (const [groupId, members] of byGroup) loader.prime(groupId, members);
-      return memberIds.map(() => null);
+      return groupInKeyOrder(ids, rows, (r) => r.group_id).map((rs) => rs.map(toMember));
     })
-    .load(memberId)
-    .then(() => undefined);
+    .load(groupId);
 }
 
 async function reloadGroup(ctx: Ctx, id: number): Promise<GuaranteeGroup> {

@@ -1,15 +1,13 @@
-import { Arg, Ctx as GqlCtx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import type { GraphQLResolveInfo } from 'graphql';
-import { lookahead, withPrefetch } from '../lib/lookahead';
+import { Arg, Ctx as GqlCtx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Ctx } from '../lib/context';
 import { AuditEntry, auditTrail } from '../lib/audit-trail';
-import { contributionsOf, isShuangdaoMember, prefetchContributions, totalsOf } from './contribution.service';
+import { contributionsOf, isShuangdaoMember, totalsOf } from './contribution.service';
 import { Contribution, ContributionTotals } from './contribution.type';
-import { cooperativeById, prefetchCooperativeOfMember } from './cooperative.service';
+import { cooperativeById } from './cooperative.service';
 import { Cooperative } from './cooperative.type';
 import { villageById } from './geography.service';
 import { Village } from './geography.type';
-import { activeGroupOfMember, prefetchActiveGroupMembers } from './guarantee.service';
+import { activeGroupOfMember } from './guarantee.service';
 import { GuaranteeGroup } from './guarantee.type';
 import { policiesOf, shareholdingsOf } from './insurance.service';
 import { InsurancePolicy, Shareholding } from './insurance.type';
@@ -28,16 +26,8 @@ export class MemberResolver {
   }
 
   @Query(() => Member, { nullable: true, description: 'One member household, null when outside your scope (社员)' })
-  async member(@Arg('id', () => ID) id: string, @GqlCtx() ctx: Ctx, @Info() info: GraphQLResolveInfo): Promise<Member | null> {
-    const memberId = parseId(id);
-    // what the page asks for below the member starts now, in parallel with the member itself
-    const want = lookahead(info);
-    return withPrefetch(memberById(ctx, memberId), [
-      want.has('cooperative') && (() => prefetchCooperativeOfMember(ctx, memberId)),
-      (want.has('contributions') || want.has('contributionTotals') || want.has('isShuangdao')) && (() => prefetchContributions(ctx, memberId)),
-      want.has('guaranteeGroup') && (() => activeGroupOfMember(ctx, memberId)),
-      want.has('guaranteeGroup', 'members') && (() => prefetchActiveGroupMembers(ctx, memberId)),
-    ]);
+  member(@Arg('id', () => ID) id: string, @GqlCtx() ctx: Ctx): Promise<Member | null> {
+    return memberById(ctx, parseId(id));
   }
 
   @Query(() => MemberConnection, { description: 'Member households of a cooperative, by id (社员列表)' })
