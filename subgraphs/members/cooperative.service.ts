@@ -8,7 +8,7 @@ import { groupInKeyOrder, inKeyOrder } from '../lib/context';
 import { intArray } from '../lib/db';
 import { fail } from '../lib/error-codes';
 import { requireRole } from '../lib/auth';
-import { requireWrite, type CoopLocation, type Sql } from '../lib/scope';
+import { canRead, requireWrite, type CoopLocation, type Sql } from '../lib/scope';
 import { audit, inTransaction } from '../lib/tx';
 import { CooperativeEntity } from './cooperative.entity';
 import type { UpdateCooperativePolicyInput, SetCooperativeStatusInput } from './cooperative.inputs';
@@ -126,14 +126,25 @@ export async function cooperativeForWrite(em: EntityManager, id: number): Promis
 
 // ---- reads ---------------------------------------------------------------------------------
 
+function cooperativeLoader(ctx: Ctx) {
+  return ctx.loaders.get<number, Cooperative | null>('cooperative', async (ids) => {
+    const s = coopScope(ctx);
+    const rows = await ctx.em.execute<CooperativeRow[]>(`select c.* from cooperative c where c.id = any(?::int[]) and ${s.sql}`, [intArray(ids), ...s.params]);
+    return inKeyOrder(ids, rows, (r) => r.id).map((r) => (r ? withPolicy(toCooperative(r), r) : null));
+  });
+}
+
 export function cooperativeById(ctx: Ctx, id: number): Promise<Cooperative | null> {
-  return ctx.loaders
-    .get<number, Cooperative | null>('cooperative', async (ids) => {
-      const s = coopScope(ctx);
-      const rows = await ctx.em.execute<CooperativeRow[]>(`select c.* from cooperative c where c.id = any(?::int[]) and ${s.sql}`, [intArray(ids), ...s.params]);
-      return inKeyOrder(ids, rows, (r) => r.id).map((r) => (r ? withPolicy(toCooperative(r), r) : null));
-    })
-    .load(id);
+  return cooperativeLoader(ctx).load(id);
+}
+
+/**
+ * A cooperative row read along with something else (a member's row joins its cooperative anyway):
+ * primed into the loader when the caller may read the cooperative itself, so `Member.cooperative`
+ * needs no statement of its own.
+ */
+export function primeCooperative(ctx: Ctx, row: CooperativeRow): void {
+  if (canRead(ctx.caller, locationOf(row))) cooperativeLoader(ctx).prime(row.id, withPolicy(toCooperative(row), row));
 }
 
 export interface CooperativeFilter {

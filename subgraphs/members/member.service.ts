@@ -11,7 +11,7 @@ import { requireRole, type Role } from '../lib/auth';
 import { maskAccount, maskName } from '../lib/mask';
 import { requireWrite, type CoopLocation, type Sql } from '../lib/scope';
 import { audit, inTransaction } from '../lib/tx';
-import { cooperativeForWrite, locationOf, type CooperativeRow } from './cooperative.service';
+import { cooperativeForWrite, locationOf, primeCooperative, type CooperativeRow } from './cooperative.service';
 import { MemberEntity } from './member.entity';
 import type { AdmitMemberInput } from './member.inputs';
 import { checkAdmission, maskIdNumber, validateApplicant, type MemberStatus, type PovertyStatus } from './member.rules';
@@ -58,7 +58,12 @@ export function memberById(ctx: Ctx, id: number): Promise<Member | null> {
   return ctx.loaders
     .get<number, Member | null>('member', async (ids) => {
       const s = memberScope(ctx);
-      const rows = await ctx.em.execute<MemberRow[]>(`select m.* from ${MEMBER_FROM} where m.id = any(?::int[]) and ${s.sql}`, [intArray(ids), ...s.params]);
+      // the cooperative is joined for the scope anyway: its row comes along and is primed (one statement fewer per page)
+      const rows = await ctx.em.execute<(MemberRow & { coop: CooperativeRow })[]>(
+        `select m.*, to_jsonb(c) coop from ${MEMBER_FROM} where m.id = any(?::int[]) and ${s.sql}`,
+        [intArray(ids), ...s.params],
+      );
+      for (const r of rows) primeCooperative(ctx, r.coop);
       return inKeyOrder(ids, rows, (r) => r.id).map((r) => (r ? toMember(r) : null));
     })
     .load(id);
