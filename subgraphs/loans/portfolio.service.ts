@@ -47,16 +47,20 @@ async function computeFigures(ctx: Ctx, asOf: string, ids: number[]): Promise<Fi
     `with l as (
         select id, cooperative_id, member_id, amount_fen, written_off_on
           from loan where cooperative_id = any(?::int[]) and disbursed_on is not null and disbursed_on <= ?),
+      -- repayments and instalments are found by loan id through their loan indexes: a
+      -- cooperative whose snapshot went stale after one repayment costs ~20 ms, not two
+      -- sequential scans of millions of rows (~0.4 s); 50 cooperatives at a time stay faster too
+      ids as (select coalesce(array_agg(id), '{}') a from l),
       paid as (
         select r.loan_id, sum(r.principal_fen) p from repayment r
-         where r.cooperative_id = any(?::int[]) and r.paid_on <= ? group by r.loan_id),
+         where r.loan_id = any((select a from ids)::int[]) and r.paid_on <= ? group by r.loan_id),
       per as (
         select l.id, l.cooperative_id, l.member_id, l.amount_fen, coalesce(p.p, 0) repaid,
                case when l.written_off_on is not null and l.written_off_on <= ? then 0 else l.amount_fen - coalesce(p.p, 0) end outstanding
           from l left join paid p on p.loan_id = l.id),
       inst as (
         select i.loan_id, i.due_on, sum(i.principal_fen) over (partition by i.loan_id order by i.seq) cum
-          from loan_instalment i join l on l.id = i.loan_id where i.due_on < ?),
+          from loan_instalment i where i.loan_id = any((select a from ids)::int[]) and i.due_on < ?),
       due as (
         select inst.loan_id, max(inst.cum) due, min(inst.due_on) filter (where inst.cum > per.repaid) first_unpaid
           from inst join per on per.id = inst.loan_id group by inst.loan_id)
@@ -72,7 +76,7 @@ async function computeFigures(ctx: Ctx, asOf: string, ids: number[]): Promise<Fi
             count(*)::int loans_disbursed,
             coalesce(sum(amount_fen), 0) amount_disbursed
        from per left join due on due.loan_id = per.id group by per.cooperative_id`,
-    [intArray(ids), asOf, intArray(ids), asOf, asOf, asOf, addDays(asOf, -30)],
+    [intArray(ids), asOf, asOf, asOf, asOf, addDays(asOf, -30)],
   );
   const byId = new Map(rows.map((r) => [r.cooperative_id, r]));
   const lend = new Map(lendable.map((r) => [r.cooperative_id, r.lendable]));
