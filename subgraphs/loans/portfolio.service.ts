@@ -128,13 +128,18 @@ async function fundRows(ctx: Ctx, asOf: string | null, cooperativeIds: readonly 
   if (!asOf) return rows;
   const missing = rows.filter((r) => !r.hit);
   if (missing.length === 0) return rows;
-  const fresh = await computedFigures(ctx, asOf).loadMany(missing.map((r) => `${r.cooperative_id}:${r.version}`));
-  const byId = new Map<number, Figures>();
-  for (const f of fresh) {
-    if (f instanceof Error) throw f;
-    byId.set(f.cooperative_id, f);
-  }
+  const fresh = await computeMissing(ctx, asOf, missing.map((r) => `${r.cooperative_id}:${r.version}`));
+  const byId = new Map(fresh.map((f) => [f.cooperative_id, f]));
   return rows.map((r) => (r.hit ? r : { ...r, ...byId.get(r.cooperative_id)!, hit: true }));
+}
+
+/** Figures of `cooperativeId:version` keys through {@link computedFigures}, in key order; the first failure is thrown. */
+async function computeMissing(ctx: Ctx, asOf: string, keys: readonly string[]): Promise<Figures[]> {
+  if (keys.length === 0) return [];
+  return (await computedFigures(ctx, asOf).loadMany(keys)).map((f) => {
+    if (f instanceof Error) throw f;
+    return f;
+  });
 }
 
 /**
@@ -184,9 +189,7 @@ export async function precomputeSnapshots(newCtx: () => Ctx, asOf: string, batch
       [asOf, batch],
     );
     if (missing.length === 0) return done;
-    for (const r of await computedFigures(ctx, asOf).loadMany(missing.map((m) => `${m.cooperative_id}:${m.version}`))) {
-      if (r instanceof Error) throw r;
-    }
+    await computeMissing(ctx, asOf, missing.map((m) => `${m.cooperative_id}:${m.version}`));
     done += missing.length;
     await pause();
   }
@@ -308,10 +311,9 @@ export function countyPortfolioLoader(ctx: Ctx, asOfRaw: string) {
       [asOf, intArray(countyIds), ...scope.params],
     );
     const keys = rows.flatMap((r) => (r.missing ?? []).map((key) => ({ key, county: r.county_id })));
-    const computed = keys.length ? await computedFigures(ctx, asOf).loadMany(keys.map((k) => k.key)) : [];
+    const computed = await computeMissing(ctx, asOf, keys.map((k) => k.key));
     const extra = new Map<number, Figures[]>();
     computed.forEach((f, i) => {
-      if (f instanceof Error) throw f;
       const county = keys[i]!.county;
       extra.set(county, [...(extra.get(county) ?? []), f]);
     });
