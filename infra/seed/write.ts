@@ -162,7 +162,6 @@ const at = (day: number, time: string): string => {
   if (utc === undefined) UTC.set(time, (utc = `${pad(Number(time.slice(0, 2)) - 8, 2)}${time.slice(2)}:00Z`));
   return `${dayStr(day)} ${utc}`;
 };
-const dayOrNull = (n: number | null): string | null => (n === null ? null : dayStr(n));
 const refOf = (r: TxnRef): [string, string] =>
   r.type === 'loan' ? ['loan', String(r.loan.id)] : r.type === 'contribution' ? ['contribution', String(r.c.id)] : ['cooperative', String(r.id)];
 

@@ -1,7 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Ctx } from '../lib/context';
-import { groupInKeyOrder, inKeyOrder } from '../lib/context';
-import { intArray } from '../lib/db';
+import { groupInKeyOrder } from '../lib/context';
 import { fail } from '../lib/error-codes';
 import { maskName } from '../lib/mask';
 import { readScope } from '../lib/scope';

@@ -102,6 +102,9 @@ async function computeFigures(ctx: Ctx, asOf: string, ids: number[]): Promise<Fi
 /** One column per account (`"BANK"`, …) over the fund's balance rows: a cooperative is one row, not eleven. */
 const BALANCE_COLUMNS = ACCOUNT_NAMES.map((a) => `sum(b.balance_fen) filter (where b.account = '${a}') "${a}"`).join(', ');
 
+/** The snapshot `s` of fund `f` for the date bound to `?`, when it is current (same version as the fund). */
+const CURRENT_SNAPSHOT = `left join portfolio_snapshot s on s.as_of = ? and s.cooperative_id = f.cooperative_id and s.version = f.version`;
+
 /** A fund's row: location, version, balances per account and, for an as-of date, its stored figures (`hit`). */
 type FundRow = Figures & Partial<Record<Account, string | null>> & { county_id: number; version: string; hit: boolean };
 
@@ -114,7 +117,7 @@ type FundRow = Figures & Partial<Record<Account, string | null>> & { county_id: 
 async function fundRows(ctx: Ctx, asOf: string | null, cooperativeIds: readonly number[]): Promise<FundRow[]> {
   const scope = readScope(ctx.caller, FUND_SCOPE);
   const snapshot = asOf
-    ? { cols: `, s.cooperative_id is not null hit, ${FIGURE_COLUMNS.map((c) => `s.${c}`).join(', ')}`, join: `left join portfolio_snapshot s on s.as_of = ? and s.cooperative_id = f.cooperative_id and s.version = f.version`, params: [asOf] }
+    ? { cols: `, s.cooperative_id is not null hit, ${FIGURE_COLUMNS.map((c) => `s.${c}`).join(', ')}`, join: CURRENT_SNAPSHOT, params: [asOf] }
     : { cols: '', join: '', params: [] };
   const rows = await ctx.em.execute<FundRow[]>(
     `select f.cooperative_id, f.county_id, f.version::text, b.*${snapshot.cols}
@@ -184,7 +187,7 @@ export async function precomputeSnapshots(newCtx: () => Ctx, asOf: string, batch
     const ctx = newCtx();
     const missing = await ctx.em.execute<{ cooperative_id: number; version: string }[]>(
       `select f.cooperative_id, f.version::text from fund f
-         left join portfolio_snapshot s on s.as_of = ? and s.cooperative_id = f.cooperative_id and s.version = f.version
+         ${CURRENT_SNAPSHOT}
         where s.cooperative_id is null order by f.cooperative_id limit ?`,
       [asOf, batch],
     );
@@ -305,7 +308,7 @@ export function countyPortfolioLoader(ctx: Ctx, asOfRaw: string) {
       `select f.county_id,
               array_agg(f.cooperative_id || ':' || f.version) filter (where s.cooperative_id is null) missing,
               ${FIGURE_COLUMNS.map((c) => `coalesce(sum(s.${c}), 0)::text ${c}`).join(', ')}
-         from fund f left join portfolio_snapshot s on s.as_of = ? and s.cooperative_id = f.cooperative_id and s.version = f.version
+         from fund f ${CURRENT_SNAPSHOT}
         where f.county_id = any(?::int[]) and ${scope.sql}
         group by f.county_id`,
       [asOf, intArray(countyIds), ...scope.params],

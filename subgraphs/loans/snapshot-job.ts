@@ -29,7 +29,8 @@ export function startSnapshotJob(orm: MikroORM, opts: { firstDelayMs?: number; e
         () => makeCtx(orm, SYSTEM, `snapshots:${asOf}`, null),
         asOf,
         50,
-        () => new Promise((r) => setTimeout(r, stopped ? 0 : 50)),
+        // between batches; once stopped (the service is shutting down) the next batch is not started
+        () => (stopped ? Promise.reject(new Error('snapshot job stopped')) : new Promise((r) => setTimeout(r, 50))),
       );
       if (n > 0) logger.info({ asOf, cooperatives: n, ms: Date.now() - started }, 'portfolio snapshots computed');
     } catch (e) {

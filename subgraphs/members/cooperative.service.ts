@@ -4,7 +4,7 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Ctx } from '../lib/context';
-import { groupInKeyOrder, inKeyOrder } from '../lib/context';
+import { inKeyOrder } from '../lib/context';
 import { intArray } from '../lib/db';
 import { fail } from '../lib/error-codes';
 import { requireRole } from '../lib/auth';
@@ -99,19 +99,12 @@ export function toCooperative(r: CooperativeListRow): Cooperative {
 const withPolicy = (c: Cooperative, r: CooperativeRow): Cooperative => Object.assign(c, { policyRow: r });
 
 /**
- * Cooperative.policy: from the row when the cooperative was read whole (by id), otherwise batched,
- * one statement for the policies of every listed cooperative of the request.
+ * Cooperative.policy: from the row when the cooperative was read whole (by id); a listed one is
+ * read whole through the same batched loader (one statement for every listed cooperative asked).
  */
-export function cooperativePolicy(ctx: Ctx, c: Cooperative): Promise<CooperativePolicy | null> {
-  if (c.policyRow) return Promise.resolve(toPolicyType(policyOfRow(c.policyRow as CooperativeRow)));
-  const id = c.id;
-  return ctx.loaders
-    .get<number, CooperativePolicy | null>('cooperativePolicy', async (ids) => {
-      const s = coopScope(ctx);
-      const rows = await ctx.em.execute<CooperativeRow[]>(`select c.* from cooperative c where c.id = any(?::int[]) and ${s.sql}`, [intArray(ids), ...s.params]);
-      return inKeyOrder(ids, rows, (r) => r.id).map((r) => (r ? toPolicyType(policyOfRow(r)) : null));
-    })
-    .load(id);
+export async function cooperativePolicy(ctx: Ctx, c: Cooperative): Promise<CooperativePolicy | null> {
+  const row = (c.policyRow ?? (await cooperativeLoader(ctx).load(c.id))?.policyRow) as CooperativeRow | undefined;
+  return row ? toPolicyType(policyOfRow(row)) : null;
 }
 
 export const locationOf = (r: { id: number; county_id: number; township_id: number }): CoopLocation => ({

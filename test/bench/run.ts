@@ -1,4 +1,3 @@
-import { SERVICE_NODE_FLAGS } from '../../infra/services';
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -11,6 +10,8 @@ import { DATA_DIR, ROOT, databaseUrl } from '../../subgraphs/lib/config';
 import { phase, sqlCount, type Phase, type Request, type Target } from './measure';
 import { readOperations, readVariables, type NamedOperation } from './operations';
 import { markdownReport, printTable } from './report';
+import { freePort } from '../../infra/postgres';
+import { SERVICE_NODE_FLAGS } from '../../infra/services';
 
 /**
  * `npm run bench`: starts the system (dist/infra/start.js, NODE_ENV=production) on the normal ports,
@@ -73,18 +74,6 @@ function portFree(port: number): Promise<boolean> {
     const s = createServer();
     s.once('error', () => resolve(false));
     s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
-  });
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      const p = typeof a === 'object' && a ? a.port : 0;
-      s.close(() => res(p));
-    });
   });
 }
 
