@@ -1,8 +1,8 @@
 import autocannon from 'autocannon';
 
-/** One HTTP target of the benchmark: our gateway, the floor or the peer. */
+/** One HTTP target of the benchmark: our gateway, the floor, the peer, or our gateway alone (replayed subgraphs). */
 export interface Target {
-  name: 'ours' | 'floor' | 'peer';
+  name: 'ours' | 'floor' | 'peer' | 'alone';
   url: string;
   /** /metrics URLs whose sqlStatements are summed around a measured phase. */
   sqlMetrics: string[];

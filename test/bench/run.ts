@@ -15,8 +15,8 @@ import { SERVICE_NODE_FLAGS } from '../../infra/services';
 
 /**
  * `npm run bench`: starts the system (dist/infra/start.js, NODE_ENV=production) on the normal ports,
- * the floor (floor.ts) and the peer (peer.ts, Hive Gateway) on free ports, and measures every
- * named operation of schema/operations/ against the three: latency with one connection, throughput
+ * the floor (floor.ts), the peer (peer.ts, Hive Gateway) and our gateway alone (dist/gateway in front
+ * of replay.ts) on free ports, and measures every named operation of schema/operations/ against the four: latency with one connection, throughput
  * with ten, SQL statements per request, response size, peak memory. Writes
  * test/bench/results/<time>-<scale>.json and latest-<scale>.md. See test/bench/README.md.
  */
@@ -148,7 +148,7 @@ const systemPids: { name: string; pid: number }[] = [];
 let pgDataDir: string | null = null;
 
 let stopping: Promise<string[]> | null = null;
-/** Stop the floor and the peer, then the system with SIGINT; make sure nothing we started is left. Returns problems. */
+/** Stop the floor, the peer and the gateway alone, then the system with SIGINT; make sure nothing we started is left. Returns problems. */
 function stopAll(): Promise<string[]> {
   stopping ??= (async () => {
     const problems: string[] = [];
@@ -391,8 +391,14 @@ export interface OperationResult {
   file: string;
   variables: Record<string, unknown>;
   role: string;
-  targets: Record<'ours' | 'floor' | 'peer', TargetResult>;
-  checks: { floorEqualsOurs: boolean | null; floorFreshEqualsOurs: boolean | null; peerEqualsOurs: boolean | null; mismatches: string[] };
+  targets: Record<Target['name'], TargetResult>;
+  checks: {
+    floorEqualsOurs: boolean | null;
+    floorFreshEqualsOurs: boolean | null;
+    peerEqualsOurs: boolean | null;
+    aloneEqualsOurs: boolean | null;
+    mismatches: string[];
+  };
 }
 
 function version(pkg: string): string | null {
@@ -439,12 +445,25 @@ async function main(): Promise<number> {
   const peerPort = await freePort();
   await spawnNode('peer', 'test/bench/peer.js', { ...process.env, NODE_ENV: 'production', PORT: String(peerPort) }, /^peer listening/, 60_000);
   log(`floor on :${floorPort}, peer (Hive Gateway ${version('@graphql-hive/gateway')}) on :${peerPort}`);
+  // "gateway alone": our gateway in front of subgraphs that replay recorded answers (replay.ts)
+  let replayPorts: string[] = [];
+  await spawnNode('replay', 'test/bench/replay.js', { ...process.env, NODE_ENV: 'production' }, /^replay listening/, 30_000, (l) => {
+    const m = /^replay listening members=(\d+) loans=(\d+)/.exec(l);
+    if (m) replayPorts = [m[1]!, m[2]!];
+  });
+  const alonePort = await freePort();
+  await spawnNode('gateway-alone', 'gateway/index.js', {
+    ...process.env, NODE_ENV: 'production', PORT: String(alonePort), SERVICE_NAME: 'gateway-alone',
+    MEMBERS_URL: `http://127.0.0.1:${replayPorts[0]}/graphql`, LOANS_URL: `http://127.0.0.1:${replayPorts[1]}/graphql`,
+  }, /"msg":"gateway listening"/, 60_000);
+  log(`gateway alone on :${alonePort} (replaying subgraph answers from :${replayPorts.join(', :')})`);
 
   const subgraphSql = [`http://127.0.0.1:${PORTS.members}/metrics`, `http://127.0.0.1:${PORTS.loans}/metrics`];
   const targets: Target[] = [
     { name: 'ours', url: `http://127.0.0.1:${PORTS.gateway}/graphql`, sqlMetrics: subgraphSql },
     { name: 'floor', url: `http://127.0.0.1:${floorPort}/graphql`, sqlMetrics: [`http://127.0.0.1:${floorPort}/metrics`] },
     { name: 'peer', url: `http://127.0.0.1:${peerPort}/graphql`, sqlMetrics: subgraphSql },
+    { name: 'alone', url: `http://127.0.0.1:${alonePort}/graphql`, sqlMetrics: [`http://127.0.0.1:${alonePort}/metrics`] },
   ];
 
   const key = loadKey(DATA_DIR);
@@ -465,7 +484,7 @@ async function main(): Promise<number> {
     const r: OperationResult = {
       name, file: op.file, variables, role: claims.role,
       targets: {} as OperationResult['targets'],
-      checks: { floorEqualsOurs: null, floorFreshEqualsOurs: null, peerEqualsOurs: null, mismatches: [] },
+      checks: { floorEqualsOurs: null, floorFreshEqualsOurs: null, peerEqualsOurs: null, aloneEqualsOurs: null, mismatches: [] },
     };
     const answers: Partial<Record<Target['name'], unknown>> = {};
     for (const t of targets) {
@@ -496,10 +515,11 @@ async function main(): Promise<number> {
         r.checks.floorFreshEqualsOurs = df.length === 0;
         r.checks.mismatches.push(...df.map((x) => `floor(fresh) ${x} (ours vs floor from raw tables)`));
       }
-      if (answers.peer !== undefined) {
-        const d = differences(answers.ours, answers.peer);
-        r.checks.peerEqualsOurs = d.length === 0;
-        r.checks.mismatches.push(...d.map((x) => `peer ${x} (ours vs peer)`));
+      for (const [other, key] of [['peer', 'peerEqualsOurs'], ['alone', 'aloneEqualsOurs']] as const) {
+        if (answers[other] === undefined) continue;
+        const d = differences(answers.ours, answers[other]);
+        r.checks[key] = d.length === 0;
+        r.checks.mismatches.push(...d.map((x) => `${other} ${x} (ours vs ${other})`));
       }
     }
     for (const m of r.checks.mismatches) log(`  MISMATCH ${m}`);
@@ -507,7 +527,7 @@ async function main(): Promise<number> {
   }
 
   const memory: Record<string, unknown> = {};
-  for (const [name, port] of [['gateway', PORTS.gateway], ['members', PORTS.members], ['loans', PORTS.loans], ['floor', floorPort], ['peer', peerPort]] as const) {
+  for (const [name, port] of [['gateway', PORTS.gateway], ['members', PORTS.members], ['loans', PORTS.loans], ['floor', floorPort], ['peer', peerPort], ['gateway alone', alonePort]] as const) {
     const m = await metricsOf(port);
     memory[name] = m ? { pid: m.pid, maxRssBytes: m.maxRssBytes, rssBytesAtEnd: m.rssBytes } : null;
   }
