@@ -1,6 +1,8 @@
 import 'reflect-metadata';
 import { MoneyScalar } from '../lib/money';
-import { Arg, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, Info, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { selectedFields } from '../lib/lookahead';
 import { LocalDateResolver } from 'graphql-scalars';
 import type { Ctx as Context } from '../lib/context';
 import { CooperativeRef, CountyRef, Loan, MemberRef } from './loan.type';
@@ -26,8 +28,9 @@ export class CooperativeFieldsResolver {
 @Resolver(() => MemberRef)
 export class MemberFieldsResolver {
   @FieldResolver(() => [Loan], { description: 'The household\'s loans, oldest first (借款记录)' })
-  loans(@Root() m: MemberRef, @Ctx() ctx: Context) {
-    return memberLoansLoader(ctx).load(m.id);
+  loans(@Root() m: MemberRef, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
+    const below = selectedFields(info);
+    return memberLoansLoader(ctx, { repayments: below.has('repayments'), instalments: below.has('instalments') || below.has('daysOverdue') }).load(m.id);
   }
 
   @FieldResolver(() => MoneyScalar, { description: 'Principal outstanding now (未还本金)' })

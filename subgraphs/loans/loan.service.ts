@@ -126,39 +126,69 @@ export function loanLoader(ctx: Ctx) {
   });
 }
 
-/** Member.loans: every loan of each requested member, one statement per batch. */
-export function memberLoansLoader(ctx: Ctx) {
-  return ctx.loaders.get<string, Loan[]>('loansByMember', async (memberIds) => {
+/** What Member.loans brings along in its statement, because the operation asks for it below the loans. */
+export interface LoanIncludes {
+  repayments?: boolean;
+  instalments?: boolean;
+}
+
+const REPAYMENT_COLUMNS = `id::text, loan_id, to_char(paid_on,'YYYY-MM-DD') paid_on, principal_fen::text, fee_fen::text, channel, bank_ref`;
+const INSTALMENT_COLUMNS = `loan_id, seq, to_char(due_on,'YYYY-MM-DD') due_on, principal_fen::text, fee_fen::text`;
+
+interface RepaymentRow { id: string; loan_id: number; paid_on: string; principal_fen: string; fee_fen: string; channel: string; bank_ref: string | null }
+interface InstalmentRow { loan_id: number; seq: number; due_on: string; principal_fen: string; fee_fen: string }
+
+const toRepayment = (r: RepaymentRow): Repayment => ({
+  id: r.id, loanId: String(r.loan_id), paidOn: r.paid_on, principal: BigInt(r.principal_fen), fee: BigInt(r.fee_fen),
+  channel: r.channel as Repayment['channel'], bankRef: r.bank_ref,
+});
+const toInstalment = (r: InstalmentRow): Instalment => ({ seq: r.seq, dueOn: r.due_on, principal: BigInt(r.principal_fen), fee: BigInt(r.fee_fen) });
+
+/** A correlated sub-select: the rows of `table` of loan `l`, as a JSON array in `order`. */
+const rowsOfLoan = (columns: string, table: string, order: string, as: string) =>
+  `(select coalesce(json_agg(x order by ${order}), '[]') from (select ${columns} from ${table} where loan_id = l.id) x) ${as}`;
+
+/**
+ * Member.loans: every loan of each requested member, one statement per batch. With `inc`, the
+ * loans' repayments and/or instalments come in the same statement (a member detail page asks for
+ * them for every loan) and prime `repaymentLoader` / `instalmentLoader`: one round trip, not two.
+ */
+export function memberLoansLoader(ctx: Ctx, inc: LoanIncludes = {}) {
+  return ctx.loaders.get<string, Loan[]>(`loansByMember:${inc.repayments ? 'r' : ''}${inc.instalments ? 'i' : ''}`, async (memberIds) => {
     const scope = readScope(ctx.caller, LOAN_SCOPE);
-    const rows = await ctx.em.execute<LoanRow[]>(
-      `select ${LOAN_COLUMNS} from loan l where l.member_id = any(?::int[]) and ${scope.sql} order by l.id`,
+    const extra = [
+      ...(inc.repayments ? [rowsOfLoan(REPAYMENT_COLUMNS, 'repayment', 'x.id::bigint', 'repayments')] : []),
+      ...(inc.instalments ? [rowsOfLoan(INSTALMENT_COLUMNS, 'loan_instalment', 'x.seq', 'instalments')] : []),
+    ];
+    const rows = await ctx.em.execute<(LoanRow & { repayments?: RepaymentRow[]; instalments?: InstalmentRow[] })[]>(
+      `select ${[LOAN_COLUMNS, ...extra].join(', ')} from loan l where l.member_id = any(?::int[]) and ${scope.sql} order by l.id`,
       [intArray(memberIds), ...scope.params],
     );
+    for (const r of rows) {
+      if (r.repayments) repaymentLoader(ctx).prime(String(r.id), r.repayments.map(toRepayment));
+      if (r.instalments) instalmentLoader(ctx).prime(String(r.id), r.instalments.map(toInstalment));
+    }
     return groupInKeyOrder(memberIds, rows, (r) => r.member_id).map((g) => g.map(toLoan));
   });
 }
 
 export function instalmentLoader(ctx: Ctx) {
   return ctx.loaders.get<string, Instalment[]>('instalments', async (loanIds) => {
-    const rows = await ctx.em.execute<{ loan_id: number; seq: number; due_on: string; principal_fen: string; fee_fen: string }[]>(
-      `select loan_id, seq, to_char(due_on,'YYYY-MM-DD') due_on, principal_fen, fee_fen from loan_instalment where loan_id = any(?::int[]) order by loan_id, seq`,
+    const rows = await ctx.em.execute<InstalmentRow[]>(
+      `select ${INSTALMENT_COLUMNS} from loan_instalment where loan_id = any(?::int[]) order by loan_id, seq`,
       [intArray(loanIds)],
     );
-    return groupInKeyOrder(loanIds, rows, (r) => r.loan_id).map((g) =>
-      g.map((r) => ({ seq: r.seq, dueOn: r.due_on, principal: BigInt(r.principal_fen), fee: BigInt(r.fee_fen) })),
-    );
+    return groupInKeyOrder(loanIds, rows, (r) => r.loan_id).map((g) => g.map(toInstalment));
   });
 }
 
 export function repaymentLoader(ctx: Ctx) {
   return ctx.loaders.get<string, Repayment[]>('repayments', async (loanIds) => {
-    const rows = await ctx.em.execute<{ id: string; loan_id: number; paid_on: string; principal_fen: string; fee_fen: string; channel: string; bank_ref: string | null }[]>(
-      `select id::text, loan_id, to_char(paid_on,'YYYY-MM-DD') paid_on, principal_fen, fee_fen, channel, bank_ref from repayment where loan_id = any(?::int[]) order by repayment.id`,
+    const rows = await ctx.em.execute<RepaymentRow[]>(
+      `select ${REPAYMENT_COLUMNS} from repayment where loan_id = any(?::int[]) order by repayment.id`,
       [intArray(loanIds)],
     );
-    return groupInKeyOrder(loanIds, rows, (r) => r.loan_id).map((g) =>
-      g.map((r) => ({ id: r.id, loanId: String(r.loan_id), paidOn: r.paid_on, principal: BigInt(r.principal_fen), fee: BigInt(r.fee_fen), channel: r.channel as Repayment['channel'], bankRef: r.bank_ref })),
-    );
+    return groupInKeyOrder(loanIds, rows, (r) => r.loan_id).map((g) => g.map(toRepayment));
   });
 }
 
