@@ -47,18 +47,33 @@ const toContribution = (r: ContributionDbRow): Contribution =>
 
 // ---- reads ---------------------------------------------------------------------------------
 
+const CONTRIBUTION_COLUMNS = `ct.id::text id, ct.member_id, ct.cooperative_id, ct.kind, ct.amount_fen::text amount_fen, ct.paid_on, ct.ledger_status, ct.idempotency_key`;
+
+const contributionLoader = (ctx: Ctx) =>
+  ctx.loaders.get<number, ContributionDbRow[]>('contributionsOf', async (ids) => {
+    const s = memberScope(ctx);
+    const rows = await ctx.em.execute<ContributionDbRow[]>(
+      `select ${CONTRIBUTION_COLUMNS} from contribution ct join member m on m.id = ct.member_id join cooperative c on c.id = m.cooperative_id
+       where ct.member_id = any(?::int[]) and ${s.sql} order by ct.id`,
+      [intArray(ids), ...s.params],
+    );
+    return groupInKeyOrder(ids, rows, (r) => r.member_id);
+  });
+
 function rowsOfMember(ctx: Ctx, memberId: number): Promise<ContributionDbRow[]> {
-  return ctx.loaders
-    .get<number, ContributionDbRow[]>('contributionsOf', async (ids) => {
-      const s = memberScope(ctx);
-      const rows = await ctx.em.execute<ContributionDbRow[]>(
-        `select ct.* from contribution ct join member m on m.id = ct.member_id join cooperative c on c.id = m.cooperative_id
-         where ct.member_id = any(?::int[]) and ${s.sql} order by ct.id`,
-        [intArray(ids), ...s.params],
-      );
-      return groupInKeyOrder(ids, rows, (r) => r.member_id);
-    })
-    .load(memberId);
+  return contributionLoader(ctx).load(memberId);
+}
+
+/**
+ * The contribution rows of member `m` as a JSON array: a column for a statement that reads
+ * `member m` already in the caller's member scope (the same scope `contributionLoader` applies).
+ * Its value goes to `primeContributions`.
+ */
+export const CONTRIBUTIONS_OF_M = `(select coalesce(json_agg(x order by x.id::bigint), '[]') from (
+    select ${CONTRIBUTION_COLUMNS} from contribution ct where ct.member_id = m.id) x) contributions`;
+
+export function primeContributions(ctx: Ctx, memberId: number, rows: ContributionDbRow[]): void {
+  contributionLoader(ctx).prime(memberId, rows);
 }
 
 export async function contributionsOf(ctx: Ctx, memberId: number): Promise<Contribution[]> {

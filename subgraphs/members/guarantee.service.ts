@@ -57,35 +57,67 @@ export function groupsOfCooperative(ctx: Ctx, cooperativeId: number, status: Gro
     .load(cooperativeId);
 }
 
+const ACTIVE_GROUP_OF = `gm.active and g.status = 'ACTIVE'`;
+const IN_GROUP = `(gm.active or g.status = 'DISSOLVED')`;
+
+const activeGroupLoader = (ctx: Ctx) =>
+  ctx.loaders.get<number, GuaranteeGroup | null>('activeGroupOf', async (ids) => {
+    const s = coopScope(ctx);
+    const rows = await ctx.em.execute<(GroupRow & { member_id: number })[]>(
+      `select g.*, gm.member_id from guarantee_group_member gm join ${GROUP_FROM} on g.id = gm.group_id
+       where gm.member_id = any(?::int[]) and ${ACTIVE_GROUP_OF} and ${s.sql}`,
+      [intArray(ids), ...s.params],
+    );
+    return inKeyOrder(ids, rows, (r) => r.member_id).map((r) => (r ? toGroup(r) : null));
+  });
+
+const groupMembersLoader = (ctx: Ctx) =>
+  ctx.loaders.get<number, Member[]>('membersOfGroup', async (ids) => {
+    const s = memberScope(ctx);
+    const rows = await ctx.em.execute<(MemberRow & { group_id: number })[]>(
+      `select m.*, gm.group_id from guarantee_group_member gm join guarantee_group g on g.id = gm.group_id
+         join ${MEMBER_FROM} on m.id = gm.member_id
+       where gm.group_id = any(?::int[]) and ${IN_GROUP} and ${s.sql} order by m.id`,
+      [intArray(ids), ...s.params],
+    );
+    return groupInKeyOrder(ids, rows, (r) => r.group_id).map((rs) => rs.map(toMember));
+  });
+
 /** The active group a member is in, or null. */
 export function activeGroupOfMember(ctx: Ctx, memberId: number): Promise<GuaranteeGroup | null> {
-  return ctx.loaders
-    .get<number, GuaranteeGroup | null>('activeGroupOf', async (ids) => {
-      const s = coopScope(ctx);
-      const rows = await ctx.em.execute<(GroupRow & { member_id: number })[]>(
-        `select g.*, gm.member_id from guarantee_group_member gm join ${GROUP_FROM} on g.id = gm.group_id
-         where gm.member_id = any(?::int[]) and gm.active and g.status = 'ACTIVE' and ${s.sql}`,
-        [intArray(ids), ...s.params],
-      );
-      return inKeyOrder(ids, rows, (r) => r.member_id).map((r) => (r ? toGroup(r) : null));
-    })
-    .load(memberId);
+  return activeGroupLoader(ctx).load(memberId);
 }
 
 /** Members of a group: the active ones of an active group, every former one of a dissolved group. */
 export function membersOfGroup(ctx: Ctx, groupId: number): Promise<Member[]> {
-  return ctx.loaders
-    .get<number, Member[]>('membersOfGroup', async (ids) => {
-      const s = memberScope(ctx);
-      const rows = await ctx.em.execute<(MemberRow & { group_id: number })[]>(
-        `select m.*, gm.group_id from guarantee_group_member gm join guarantee_group g on g.id = gm.group_id
-           join ${MEMBER_FROM} on m.id = gm.member_id
-         where gm.group_id = any(?::int[]) and (gm.active or g.status = 'DISSOLVED') and ${s.sql} order by m.id`,
-        [intArray(ids), ...s.params],
-      );
-      return groupInKeyOrder(ids, rows, (r) => r.group_id).map((rs) => rs.map(toMember));
-    })
-    .load(groupId);
+  return groupMembersLoader(ctx).load(groupId);
+}
+
+type GroupJson = GroupRow & { members?: MemberRow[] };
+
+/**
+ * The active group of member `m` (with its members when `withMembers`) as JSON, under the same
+ * scopes as `activeGroupLoader` and `groupMembersLoader`: a column for a statement that reads
+ * `member m`. The sub-selects' own `c` / `m` aliases shadow the outer ones. Goes to `primeActiveGroup`.
+ */
+export function activeGroupOfM(ctx: Ctx, withMembers: boolean): { sql: string; params: unknown[] } {
+  const gs = coopScope(ctx);
+  const ms = memberScope(ctx);
+  const members = withMembers
+    ? `|| jsonb_build_object('members', (select coalesce(jsonb_agg(to_jsonb(m) order by m.id), '[]')
+         from guarantee_group_member gm join ${MEMBER_FROM} on m.id = gm.member_id
+         where gm.group_id = g.id and ${IN_GROUP} and ${ms.sql}))`
+    : '';
+  return {
+    sql: `(select to_jsonb(g) ${members} from guarantee_group_member gm join ${GROUP_FROM} on g.id = gm.group_id
+           where gm.member_id = m.id and ${ACTIVE_GROUP_OF} and ${gs.sql} order by g.id limit 1) active_group`,
+    params: [...(withMembers ? ms.params : []), ...gs.params],
+  };
+}
+
+export function primeActiveGroup(ctx: Ctx, memberId: number, g: GroupJson | null): void {
+  activeGroupLoader(ctx).prime(memberId, g ? toGroup(g) : null);
+  if (g?.members) groupMembersLoader(ctx).prime(g.id, g.members.map(toMember));
 }
 
 async function reloadGroup(ctx: Ctx, id: number): Promise<GuaranteeGroup> {

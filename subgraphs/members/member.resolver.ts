@@ -1,4 +1,6 @@
-import { Arg, Ctx as GqlCtx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx as GqlCtx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { selectedFields } from '../lib/lookahead';
 import type { Ctx } from '../lib/context';
 import { AuditEntry, auditTrail } from '../lib/audit-trail';
 import { contributionsOf, isShuangdaoMember, totalsOf } from './contribution.service';
@@ -13,7 +15,8 @@ import { policiesOf, shareholdingsOf } from './insurance.service';
 import { InsurancePolicy, Shareholding } from './insurance.type';
 import { AdmitMemberInput } from './member.inputs';
 import type { PovertyStatus } from './member.rules';
-import { admitMember, memberById, membersOfCooperative } from './member.service';
+import { admitMember, membersOfCooperative } from './member.service';
+import { memberWithIncludes } from './member-detail.service';
 import { Member, MemberConnection, PovertyStatusEnum } from './member.type';
 import { pageOf } from '../lib/connection';
 import { parseId } from './shared';
@@ -26,8 +29,13 @@ export class MemberResolver {
   }
 
   @Query(() => Member, { nullable: true, description: 'One member household, null when outside your scope (社员)' })
-  member(@Arg('id', () => ID) id: string, @GqlCtx() ctx: Ctx): Promise<Member | null> {
-    return memberById(ctx, parseId(id));
+  member(@Arg('id', () => ID) id: string, @GqlCtx() ctx: Ctx, @Info() info: GraphQLResolveInfo): Promise<Member | null> {
+    const below = selectedFields(info);
+    return memberWithIncludes(ctx, parseId(id), {
+      contributions: below.has('contributions') || below.has('contributionTotals') || below.has('isShuangdao'),
+      group: below.has('guaranteeGroup'),
+      groupMembers: selectedFields(info, ['guaranteeGroup']).has('members'),
+    });
   }
 
   @Query(() => MemberConnection, { description: 'Member households of a cooperative, by id (社员列表)' })

@@ -54,19 +54,25 @@ export async function memberForWrite(em: EntityManager, id: number, lock = false
 
 // ---- reads ---------------------------------------------------------------------------------
 
+const memberLoader = (ctx: Ctx) =>
+  ctx.loaders.get<number, Member | null>('member', async (ids) => {
+    const s = memberScope(ctx);
+    // the cooperative is joined for the scope anyway: its row comes along and is primed (one statement fewer per page)
+    const rows = await ctx.em.execute<(MemberRow & { coop: CooperativeRow })[]>(
+      `select m.*, to_jsonb(c) coop from ${MEMBER_FROM} where m.id = any(?::int[]) and ${s.sql}`,
+      [intArray(ids), ...s.params],
+    );
+    for (const r of rows) primeCooperative(ctx, r.coop);
+    return inKeyOrder(ids, rows, (r) => r.id).map((r) => (r ? toMember(r) : null));
+  });
+
 export function memberById(ctx: Ctx, id: number): Promise<Member | null> {
-  return ctx.loaders
-    .get<number, Member | null>('member', async (ids) => {
-      const s = memberScope(ctx);
-      // the cooperative is joined for the scope anyway: its row comes along and is primed (one statement fewer per page)
-      const rows = await ctx.em.execute<(MemberRow & { coop: CooperativeRow })[]>(
-        `select m.*, to_jsonb(c) coop from ${MEMBER_FROM} where m.id = any(?::int[]) and ${s.sql}`,
-        [intArray(ids), ...s.params],
-      );
-      for (const r of rows) primeCooperative(ctx, r.coop);
-      return inKeyOrder(ids, rows, (r) => r.id).map((r) => (r ? toMember(r) : null));
-    })
-    .load(id);
+  return memberLoader(ctx).load(id);
+}
+
+/** A member row read in the caller's member scope elsewhere (e.g. with its detail) serves later reads by id. */
+export function primeMember(ctx: Ctx, row: MemberRow): void {
+  memberLoader(ctx).prime(row.id, toMember(row));
 }
 
 /** Read after a write (not through the request's loader cache). */
