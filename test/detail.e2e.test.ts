@@ -134,6 +134,24 @@ describe('CooperativeDetail', () => {
     expect(large.statements).toBeLessThanOrEqual(6);
   });
 
+  it('pages several cooperatives in one statement; a page after the last row still has its total', async () => {
+    const PAGE = `totalCount pageInfo { hasNextPage endCursor } edges { node { id } }`;
+    const first = ok((await run(`{ cooperative(id: "${WORLD.coopA}") { members(first: 5) { ${PAGE} } } }`, {}, t.county1)).r).cooperative.members;
+    const q = `query($after: String) {
+      a: cooperative(id: "${WORLD.coopA}") { members(first: 2, after: $after) { ${PAGE} } }
+      b: cooperative(id: "${WORLD.coopB}") { members(first: 2, after: $after) { ${PAGE} } } }`;
+    const after = await run(q, { after: first.pageInfo.endCursor }, t.county1);
+    const d = ok(after.r);
+    expect(d.a.members).toEqual({ totalCount: 5, pageInfo: { hasNextPage: false, endCursor: null }, edges: [] });
+    const bAll = ok((await run(`{ cooperative(id: "${WORLD.coopB}") { members(first: 500) { totalCount edges { node { id } } } } }`, {}, t.county1)).r).cooperative.members;
+    expect(d.b.members.totalCount).toBe(bAll.totalCount); // the total ignores the cursor
+    const last = Number(ms[4]);
+    expect(d.b.members.edges.map((e: any) => e.node.id)).toEqual(bAll.edges.map((e: any) => e.node.id).filter((id: string) => Number(id) > last).slice(0, 2));
+    const both = await run(q, { after: null }, t.county1);
+    expect(ok(both.r).a.members.edges.map((e: any) => e.node.id)).toEqual(ms.slice(0, 2).map(String));
+    expect(both.statements).toBe(after.statements); // the two pages come from one statement whatever they hold
+  });
+
   it('reports a bad page argument on the member list, not on the cooperative', async () => {
     const { r } = await run(operation('CooperativeDetail'), { cooperativeId: String(WORLD.coopA), asOf: '2024-08-15', first: 0 }, t.county1);
     expect(r.errors?.[0]?.extensions?.code).toBe('INVALID_INPUT');

@@ -83,59 +83,36 @@ export interface KeyedPageQuery {
  * DataLoader): rows of `from` filtered by `where`, partitioned by `keyCol` (one page per key, in key
  * order), ordered by `idCol` ascending, after `page.afterId`. totalCount ignores `after`.
  * Turn each result into a connection with `toConnection(rows.map(f), page, totalCount)`.
+ *
+ * Per key, a lateral sub-select takes the first `limit + 1` rows in id order and another counts
+ * the key's rows: the database stops after the page (a window over every row of the partition,
+ * as before, read and numbered all 478 members of a cooperative to return 101), and a key with an
+ * empty page still gets its total from the same statement.
  */
 export async function pagesByKey<R extends { id: number | string }>(em: EntityManager, q: KeyedPageQuery, page: Page): Promise<KeyedPage<R>[]> {
-  const key = q.keyCol ?? '0';
-  const afterId = page.afterId ?? '0';
-  const filter = (keys: readonly number[] | null): { where: string[]; params: unknown[] } => {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (keys) {
-      where.push(`${key} = any(?::int[])`);
-      params.push(intArray(keys));
-    }
-    for (const w of q.where) {
-      where.push(`(${w.sql})`);
-      params.push(...w.params);
-    }
-    return { where, params };
-  };
-  const f = filter(q.keys);
+  const keys = q.keys ?? [0];
+  const where = [...(q.keyCol ? [{ sql: `${q.keyCol} = page_key__.key`, params: [] }] : []), ...q.where];
+  const cond = where.length ? where.map((w) => `(${w.sql})`).join(' and ') : 'true';
+  const params = where.flatMap((w) => w.params);
   const rows = await em.execute<(R & { __key: number; __total: string })[]>(
-    `select * from (
-       select ${q.select}, ${key} as "__key",
-              count(*) over (partition by ${key}) as "__total",
-              count(*) filter (where ${q.idCol} > ?) over (partition by ${key} order by ${q.idCol}) as "__rn"
-       from ${q.from}
-       where ${f.where.length ? f.where.join(' and ') : 'true'}
-     ) x
-     where x.id > ? and x."__rn" <= ?
-     order by x."__key", x.id`,
-    [afterId, ...f.params, afterId, page.limit + 1],
+    `select p.*, page_key__.key as "__key", t.n as "__total"
+     from unnest(?::int[]) as page_key__(key)
+     cross join lateral (select count(*) as n from ${q.from} where ${cond}) t
+     left join lateral (
+       select ${q.select} from ${q.from} where ${cond} and ${q.idCol} > ? order by ${q.idCol} limit ?
+     ) p on true
+     order by page_key__.key, p.id`,
+    [intArray(keys), ...params, ...params, page.afterId ?? '0', page.limit + 1],
   );
-  // Totals must be known even for partitions whose page is empty (after the last row).
   const totals = new Map<string, number>();
   const byKey = new Map<string, R[]>();
   for (const r of rows) {
     const k = String(r.__key);
     totals.set(k, Number(r.__total));
+    if (r.id === null) continue; // the key's page is empty (after its last row): only its total
     let list = byKey.get(k);
     if (!list) byKey.set(k, (list = []));
     list.push(r);
-  }
-  const keys = q.keys ?? [0];
-  const missing = keys.filter((k) => !totals.has(String(k)));
-  if (missing.length) {
-    const c = filter(q.keys ? missing : null);
-    const cond = c.where.length ? c.where.join(' and ') : 'true';
-    // with a single partition (no keyCol) there is nothing to group by
-    const counts = await em.execute<{ k: number; n: string }[]>(
-      q.keyCol
-        ? `select ${q.keyCol} as k, count(*) as n from ${q.from} where ${cond} group by ${q.keyCol}`
-        : `select 0 as k, count(*) as n from ${q.from} where ${cond}`,
-      c.params,
-    );
-    for (const r of counts) totals.set(String(r.k), Number(r.n));
   }
   return keys.map((k) => ({ rows: byKey.get(String(k)) ?? [], totalCount: totals.get(String(k)) ?? 0 }));
 }
