@@ -318,7 +318,9 @@ export function countyPortfolioLoader(ctx: Ctx, asOfRaw: string) {
     const extra = new Map<number, Figures[]>();
     computed.forEach((f, i) => {
       const county = keys[i]!.county;
-      extra.set(county, [...(extra.get(county) ?? []), f]);
+      let list = extra.get(county);
+      if (!list) extra.set(county, (list = []));
+      list.push(f);
     });
     return inKeyOrder(countyIds, rows, (r) => r.county_id).map((r) =>
       r ? toPortfolio(asOf, sumFigures([{ ...r, cooperative_id: 0 }, ...(extra.get(r.county_id) ?? [])])) : null,

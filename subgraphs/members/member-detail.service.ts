@@ -7,13 +7,10 @@
  */
 import type { Ctx } from '../lib/context';
 import { inKeyOrder } from '../lib/context';
-import { intArray } from '../lib/db';
 import { CONTRIBUTIONS_OF_M, primeContributions } from './contribution.service';
-import { primeCooperative, type CooperativeRow } from './cooperative.service';
 import { activeGroupOfM, primeActiveGroup } from './guarantee.service';
-import { MEMBER_FROM, memberById, primeMember, toMember, type MemberRow } from './member.service';
+import { memberById, primeMember, readMembers, toMember } from './member.service';
 import type { Member } from './member.type';
-import { memberScope } from './shared';
 
 export interface MemberIncludes {
   contributions?: boolean;
@@ -22,22 +19,19 @@ export interface MemberIncludes {
   groupMembers?: boolean;
 }
 
-type Row = MemberRow & { coop: CooperativeRow; contributions?: Parameters<typeof primeContributions>[2]; active_group?: Parameters<typeof primeActiveGroup>[2] };
+type Detail = { contributions?: Parameters<typeof primeContributions>[2]; active_group?: Parameters<typeof primeActiveGroup>[2] };
 
 export function memberWithIncludes(ctx: Ctx, id: number, inc: MemberIncludes): Promise<Member | null> {
   if (!inc.contributions && !inc.group) return memberById(ctx, id);
   const flags = `${inc.contributions ? 'c' : ''}${inc.group ? 'g' : ''}${inc.group && inc.groupMembers ? 'm' : ''}`;
   return ctx.loaders
     .get<number, Member | null>(`member:${flags}`, async (ids) => {
-      const s = memberScope(ctx);
       const group = inc.group ? activeGroupOfM(ctx, !!inc.groupMembers) : null;
-      const columns = ['m.*', 'to_jsonb(c) coop', ...(inc.contributions ? [CONTRIBUTIONS_OF_M] : []), ...(group ? [group.sql] : [])];
-      const rows = await ctx.em.execute<Row[]>(
-        `select ${columns.join(', ')} from ${MEMBER_FROM} where m.id = any(?::int[]) and ${s.sql}`,
-        [...(group?.params ?? []), intArray(ids), ...s.params],
-      );
+      const rows = await readMembers<Detail>(ctx, ids, {
+        columns: [...(inc.contributions ? [CONTRIBUTIONS_OF_M] : []), ...(group ? [group.sql] : [])],
+        params: group?.params ?? [],
+      });
       for (const r of rows) {
-        primeCooperative(ctx, r.coop);
         primeMember(ctx, r);
         if (r.contributions) primeContributions(ctx, r.id, r.contributions);
         if (group) primeActiveGroup(ctx, r.id, r.active_group ?? null);
