@@ -144,7 +144,10 @@ describe('loan rules', () => {
   });
   it('GROUP_MEMBER_OVERDUE and OUTSTANDING_LOAN_EXISTS', async () => {
     await loanThrough(stack, t, { coop: WORLD.coopA, member: A[0]!, amount: '200000', term: 1, on: '2024-01-05', key: 'A0-overdue' });
-    expectCode(await apply(WORLD.coopA, A[4]!, '100000', { appliedOn: '2024-03-01' }), 'GROUP_MEMBER_OVERDUE');
+    const overdue = await apply(WORLD.coopA, A[4]!, '100000', { appliedOn: '2024-03-01' });
+    expectCode(overdue, 'GROUP_MEMBER_OVERDUE');
+    // the board learns whom to chase: A[0] is overdue, the applicant A[4] is not
+    expect(overdue.errors![0]!.extensions!.details).toEqual({ memberIds: [String(A[0])], borrowerOverdue: false });
     expectCode(await apply(WORLD.coopA, A[0]!, '100000'), 'OUTSTANDING_LOAN_EXISTS');
   });
   it('INVALID_TRANSITION, SELF_APPROVAL, COUNTY_APPROVAL_REQUIRED', async () => {

@@ -36,7 +36,7 @@ export const ERROR_CODES = {
   CONCENTRATION_EXCEEDED: ['单户借款占可借资金比例超过{shareBp}个基点', 'One household would hold more than {shareBp} bp of the lendable fund', 'No concentration (default 5% per household).'],
   TERM_TOO_LONG: ['借款期限不得超过{months}个月', 'Term may not exceed {months} months', 'Maximum term (default 12 months).'],
   NO_GUARANTEE: ['借款人须在有效联保小组中或有党员担保', 'The borrower needs an active guarantee group or party-member guarantor', 'Joint guarantee (五户联保).'],
-  GROUP_MEMBER_OVERDUE: ['联保小组有逾期借款,暂停新借', 'A member of the guarantee group is overdue', 'While any group member is overdue, nobody in the group borrows.'],
+  GROUP_MEMBER_OVERDUE: ['联保小组有逾期借款,暂停新借', 'A member of the guarantee group is overdue', 'While any group member is overdue, nobody in the group borrows; details: `memberIds` (the overdue households), `borrowerOverdue`.'],
   OUTSTANDING_LOAN_EXISTS: ['尚有未结清借款', 'The member already has an open loan', 'One open loan per household at a time.'],
   INVALID_TRANSITION: ['借款当前状态为{status},不能{action}', 'Loan is {status}; cannot {action}', 'Lifecycle steps must happen in order.'],
   SELF_APPROVAL: ['审批人不能是申请人', 'The approver cannot be the requester', 'Maker-checker.'],
@@ -52,7 +52,8 @@ export const ERROR_CODES = {
 } as const satisfies Record<string, readonly [string, string, string]>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
-export type Details = Record<string, string | number | boolean | null>;
+/** Machine-readable facts of a refusal; lists are ids as strings (GraphQL `ID`). */
+export type Details = Record<string, string | number | boolean | null | readonly string[]>;
 
 function fill(template: string, details: Details): string {
   return template.replace(/\{(\w+)\}/g, (_, k: string) => (k in details ? String(details[k]) : `{${k}}`));

@@ -11,7 +11,7 @@ export class DomainError extends Error {
     readonly code: string,
     readonly messageZh: string,
     readonly messageEn: string,
-    readonly details: Record<string, string | number | boolean | null> = {},
+    readonly details: Record<string, string | number | boolean | null | readonly string[]> = {},
   ) {
     super(`${messageZh} / ${messageEn}`);
     this.name = 'DomainError';

@@ -124,8 +124,8 @@ describe('checkApplication: refusals', () => {
     ['concentration beats guarantee', { f: { guarantee: null }, fund: 0n }, 'CONCENTRATION_EXCEEDED'],
     ['no guarantee', { f: { guarantee: null } }, 'NO_GUARANTEE'],
     ['no guarantee beats overdue group', { f: { guarantee: null }, h: { overdueGroupMemberIds: [8] } }, 'NO_GUARANTEE'],
-    ['a group member is overdue', { h: { overdueGroupMemberIds: [9] } }, 'GROUP_MEMBER_OVERDUE'],
-    ['the borrower itself is overdue', { h: { overdueGroupMemberIds: [7] } }, 'GROUP_MEMBER_OVERDUE'],
+    ['a group member is overdue', { h: { overdueGroupMemberIds: [9] } }, 'GROUP_MEMBER_OVERDUE', { memberIds: ['9'], borrowerOverdue: false }],
+    ['the borrower itself is overdue', { h: { overdueGroupMemberIds: [9, 7] } }, 'GROUP_MEMBER_OVERDUE', { memberIds: ['7', '9'], borrowerOverdue: true }],
   ])('%s -> %s', (_name, c, code, ...rest) => {
     const details = rest[0]; // optional column (a missing param keeps jest from passing `done`)
     expect(() => run(c)).toThrow(expect.objectContaining({ code }));

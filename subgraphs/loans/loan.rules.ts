@@ -44,7 +44,8 @@ export interface Application { cooperativeId: number; amountFen: bigint; termMon
  *   gets cap = max(normal cap, shuangdaoLoanCapFen); above the cap -> LOAN_ABOVE_SHUANGDAO_CAP when the 双到 cap is the
  *   binding (larger) one, else LOAN_ABOVE_FIRST_CAP / LOAN_ABOVE_LATER_CAP, details {cap: fen string};
  * CONCENTRATION_EXCEEDED {shareBp} when memberOutstandingFen + amount > applyBp(lendableFundFen, concentrationBp);
- * NO_GUARANTEE (guarantee null); GROUP_MEMBER_OVERDUE (overdueGroupMemberIds non-empty).
+ * NO_GUARANTEE (guarantee null); GROUP_MEMBER_OVERDUE {memberIds, borrowerOverdue} (overdueGroupMemberIds non-empty:
+ *   the board needs to know whom to chase).
  * Returns isFirstLoan, the cap applied, and needsCountyApproval = amount > policy.maxLoanFen. */
 export function checkApplication(f: BorrowerFacts, h: BorrowerHistory, app: Application, lendableFundFen: bigint):
   { isFirstLoan: boolean; capFen: bigint; needsCountyApproval: boolean } {
@@ -75,7 +76,10 @@ export function checkApplication(f: BorrowerFacts, h: BorrowerHistory, app: Appl
     fail('CONCENTRATION_EXCEEDED', { shareBp: p.concentrationBp, limit: concentrationLimit.toString() });
   }
   if (f.guarantee === null) fail('NO_GUARANTEE');
-  if (h.overdueGroupMemberIds.length > 0) fail('GROUP_MEMBER_OVERDUE');
+  if (h.overdueGroupMemberIds.length > 0) {
+    const ids = [...h.overdueGroupMemberIds].sort((a, b) => a - b);
+    fail('GROUP_MEMBER_OVERDUE', { memberIds: ids.map(String), borrowerOverdue: ids.includes(f.memberId) });
+  }
 
   return { isFirstLoan, capFen, needsCountyApproval: app.amountFen > p.maxLoanFen };
 }
