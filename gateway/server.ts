@@ -4,9 +4,8 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
-import { loadKey, verifyAuthorization, type Caller } from '../subgraphs/lib/auth';
+import { loadKey, requestCaller, type Caller } from '../subgraphs/lib/auth';
 import { DATA_DIR } from '../subgraphs/lib/config';
-import { domainError } from '../subgraphs/lib/error-codes';
 import { formatError } from '../subgraphs/lib/errors';
 import { listen, serveApollo } from '../subgraphs/lib/http';
 import { logger } from '../subgraphs/lib/logger';
@@ -88,15 +87,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     server,
     async (req, requestId) => {
       const authorization = (req.headers.authorization as string | undefined) ?? null;
-      let caller: Caller | null = null;
-      try {
-        caller = await verifyAuthorization(key, authorization);
-      } catch {
-        const e = domainError('UNAUTHENTICATED');
-        throw new GraphQLError(e.message, {
-          extensions: { code: e.code, messageZh: e.messageZh, messageEn: e.messageEn, details: e.details, http: { status: 401 } },
-        });
-      }
+      const caller = await requestCaller(key, authorization);
       return { authorization, requestId, caller };
     },
     explorerRoute(opts.explorer ?? !production),

@@ -29,7 +29,7 @@ const ADMIT = `mutation($i: AdmitMemberInput!) { admitMember(input: $i) { id } }
 const GROUP = `mutation($i: FormGuaranteeGroupInput!) { formGuaranteeGroup(input: $i) { id } }`;
 let n = 0;
 const applyVars = (coop: number, member: number) => ({
-  i: { idempotencyKey: `acc-${++n}`, cooperativeId: String(coop), memberId: String(member), amount: '100000', termMonths: 12, repaymentMode: 'BULLET', purpose: '养殖滩羊', appliedOn: '2024-03-01' },
+  i: { idempotencyKey: `acc-${++n}`, cooperativeId: String(coop), memberId: String(member), amount: '100000', termMonths: 12, repaymentMode: 'BULLET', purpose: 'SHEEP', appliedOn: '2024-03-01' },
 });
 const injectVars = (coop: number) => ({ i: { idempotencyKey: `inj-${++n}`, cooperativeId: String(coop), amount: '100', source: 'DONATION', on: '2024-02-01' } });
 const admitVars = (coop: number, village: number) => ({

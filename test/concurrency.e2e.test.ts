@@ -22,7 +22,7 @@ it('never overdraws a fund under 50 parallel disbursements', async () => {
   const loanIds: string[] = [];
   for (const [i, m] of ids.entries()) {
     const a = ok(await stack.gql(`mutation($i: ApplyForLoanInput!) { applyForLoan(input: $i) { id } }`, {
-      i: { idempotencyKey: `app-${i}`, cooperativeId: String(WORLD.coopA), memberId: String(m), amount: '500000', termMonths: 12, repaymentMode: 'BULLET', purpose: '肉牛养殖', appliedOn: '2024-04-01' },
+      i: { idempotencyKey: `app-${i}`, cooperativeId: String(WORLD.coopA), memberId: String(m), amount: '500000', termMonths: 12, repaymentMode: 'BULLET', purpose: 'CATTLE', purposeNote: '购买基础母牛2头', appliedOn: '2024-04-01' },
     }, t.boardA)).applyForLoan;
     for (const [mut, tok] of [['endorseLoan', t.boardA], ['approveLoan', t.boardA2], ['publishLoan', t.boardA], ['signLoanContract', t.boardA]] as const) {
       ok(await stack.gql(`mutation($i: LoanStepInput!) { ${mut}(input: $i) { id } }`, { i: { loanId: a.id, on: '2024-04-02' } }, tok));

@@ -25,7 +25,7 @@ const GROUP = `mutation($i: FormGuaranteeGroupInput!) { formGuaranteeGroup(input
 
 let keyN = 0;
 const apply = (coop: number, member: number, amount: string, extra: Record<string, unknown> = {}, token = t.boardA) =>
-  stack.gql(APPLY, { i: { idempotencyKey: `k${++keyN}`, cooperativeId: String(coop), memberId: String(member), amount, termMonths: 12, repaymentMode: 'BULLET', purpose: '种植枸杞', appliedOn: '2024-03-01', ...extra } }, token);
+  stack.gql(APPLY, { i: { idempotencyKey: `k${++keyN}`, cooperativeId: String(coop), memberId: String(member), amount, termMonths: 12, repaymentMode: 'BULLET', purpose: 'CASH_CROP', appliedOn: '2024-03-01', ...extra } }, token);
 const step = (m: string, loanId: string, token: string, on = '2024-03-01') => stack.gql(STEP(m), { i: { loanId, on } }, token);
 const admitInput = (coop: number, village: number, idNumber: string, name = '海兰英') => ({
   cooperativeId: String(coop), householdNo: `N-${idNumber.slice(-4)}`, headName: name, idNumber, residenceVillageId: String(village),
@@ -74,8 +74,8 @@ describe('access', () => {
   it('NOT_FOUND: a loan that does not exist', async () => {
     expectCode(await stack.gql(DISBURSE, { i: { idempotencyKey: 'nf', loanId: '999999', channel: 'BANK', bankRef: 'X1', on: '2024-03-01' } }, t.township11), 'NOT_FOUND');
   });
-  it('INVALID_INPUT: an empty purpose', async () => {
-    expectCode(await apply(WORLD.coopA, A[0]!, '100000', { purpose: '   ' }), 'INVALID_INPUT');
+  it('INVALID_INPUT: purpose OTHER without a note', async () => {
+    expectCode(await apply(WORLD.coopA, A[0]!, '100000', { purpose: 'OTHER', purposeNote: '   ' }), 'INVALID_INPUT');
   });
   it('IDEMPOTENCY_KEY_REUSED: the same key for a different request', async () => {
     const r = await stack.gql(`mutation($i: InjectCapitalInput!) { injectCapital(input: $i) }`, {

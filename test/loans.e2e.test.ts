@@ -1,5 +1,5 @@
 import { addGroup, addMembers, createWorld, inject, loanThrough, tokens, withSql, WORLD } from './support/fixtures';
-import { ok } from './support/expect';
+import { expectCode, ok } from './support/expect';
 import { startStack, type Stack } from './support/stack';
 
 /** The loan lifecycle through the gateway, with the ledger checked after every step. */
@@ -81,16 +81,19 @@ it('serves Member.loans and Member.outstanding through the gateway, and the mont
 });
 
 it('publishes a masked disclosure board to anyone, without a token', async () => {
-  const board = ok(await stack.gql(`query($c: ID!) { disclosureBoard(cooperativeId: $c, first: 50) { totalCount edges { node { kind on nameMasked amount memo } } } }`, { c: String(WORLD.coopA) }));
+  const board = ok(await stack.gql(`query($c: ID!) { disclosureBoard(cooperativeId: $c, first: 50) { totalCount edges { node { kind on nameMasked amount purpose purposeZh } } } }`, { c: String(WORLD.coopA) }));
   const kinds = board.disclosureBoard.edges.map((e: { node: { kind: string } }) => e.node.kind);
   expect(kinds).toEqual(expect.arrayContaining(['LOAN_DISBURSED', 'REPAYMENT', 'CAPITAL']));
   const text = JSON.stringify(board);
   expect(text).toContain('马*花');
   expect(text).not.toContain('马金花');
   expect(text).not.toMatch(/622947\d+/);
-  // and an anonymous caller sees nothing else
+  // a loan item names its purpose from the closed list, never a typed text
+  expect(board.disclosureBoard.edges.map((e: { node: object }) => e.node)).toContainEqual(expect.objectContaining({ kind: 'LOAN_DISBURSED', purpose: 'SHEEP', purposeZh: '养羊' }));
+  // and an anonymous caller is told it must sign in for anything else
   const hidden = await stack.gql(`query($id: ID!) { loan(id: $id) { id } }`, { id: '1' });
   expect(hidden.data?.loan).toBeNull();
+  expectCode(hidden, 'UNAUTHENTICATED');
 });
 
 it('exports the credit reference of a period as JSON Lines and CSV', async () => {

@@ -405,16 +405,16 @@ describe('scoped reads', () => {
     expect(r.members).toEqual({ totalCount: 1, edges: [{ node: { id: String(memberA) } }] });
   });
 
-  it('no token: nothing', async () => {
-    const r = ok(await stack.gql(`query($m: ID!) { counties { id } cooperatives { totalCount } cooperative(id: "101") { id } member(id: $m) { id } }`, { m: String(memberA) }));
-    expect(r).toEqual({ counties: [], cooperatives: { totalCount: 0 }, cooperative: null, member: null });
+  it('no token: every protected field says UNAUTHENTICATED, none reads as empty', async () => {
+    const r = await stack.gql(`query($m: ID!) { counties { id } cooperatives { totalCount } cooperative(id: "101") { id } member(id: $m) { id } }`, { m: String(memberA) });
+    expect(r.data).toEqual({ counties: null, cooperatives: null, cooperative: null, member: null });
+    expect(r.errors!.map((e) => [e.path?.[0], e.extensions?.code]).sort()).toEqual(
+      [['cooperative', 'UNAUTHENTICATED'], ['cooperatives', 'UNAUTHENTICATED'], ['counties', 'UNAUTHENTICATED'], ['member', 'UNAUTHENTICATED']],
+    );
   });
 
-  it('BANK and ENTERPRISE see no member data here', async () => {
-    for (const tok of [t.bank, t.enterprise]) {
-      const r = ok(await stack.gql(`{ cooperatives { totalCount } }`, {}, tok));
-      expect(r.cooperatives.totalCount).toBe(0);
-    }
+  it('BANK and ENTERPRISE are told they may not read member data here (their subgraphs will scope them)', async () => {
+    for (const tok of [t.bank, t.enterprise]) expectCode(await stack.gql(`{ cooperatives { totalCount } }`, {}, tok), 'FORBIDDEN');
   });
 
   it('counts active members per cooperative', async () => {

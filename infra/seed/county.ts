@@ -28,6 +28,7 @@ import {
 import { accruedFee, buildSchedule } from '../../subgraphs/loans/loan.rules';
 import { addDays, dayNumber, fromDayNumber, parseDay } from '../../subgraphs/lib/dates';
 import { applyBp } from '../../subgraphs/lib/money';
+import { maskName } from '../../subgraphs/lib/mask';
 import { Random } from './random';
 import {
   CARD_BIN,
@@ -241,9 +242,13 @@ export type TxnRef = { type: 'loan'; loan: LoanRow } | { type: 'contribution'; c
 export interface TxnRow {
   id: number;
   coopId: number;
-  kind: 'CAPITAL' | 'CONTRIBUTION' | 'WITHDRAWAL' | 'DISBURSEMENT' | 'REPAYMENT' | 'WRITE_OFF';
+  // the kinds the loans service posts (a returned contribution is CONTRIBUTION_RETURN there too)
+  kind: 'CAPITAL' | 'CONTRIBUTION' | 'CONTRIBUTION_RETURN' | 'DISBURSEMENT' | 'REPAYMENT' | 'WRITE_OFF';
   day: number;
+  /** Internal memo: never a person's name (the board publishes structured fields only). */
   memo: string;
+  /** The household's masked name where no loan row names it (contributions), as the saga sends it. */
+  nameMasked: string | null;
   ref: TxnRef;
   lines: Line[];
 }
@@ -629,10 +634,10 @@ function simulateCoop(coop: CoopRow, ctx: Ctx): CoopData {
   const balances = new Map<Account, bigint>();
   out.balances = balances;
   const bal = (a: Account): bigint => balances.get(a) ?? 0n;
-  const post = (kind: TxnRow['kind'], day: number, memo: string, ref: TxnRef, lines: Line[]): void => {
+  const post = (kind: TxnRow['kind'], day: number, memo: string, ref: TxnRef, lines: Line[], nameMasked: string | null = null): void => {
     for (const l of lines) balances.set(l.account, bal(l.account) + l.amountFen);
     if (bal('BANK') < 0n) throw new Error(`coop ${coop.id}: bank balance negative on ${dayStr(day)}`);
-    out.txns.push({ id: 0, coopId: coop.id, kind, day, memo, ref, lines });
+    out.txns.push({ id: 0, coopId: coop.id, kind, day, memo, ref, lines, nameMasked });
   };
   let pendingOut = 0n; // approved loans waiting for their disbursement day
 
@@ -705,20 +710,22 @@ function simulateCoop(coop: CoopRow, ctx: Ctx): CoopData {
     const addContribution = (kind: ContributionKind, amountFen: bigint, day: number, memo: string, k: Ev.Inflow | Ev.Withdraw): void => {
       const c: ContributionRow = { id: 0, memberId: row.id, coopId: coop.id, kind, amountFen, paidOn: day };
       out.contributions.push(c);
-      const run = (): void => post(kind === 'HOUSEHOLD_WITHDRAWAL' ? 'WITHDRAWAL' : 'CONTRIBUTION', day, memo, { type: 'contribution', c }, contributionPosting(kind, amountFen));
+      const masked = maskName(row.headName);
+      const run = (): void =>
+        post(kind === 'HOUSEHOLD_WITHDRAWAL' ? 'CONTRIBUTION_RETURN' : 'CONTRIBUTION', day, memo, { type: 'contribution', c }, contributionPosting(kind, amountFen), masked);
       at(day, { k, run });
     };
     const p = coop.policy;
     let householdPart = 0n;
     if (shuangdao) {
-      addContribution('SHUANGDAO', p.shareFen, joinedOn, `“双到”资金入股(${row.headName})`, Ev.Inflow);
+      addContribution('SHUANGDAO', p.shareFen, joinedOn, '“双到”资金入股', Ev.Inflow);
     } else {
       householdPart = absolutePoor ? p.shareAbsolutePoorFen : p.shareHouseholdFen;
-      addContribution('HOUSEHOLD', householdPart, joinedOn, `社员${row.headName}缴纳互助金`, Ev.Inflow);
-      addContribution('GOVERNMENT_SUBSIDY', p.shareFen - householdPart, joinedOn, `财政配股补助(${row.headName})`, Ev.Inflow);
+      addContribution('HOUSEHOLD', householdPart, joinedOn, '社员缴纳互助金', Ev.Inflow);
+      addContribution('GOVERNMENT_SUBSIDY', p.shareFen - householdPart, joinedOn, '财政配股补助', Ev.Inflow);
     }
     if (leftOn !== null && householdPart > 0n) {
-      addContribution('HOUSEHOLD_WITHDRAWAL', householdPart, leftOn, `社员${row.headName}退社,退还本户互助金`, Ev.Withdraw);
+      addContribution('HOUSEHOLD_WITHDRAWAL', householdPart, leftOn, '社员退社,退还本户互助金', Ev.Withdraw);
     }
   }
 
@@ -943,7 +950,7 @@ function simulateCoop(coop: CoopRow, ctx: Ctx): CoopData {
     loan.dueOn = inst[inst.length - 1]!.due;
     const transfer: TransferRow = { id: 0, coopId: coop.id, loan, direction: 'OUT', amountFen: loan.amountFen, executedOn: d, bankRef: '' };
     out.transfers.push(transfer);
-    post('DISBURSEMENT', d, `借款发放:${loan.member.headName},${loan.purpose},${yuanStr(loan.amountFen)}元`, { type: 'loan', loan }, disbursement(loan.amountFen, 'BANK'));
+    post('DISBURSEMENT', d, `借款发放:${loan.purpose},${yuanStr(loan.amountFen)}元`, { type: 'loan', loan }, disbursement(loan.amountFen, 'BANK'));
 
     // Decide now how this borrower will behave; payments after asOf simply have not happened.
     const outcome = rng.weighted(troubled ? OUTCOMES_TROUBLED : OUTCOMES_NORMAL);
@@ -985,7 +992,7 @@ function simulateCoop(coop: CoopRow, ctx: Ctx): CoopData {
     const transfer: TransferRow = { id: 0, coopId: coop.id, loan, direction: 'IN', amountFen: principalFen + feeFen, executedOn: day, bankRef: '' };
     out.transfers.push(transfer);
     out.repayments.push({ id: 0, loan, paidOn: day, principalFen, feeFen, transfer });
-    post('REPAYMENT', day, `收回借款:${loan.member.headName},本金${yuanStr(principalFen)}元,占用费${yuanStr(feeFen)}元`, { type: 'loan', loan }, repaymentPosting(principalFen, split(feeFen), 'BANK'));
+    post('REPAYMENT', day, `收回借款:本金${yuanStr(principalFen)}元,占用费${yuanStr(feeFen)}元`, { type: 'loan', loan }, repaymentPosting(principalFen, split(feeFen), 'BANK'));
     loan.principalRepaidFen += principalFen;
     loan.feePaidFen += feeFen;
     loan.lastFeeDay = day;
@@ -1017,7 +1024,7 @@ function simulateCoop(coop: CoopRow, ctx: Ctx): CoopData {
       if (rng.chance(0.7)) at(day + rng.int(30, 180), { k: Ev.Pay, loan, principalFen: outstanding, insts: unpaidInstalments(loan) });
       return;
     }
-    post('WRITE_OFF', day, `经县扶贫办批准,以风险准备金核销呆账:${loan.member.headName},本金${yuanStr(outstanding)}元`, { type: 'loan', loan }, writeOff(outstanding));
+    post('WRITE_OFF', day, `经县扶贫办批准,以风险准备金核销呆账:本金${yuanStr(outstanding)}元`, { type: 'loan', loan }, writeOff(outstanding));
     loan.status = 'WRITTEN_OFF';
     loan.writtenOffOn = day;
     loan.writtenOffFen = outstanding;

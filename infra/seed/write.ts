@@ -20,6 +20,7 @@
  *   computed from the loaded rows with the migration's own aggregate before commit. Without the
  *   privilege the triggers simply run.
  */
+import { purposeOfText } from '../../subgraphs/loans/purpose.rules';
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -104,7 +105,7 @@ export const TABLES: readonly TableSpec[] = [
     columns: 'id, member_id, cooperative_id, farmer_cooperative_zh, farmer_cooperative_en, source, amount_fen, acquired_on, returns_fen',
   },
   { db: 'loans', name: 'fund', columns: 'cooperative_id, county_id, township_id, created_at' },
-  { db: 'loans', name: 'ledger_txn', columns: 'id, cooperative_id, kind, occurred_on, memo, ref_type, ref_id, created_at' },
+  { db: 'loans', name: 'ledger_txn', columns: 'id, cooperative_id, kind, occurred_on, memo, ref_type, ref_id, name_masked, created_at' },
   { db: 'loans', name: 'ledger_line', columns: 'id, txn_id, cooperative_id, account, amount_fen' },
   { db: 'loans', name: 'fund_balance', columns: 'cooperative_id, account, balance_fen' },
   {
@@ -112,7 +113,7 @@ export const TABLES: readonly TableSpec[] = [
     name: 'loan',
     columns:
       'id, cooperative_id, county_id, township_id, member_id, borrower_name, card_account, guarantee_group_id, guarantor_member_id, amount_fen, ' +
-      'fee_rate_bp, term_months, repayment_mode, purpose, status, is_first_loan, is_shuangdao, requested_by, approved_by, applied_on, ' +
+      'fee_rate_bp, term_months, repayment_mode, purpose, purpose_note, status, is_first_loan, is_shuangdao, requested_by, approved_by, applied_on, ' +
       'endorsed_on, approved_on, published_on, contracted_on, disbursed_on, due_on, closed_on, written_off_on, principal_repaid_fen, ' +
       'fee_paid_fen, written_off_fen, created_at',
   },
@@ -234,6 +235,13 @@ function geographyRows(plan: SeedPlan, b: Batch): void {
 }
 
 const N = '\\N';
+/** The seed draws a few dozen purpose texts over and over; classify each once. */
+const purposeCodes = new Map<string, string>();
+const purposeCode = (text: string): string => {
+  let c = purposeCodes.get(text);
+  if (c === undefined) purposeCodes.set(text, (c = purposeOfText(text)));
+  return c;
+};
 const dn = (n: number | null): string => (n === null ? N : dayStr(n));
 const tf = (v: boolean): string => (v ? 't' : 'f');
 
@@ -271,7 +279,7 @@ function coopRows(d: CoopData, ids: WriteIds, b: Batch): void {
   // loans database
   for (const t of d.txns) {
     const [refType, refId] = refOf(t.ref);
-    add('ledger_txn', `${t.id}\t${t.coopId}\t${t.kind}\t${dayStr(t.day)}\t${text(t.memo)}\t${refType}\t${refId}\t${at(t.day, '10:00')}\n`, 1);
+    add('ledger_txn', `${t.id}\t${t.coopId}\t${t.kind}\t${dayStr(t.day)}\t${text(t.memo)}\t${refType}\t${refId}\t${t.nameMasked === null ? N : text(t.nameMasked)}\t${at(t.day, '10:00')}\n`, 1);
     let lines = '';
     for (const l of t.lines) lines += `${ids.line++}\t${t.id}\t${t.coopId}\t${l.account}\t${l.amountFen}\n`;
     add('ledger_line', lines, t.lines.length);
@@ -284,7 +292,7 @@ function coopRows(d: CoopData, ids: WriteIds, b: Batch): void {
     add(
       'loan',
       `${l.id}\t${l.coopId}\t${countyId}\t${l.townshipId}\t${l.member.id}\t${text(l.member.headName)}\t${l.member.cardAccount}\t${l.groupId}\t` +
-        `${l.guarantorId ?? N}\t${l.amountFen}\t${l.feeRateBp}\t${l.termMonths}\t${l.mode}\t${text(l.purpose)}\t${l.status}\t${tf(l.isFirst)}\t` +
+        `${l.guarantorId ?? N}\t${l.amountFen}\t${l.feeRateBp}\t${l.termMonths}\t${l.mode}\t${purposeCode(l.purpose)}\t${text(l.purpose)}\t${l.status}\t${tf(l.isFirst)}\t` +
         `${tf(l.isShuangdao)}\tboard:${l.coopId}\t${l.approvedOn === null ? N : `board-chair:${l.coopId}`}\t${dayStr(l.appliedOn)}\t` +
         `${dn(l.endorsedOn)}\t${dn(l.approvedOn)}\t${dn(l.publishedOn)}\t${dn(l.contractedOn)}\t${dn(l.disbursedOn)}\t${dn(l.dueOn)}\t` +
         `${dn(l.closedOn)}\t${dn(l.writtenOffOn)}\t${l.principalRepaidFen}\t${l.feePaidFen}\t${l.writtenOffFen}\t${at(l.appliedOn, '09:00')}\n`,

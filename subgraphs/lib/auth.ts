@@ -2,7 +2,8 @@ import { SignJWT, jwtVerify } from 'jose';
 import { createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { fail } from './error-codes';
+import { GraphQLError } from 'graphql';
+import { domainError, fail } from './error-codes';
 
 export const ROLES = ['REGION', 'COUNTY', 'TOWNSHIP', 'COOPERATIVE', 'UNION', 'BANK', 'ENTERPRISE', 'AUDITOR', 'MEMBER', 'SERVICE'] as const;
 export type Role = (typeof ROLES)[number];
@@ -119,4 +120,21 @@ export function requireRole(caller: Caller | null, roles: readonly Role[]): Call
   const c = requireCaller(caller);
   if (!roles.includes(c.role)) fail('FORBIDDEN', { role: c.role });
   return c;
+}
+
+/**
+ * The caller of an HTTP request, for the gateway and every subgraph alike: no header is anonymous,
+ * a header that does not verify (bad signature, expired, `alg: none`, malformed) refuses the whole
+ * request with UNAUTHENTICATED and HTTP 401 — never a silent fall-back to anonymous, also when a
+ * subgraph is called directly.
+ */
+export async function requestCaller(key: KeyObject, header: string | undefined | null): Promise<Caller | null> {
+  try {
+    return await verifyAuthorization(key, header);
+  } catch {
+    const e = domainError('UNAUTHENTICATED');
+    throw new GraphQLError(e.message, {
+      extensions: { code: e.code, messageZh: e.messageZh, messageEn: e.messageEn, details: e.details, http: { status: 401 } },
+    });
+  }
 }

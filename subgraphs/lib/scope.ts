@@ -27,7 +27,9 @@ const ALL: Sql = { sql: 'true', params: [] };
  * member-level rows only for itself.
  */
 export function readScope(caller: Caller | null, cols: ScopeColumns): Sql {
-  if (!caller) return NONE;
+  // Silence would read as "nothing there": a caller without a token is told to sign in, per field,
+  // so a query that mixes the public board with protected fields still gets the board.
+  if (!caller) return fail('UNAUTHENTICATED');
   switch (caller.role) {
     case 'REGION':
     case 'SERVICE':
@@ -49,9 +51,10 @@ export function readScope(caller: Caller | null, cols: ScopeColumns): Sql {
       return { sql: `${cols.cooperative} = any(?::int[])`, params: [intArray(caller.cooperatives)] };
     case 'BANK':
     case 'ENTERPRISE':
-      // Banks and enterprises reach cooperatives and members only through their own
-      // contracts (wholesale / enterprises subgraphs); nothing here directly.
-      return NONE;
+      // Banks and enterprises will reach cooperatives and members only through their own
+      // contracts (wholesale / enterprises subgraphs, by grants); until then they are told so
+      // instead of reading empty lists.
+      return fail('FORBIDDEN', { role: caller.role });
   }
 }
 

@@ -5,7 +5,7 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { BuildSchemaOptions } from 'type-graphql';
-import { loadKey, verifyAuthorization } from './auth';
+import { loadKey, requestCaller } from './auth';
 import { DATA_DIR } from './config';
 import { makeCtx, type Ctx } from './context';
 import { openDatabase, type DbOptions } from './db';
@@ -54,12 +54,7 @@ export async function startSubgraph(def: SubgraphDefinition, dbUrl: string, port
   await apollo.start();
   const http: Server = serveApollo(apollo, async (req, requestId) => {
     const authorization = (req.headers.authorization as string | undefined) ?? null;
-    let caller = null;
-    try {
-      caller = await verifyAuthorization(key, authorization);
-    } catch {
-      caller = null; // a bad token is treated as anonymous; protected fields then refuse with UNAUTHENTICATED
-    }
+    const caller = await requestCaller(key, authorization);
     return makeCtx(orm, caller, requestId, authorization);
   });
   const actual = await listen(http, port);

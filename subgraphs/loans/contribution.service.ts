@@ -41,6 +41,7 @@ export async function postContribution(ctx: Ctx, input: PostContributionInput): 
       memo: MEMO[kind],
       refType: 'contribution',
       refId: input.idempotencyKey,
+      nameMasked: input.nameMasked?.trim() || null,
       lines: contribution(kind, input.amount),
     });
     await audit(em, ctx, 'postContribution', 'fund', input.cooperativeId, null, { kind, amount: input.amount.toString(), memberId: input.memberId, txn });

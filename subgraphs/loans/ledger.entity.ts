@@ -15,6 +15,8 @@ export class LedgerTxnEntity {
   @Property({ type: 'text' }) kind!: string;
   @Property({ type: 'date' }) occurredOn!: string;
   @Property({ type: 'text' }) memo!: string;
+  /** The household's name masked (张*明) when the transaction concerns one; what the board shows. */
+  @Property({ type: 'text', nullable: true }) nameMasked?: string | null;
   @Property({ type: 'text', nullable: true }) refType?: string | null;
   @Property({ type: 'text', nullable: true }) refId?: string | null;
   @Property({ type: 'bigint', nullable: true }) reversesTxnId?: string | null;

@@ -12,17 +12,17 @@ const coopId = (id: string) => Number(/^\d{1,9}$/.test(id) ? id : 0);
 
 @Resolver()
 export class LedgerResolver {
-  @Query(() => LedgerTxnConnection, { description: 'The fund\'s ledger, newest first (分类账)' })
+  @Query(() => LedgerTxnConnection, { nullable: true, description: 'The fund\'s ledger with internal memos, newest first; for the board, bookkeepers and supervisors (分类账)' })
   fundLedger(@Arg('cooperativeId', () => ID, { description: 'Cooperative (互助社)' }) cooperativeId: string, @Args() page: PageArgs, @Ctx() ctx: Context) {
     return ledgerPage(ctx, coopId(cooperativeId), page);
   }
 
-  @Query(() => TrialBalance, { description: 'Trial balance computed from the entries (试算平衡)' })
+  @Query(() => TrialBalance, { nullable: true, description: 'Trial balance computed from the entries; for the board, bookkeepers and supervisors (试算平衡)' })
   trialBalance(@Arg('cooperativeId', () => ID, { description: 'Cooperative (互助社)' }) cooperativeId: string, @Ctx() ctx: Context) {
     return trialBalance(ctx, coopId(cooperativeId));
   }
 
-  @Query(() => DisclosureConnection, { description: 'Public disclosure board: every fund movement, names masked; no token needed (公示栏)' })
+  @Query(() => DisclosureConnection, { description: 'Public disclosure board: every fund movement, names masked; no token needed; kind, date, masked name, amount and purpose only (公示栏)' })
   disclosureBoard(@Arg('cooperativeId', () => ID, { description: 'Cooperative (互助社)' }) cooperativeId: string, @Args() page: PageArgs, @Ctx() ctx: Context) {
     return disclosurePage(ctx, coopId(cooperativeId), page);
   }

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { requireRole, type Role } from '../lib/auth';
 import type { Ctx } from '../lib/context';
 import { groupInKeyOrder } from '../lib/context';
 import { fail } from '../lib/error-codes';
@@ -7,6 +8,7 @@ import { readScope } from '../lib/scope';
 import { pageOf, toConnection, type PageArgs } from '../lib/connection';
 import { ACCOUNT_NAMES, ACCOUNTS, displayBalance, lendableFund, lendableNow, type Account, type Line } from './ledger.rules';
 import { FundEntity, LedgerLineEntity, LedgerTxnEntity } from './ledger.entity';
+import { LOAN_PURPOSES, type LoanPurpose } from './purpose.rules';
 import type { AccountBalance, FundBalances, LedgerTxn, TrialBalance } from './ledger.type';
 
 export interface FundLocation {
@@ -50,6 +52,8 @@ export interface Posting {
   memo: string;
   refType?: string;
   refId?: string;
+  /** The household's masked name, when the transaction concerns one and no loan row names it. */
+  nameMasked?: string | null;
   lines: Line[];
 }
 
@@ -66,6 +70,7 @@ export async function post(em: EntityManager, p: Posting): Promise<string> {
       memo: p.memo,
       refType: p.refType ?? null,
       refId: p.refId ?? null,
+      nameMasked: p.nameMasked ?? null,
     }),
   );
   await em.insertMany(
@@ -123,7 +128,15 @@ export function toFundBalances(b: Balances): FundBalances {
 /** Scope columns of a fund row `f` (one per cooperative). */
 export const FUND_SCOPE = { county: 'f.county_id', township: 'f.township_id', cooperative: 'f.cooperative_id' };
 
+/**
+ * The internal books (ledger lines with their memos, the trial balance) are for the board, the
+ * township bookkeeper and supervisors; a household reads its own records through `member(id)` and
+ * the public board.
+ */
+const BOOK_READERS: readonly Role[] = ['REGION', 'COUNTY', 'TOWNSHIP', 'COOPERATIVE', 'UNION', 'AUDITOR', 'SERVICE'];
+
 async function readableFund(ctx: Ctx, cooperativeId: number): Promise<void> {
+  requireRole(ctx.caller, BOOK_READERS);
   const scope = readScope(ctx.caller, FUND_SCOPE);
   const rows = await ctx.em.execute(`select 1 from fund f where f.cooperative_id = ? and ${scope.sql}`, [cooperativeId, ...scope.params]);
   if (rows.length === 0) fail('NOT_FOUND', { cooperativeId });
@@ -197,10 +210,11 @@ export async function ledgerPage(ctx: Ctx, cooperativeId: number, args: PageArgs
  */
 export async function disclosurePage(ctx: Ctx, cooperativeId: number, args: PageArgs) {
   const page = pageOf(args);
-  const rows = await ctx.em.execute<{ id: string; kind: string; on: string; memo: string; amount: string; borrower_name: string | null }[]>(
-    `select t.id::text, t.kind, to_char(t.occurred_on, 'YYYY-MM-DD') as on, t.memo,
+  // Structured fields only: a memo is typed by people and can name anyone, so it is never published.
+  const rows = await ctx.em.execute<{ id: string; kind: string; on: string; name_masked: string | null; amount: string; borrower_name: string | null; purpose: LoanPurpose | null }[]>(
+    `select t.id::text, t.kind, to_char(t.occurred_on, 'YYYY-MM-DD') as on, t.name_masked,
             (select sum(l.amount_fen) from ledger_line l where l.txn_id = t.id and l.amount_fen > 0) as amount,
-            lo.borrower_name
+            lo.borrower_name, lo.purpose
        from ledger_txn t left join loan lo on t.ref_type = 'loan' and lo.id::text = t.ref_id
       where t.cooperative_id = ? ${page.afterId ? 'and t.id < ?' : ''}
       order by t.id desc limit ?`,
@@ -211,9 +225,10 @@ export async function disclosurePage(ctx: Ctx, cooperativeId: number, args: Page
     id: r.id,
     kind: r.kind === 'DISBURSEMENT' ? 'LOAN_DISBURSED' : r.kind,
     on: r.on,
-    memo: r.memo,
     amount: BigInt(r.amount ?? 0),
-    nameMasked: r.borrower_name ? maskName(r.borrower_name) : null,
+    nameMasked: r.borrower_name ? maskName(r.borrower_name) : r.name_masked,
+    purpose: r.purpose,
+    purposeZh: r.purpose ? LOAN_PURPOSES[r.purpose].zh : null,
   }));
   return toConnection(nodes, page, n ?? 0);
 }

@@ -4,6 +4,8 @@ import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { LocalDateResolver } from 'graphql-scalars';
 import { Connection } from '../lib/connection';
 import { ACCOUNTS } from './ledger.rules';
+import { LoanPurposeEnum } from './loan.type';
+import type { LoanPurpose } from './purpose.rules';
 
 export enum LedgerAccountEnum {
   BANK = 'BANK',
@@ -102,10 +104,11 @@ export class TrialBalance {
 @ObjectType({ simpleResolvers: true, description: 'One published item of the disclosure board, personal data masked (公示栏)' })
 export class DisclosureEntry {
   @Field(() => ID, { description: 'Entry id (编号)' }) id!: string;
-  @Field({ description: 'LOAN_DISBURSED, REPAYMENT, WRITE_OFF, CAPITAL, CONTRIBUTION (类型)' }) kind!: string;
+  @Field({ description: 'LOAN_DISBURSED, REPAYMENT, WRITE_OFF, CAPITAL, CONTRIBUTION, CONTRIBUTION_RETURN (类型)' }) kind!: string;
   @Field(() => LocalDateResolver, { description: 'Date (日期)' }) on!: string;
-  @Field(() => String, { nullable: true, description: 'Household name masked like 张*明 (姓名)' }) nameMasked!: string | null;
+  @Field(() => String, { nullable: true, description: 'Household name masked like 张*明, when the item concerns one household (姓名)' }) nameMasked!: string | null;
   @Field(() => MoneyScalar, { description: 'Amount (金额)' }) amount!: bigint;
-  @Field({ description: 'Memo (摘要)' }) memo!: string;
+  @Field(() => LoanPurposeEnum, { nullable: true, description: 'Purpose of the loan, from the closed list, for loan items (借款用途)' }) purpose!: LoanPurpose | null;
+  @Field(() => String, { nullable: true, description: 'Chinese name of the purpose, as printed on the board (用途)' }) purposeZh!: string | null;
 }
 export const DisclosureConnection = Connection(DisclosureEntry, 'DisclosureEntry', '公示');

@@ -17,6 +17,7 @@ export class LoanEntity {
   @Property({ type: 'integer' }) termMonths!: number;
   @Property({ type: 'text' }) repaymentMode!: string;
   @Property({ type: 'text' }) purpose!: string;
+  @Property({ type: 'text', nullable: true }) purposeNote?: string | null;
   @Property({ type: 'text' }) status!: string;
   @Property({ type: 'boolean' }) isFirstLoan!: boolean;
   @Property({ type: 'boolean' }) isShuangdao!: boolean;

@@ -2,7 +2,8 @@ import 'reflect-metadata';
 import { MoneyScalar } from '../lib/money';
 import { Directive, Field, ID, InputType, Int, registerEnumType } from 'type-graphql';
 import { LocalDateResolver } from 'graphql-scalars';
-import { ChannelEnum, RepaymentModeEnum } from './loan.type';
+import { ChannelEnum, LoanPurposeEnum, RepaymentModeEnum } from './loan.type';
+import type { LoanPurpose } from './purpose.rules';
 
 @InputType({ description: 'A loan application (借款申请)' })
 export class ApplyForLoanInput {
@@ -12,7 +13,8 @@ export class ApplyForLoanInput {
   @Field(() => MoneyScalar, { description: 'Amount in fen (借款金额, 分)' }) amount!: bigint;
   @Field(() => Int, { description: 'Term in months (期限, 月)' }) termMonths!: number;
   @Field(() => RepaymentModeEnum, { description: 'Repayment mode (还款方式)' }) repaymentMode!: RepaymentModeEnum;
-  @Field({ description: 'Purpose, e.g. 滩羊养殖 (用途)' }) purpose!: string;
+  @Field(() => LoanPurposeEnum, { description: 'Purpose from the closed list; published on the board (用途)' }) purpose!: LoanPurpose;
+  @Field(() => String, { nullable: true, description: 'Internal note on the purpose, e.g. 购买基础母羊10只; required for OTHER; never published (用途说明)' }) purposeNote?: string | null;
   @Field(() => LocalDateResolver, { description: 'Application date (申请日期)' }) appliedOn!: string;
 }
 
@@ -79,4 +81,5 @@ export class PostContributionInput {
   @Field({ description: 'HOUSEHOLD, GOVERNMENT_SUBSIDY, SHUANGDAO or HOUSEHOLD_WITHDRAWAL (类型)' }) kind!: string;
   @Field(() => MoneyScalar, { description: 'Positive amount in fen (金额)' }) amount!: bigint;
   @Field(() => LocalDateResolver, { description: 'Date (日期)' }) paidOn!: string;
+  @Field(() => String, { nullable: true, description: 'Head of household\'s name masked like 张*明, for the disclosure board (公示姓名)' }) nameMasked?: string | null;
 }

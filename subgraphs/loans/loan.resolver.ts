@@ -22,7 +22,7 @@ export class LoanResolver {
     return loans.loanLoader(ctx).load(id);
   }
 
-  @Query(() => LoanConnection, { description: 'Loans visible to the caller, oldest first (借款列表)' })
+  @Query(() => LoanConnection, { nullable: true, description: 'Loans visible to the caller, oldest first; null with an error when you may not read them (借款列表)' })
   loans(
     @Arg('cooperativeId', () => ID, { nullable: true, description: 'Only this cooperative (互助社)' }) cooperativeId: string | undefined,
     @Arg('status', () => LoanStatusEnum, { nullable: true, description: 'Only this status (状态)' }) status: LoanStatusEnum | undefined,
@@ -32,7 +32,7 @@ export class LoanResolver {
     return loans.loanPage(ctx, { cooperativeId, status }, page);
   }
 
-  @Query(() => String, { description: 'Credit-reference export of borrowers\' loan events in a period, JSON Lines or CSV (征信报送)' })
+  @Query(() => String, { nullable: true, description: 'Credit-reference export of borrowers\' loan events in a period, JSON Lines or CSV (征信报送)' })
   creditReferenceExport(
     @Arg('from', () => LocalDateResolver, { description: 'First day (起始日期)' }) from: string,
     @Arg('to', () => LocalDateResolver, { description: 'Last day (截止日期)' }) to: string,

@@ -23,6 +23,7 @@ import {
   type LoanAction,
   type LoanStatus,
 } from './loan.rules';
+import { checkPurpose, LOAN_PURPOSES, type LoanPurpose } from './purpose.rules';
 import { disbursement, lendableFund, repayment, splitFee, writeOff, capitalInjection } from './ledger.rules';
 import { BankTransferEntity, LoanEntity, LoanInstalmentEntity, RepaymentEntity } from './loan.entity';
 import { ensureFund, lockFund, post } from './ledger.service';
@@ -32,7 +33,7 @@ import type { BankTransfer, Instalment, Loan, Repayment } from './loan.type';
 
 /** Columns read for a Loan (plain rows, no entity hydration). */
 const LOAN_COLUMNS = `l.id, l.cooperative_id, l.county_id, l.township_id, l.member_id, l.borrower_name, l.amount_fen, l.fee_rate_bp,
-  l.term_months, l.repayment_mode, l.purpose, l.status, l.is_first_loan, l.is_shuangdao, l.needs_county_approval, l.requested_by,
+  l.term_months, l.repayment_mode, l.purpose, l.purpose_note, l.status, l.is_first_loan, l.is_shuangdao, l.needs_county_approval, l.requested_by,
   l.approved_by, l.county_approved_by, l.principal_repaid_fen, l.fee_paid_fen, l.written_off_fen,
   to_char(l.applied_on,'YYYY-MM-DD') applied_on, to_char(l.endorsed_on,'YYYY-MM-DD') endorsed_on, to_char(l.approved_on,'YYYY-MM-DD') approved_on,
   to_char(l.county_approved_on,'YYYY-MM-DD') county_approved_on, to_char(l.published_on,'YYYY-MM-DD') published_on,
@@ -50,7 +51,8 @@ export interface LoanRow {
   fee_rate_bp: number;
   term_months: number;
   repayment_mode: string;
-  purpose: string;
+  purpose: LoanPurpose;
+  purpose_note: string | null;
   status: LoanStatus;
   is_first_loan: boolean;
   is_shuangdao: boolean;
@@ -88,6 +90,7 @@ export function toLoan(r: LoanRow): Loan {
     termMonths: r.term_months,
     repaymentMode: r.repayment_mode as Loan['repaymentMode'],
     purpose: r.purpose,
+    purposeNote: r.purpose_note,
     status: r.status as Loan['status'],
     isFirstLoan: r.is_first_loan,
     isShuangdao: r.is_shuangdao,
@@ -269,8 +272,7 @@ export async function applyForLoan(ctx: Ctx, input: ApplyForLoanInput): Promise<
   const caller = requireRole(ctx.caller, ['COOPERATIVE', 'TOWNSHIP', 'MEMBER']);
   const appliedOn = parseDay(input.appliedOn);
   if (!/^\d{1,9}$/.test(input.memberId) || !/^\d{1,9}$/.test(input.cooperativeId)) fail('INVALID_INPUT', { reason: 'bad id' });
-  const purpose = input.purpose.trim();
-  if (!purpose || purpose.length > 200) fail('INVALID_INPUT', { reason: 'purpose must be 1–200 characters' });
+  const purposeNote = checkPurpose(input.purpose, input.purposeNote);
   const f = await borrowerFacts(ctx, Number(input.memberId));
   if (!f) return fail('NOT_A_MEMBER');
   if (caller.role === 'MEMBER') {
@@ -313,7 +315,8 @@ export async function applyForLoan(ctx: Ctx, input: ApplyForLoanInput): Promise<
       feeRateBp: f.policy.feeRateBp,
       termMonths: input.termMonths,
       repaymentMode: input.repaymentMode,
-      purpose,
+      purpose: input.purpose,
+      purposeNote,
       status: 'APPLIED',
       isFirstLoan: check.isFirstLoan,
       isShuangdao: f.isShuangdao,
@@ -409,7 +412,7 @@ export async function disburseLoan(ctx: Ctx, input: DisburseLoanInput): Promise<
       cooperativeId: row.cooperative_id,
       kind: 'DISBURSEMENT',
       occurredOn: on,
-      memo: `发放借款 / Loan disbursed: ${row.purpose}`,
+      memo: `发放借款:${LOAN_PURPOSES[row.purpose].zh} / Loan disbursed: ${LOAN_PURPOSES[row.purpose].en}`,
       refType: 'loan',
       refId: String(row.id),
       lines: disbursement(amount, input.channel),

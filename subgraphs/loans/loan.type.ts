@@ -1,8 +1,17 @@
 import 'reflect-metadata';
 import { MoneyScalar } from '../lib/money';
 import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { LOAN_PURPOSE_NAMES, LOAN_PURPOSES, type LoanPurpose } from './purpose.rules';
 import { LocalDateResolver } from 'graphql-scalars';
 import { Connection } from '../lib/connection';
+
+/** GraphQL enum of the closed purpose list (values and Chinese names from purpose.rules). */
+export const LoanPurposeEnum = Object.fromEntries(LOAN_PURPOSE_NAMES.map((p) => [p, p])) as { [P in LoanPurpose]: P };
+registerEnumType(LoanPurposeEnum, {
+  name: 'LoanPurpose',
+  description: 'Purpose of a loan, a closed list (借款用途)',
+  valuesConfig: Object.fromEntries(LOAN_PURPOSE_NAMES.map((p) => [p, { description: `${LOAN_PURPOSES[p].en} (${LOAN_PURPOSES[p].zh})` }])),
+});
 
 export enum LoanStatusEnum {
   APPLIED = 'APPLIED',
@@ -116,7 +125,8 @@ export class Loan {
   @Field(() => Int, { description: 'Usage fee rate, basis points a year (占用费率, 基点/年)' }) feeRateBp!: number;
   @Field(() => Int, { description: 'Term in months (期限, 月)' }) termMonths!: number;
   @Field(() => RepaymentModeEnum, { description: 'Repayment mode (还款方式)' }) repaymentMode!: RepaymentModeEnum;
-  @Field({ description: 'Purpose (借款用途)' }) purpose!: string;
+  @Field(() => LoanPurposeEnum, { description: 'Purpose, from a closed list; this is what the board publishes (借款用途)' }) purpose!: LoanPurpose;
+  @Field(() => String, { nullable: true, description: 'Internal note on the purpose, never published (用途说明, 内部)' }) purposeNote!: string | null;
   @Field(() => LoanStatusEnum, { description: 'Lifecycle step (状态)' }) status!: LoanStatusEnum;
   @Field({ description: 'First loan of this household (首次借款)' }) isFirstLoan!: boolean;
   @Field({ description: 'Borrower holds 双到 money (双到户)' }) isShuangdao!: boolean;

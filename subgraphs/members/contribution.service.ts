@@ -14,6 +14,7 @@ import { LoaderCache, groupInKeyOrder, type Ctx } from '../lib/context';
 import { intArray } from '../lib/db';
 import { DomainError } from '../lib/errors';
 import { logger } from '../lib/logger';
+import { maskName } from '../lib/mask';
 import { requireWrite } from '../lib/scope';
 import { callSubgraph } from '../lib/service-client';
 import { audit, inTransaction, once } from '../lib/tx';
@@ -106,13 +107,14 @@ async function freshContributions(ctx: Ctx, memberId: number): Promise<Contribut
 
 const POST_CONTRIBUTION = `mutation($input: PostContributionInput!) { _postContribution(input: $input) }`;
 
-interface PendingRow extends ContributionDbRow { county_id: number; township_id: number }
+interface PendingRow extends ContributionDbRow { county_id: number; township_id: number; head_name: string }
 
 interface SagaResult { memberId: number; ids: number[] }
 
 async function pendingRows(em: EntityManager, ids: readonly number[] | null): Promise<PendingRow[]> {
   return em.execute<PendingRow[]>(
-    `select ct.*, c.county_id, c.township_id from contribution ct join cooperative c on c.id = ct.cooperative_id
+    `select ct.*, c.county_id, c.township_id, m.head_name from contribution ct join cooperative c on c.id = ct.cooperative_id
+       join member m on m.id = ct.member_id
      where ct.ledger_status = 'PENDING' ${ids ? 'and ct.id = any(?::bigint[])' : ''} order by ct.id`,
     ids ? [intArray(ids)] : [],
   );
@@ -125,6 +127,8 @@ async function postRow(ctx: Ctx, r: PendingRow): Promise<void> {
     input: {
       idempotencyKey: key, cooperativeId: r.cooperative_id, countyId: r.county_id, townshipId: r.township_id,
       memberId: r.member_id, kind: r.kind, amount: BigInt(r.amount_fen), paidOn: r.paid_on,
+      // the board shows who contributed, masked; the full name never leaves members
+      nameMasked: maskName(r.head_name),
     },
   });
   const ledgerTxnId = data?._postContribution ?? null;

@@ -32,7 +32,7 @@ export class CooperativeResolver {
     return cooperativeById(ctx, parseId(id));
   }
 
-  @Query(() => CooperativeConnection, { description: 'Cooperatives in your scope, by id (互助社列表)' })
+  @Query(() => CooperativeConnection, { nullable: true, description: 'Cooperatives in your scope, by id; null with an error when you may not read them (互助社列表)' })
   cooperatives(
     @GqlCtx() ctx: Ctx,
     @Arg('countyId', () => ID, { nullable: true, description: 'Only this county (县)' }) countyId?: string,

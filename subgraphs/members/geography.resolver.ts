@@ -10,7 +10,7 @@ import { parseId } from './shared';
 
 @Resolver(() => County)
 export class CountyResolver {
-  @Query(() => [County], { description: 'Counties in your scope (县列表)' })
+  @Query(() => [County], { nullable: true, description: 'Counties in your scope; null with an error when you may not read them (县列表)' })
   counties(@GqlCtx() ctx: Ctx): Promise<County[]> {
     return listCounties(ctx);
   }

@@ -38,7 +38,7 @@ export class MemberResolver {
     });
   }
 
-  @Query(() => MemberConnection, { description: 'Member households of a cooperative, by id (社员列表)' })
+  @Query(() => MemberConnection, { nullable: true, description: 'Member households of a cooperative, by id; null with an error when you may not read them (社员列表)' })
   members(
     @GqlCtx() ctx: Ctx,
     @Arg('cooperativeId', () => ID, { description: 'The cooperative (互助社)' }) cooperativeId: string,

@@ -158,7 +158,7 @@ export async function loanThrough(
   const approver = o.approver ?? t.boardA2;
   const bookkeeper = o.bookkeeper ?? t.township11;
   const apply = await stack.gql(`mutation($i: ApplyForLoanInput!) { applyForLoan(input: $i) { id status } }`, {
-    i: { idempotencyKey: `${o.key}:apply`, cooperativeId: String(o.coop), memberId: String(o.member), amount: o.amount, termMonths: o.term ?? 12, repaymentMode: o.mode ?? 'BULLET', purpose: '滩羊养殖', appliedOn: on },
+    i: { idempotencyKey: `${o.key}:apply`, cooperativeId: String(o.coop), memberId: String(o.member), amount: o.amount, termMonths: o.term ?? 12, repaymentMode: o.mode ?? 'BULLET', purpose: 'SHEEP', appliedOn: on },
   }, board);
   if (apply.errors) throw new Error(JSON.stringify(apply.errors));
   const id = apply.data.applyForLoan.id as string;

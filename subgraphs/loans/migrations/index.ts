@@ -1,10 +1,12 @@
 import { SharedTables0001, type MigrationEntry } from '../../lib/db';
 import { Migration0001Loans } from './Migration0001Loans';
 import { Migration0002PortfolioSnapshot } from './Migration0002PortfolioSnapshot';
+import { Migration0003Privacy } from './Migration0003Privacy';
 
 /** Applied in order at start-up; never edit a released migration, add a new one. */
 export const loansMigrations: MigrationEntry[] = [
   { name: 'Migration0000Shared', class: SharedTables0001 },
   { name: 'Migration0001Loans', class: Migration0001Loans },
   { name: 'Migration0002PortfolioSnapshot', class: Migration0002PortfolioSnapshot },
+  { name: 'Migration0003Privacy', class: Migration0003Privacy },
 ];
