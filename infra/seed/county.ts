@@ -764,7 +764,8 @@ function simulateCoop(coop: CoopRow, ctx: Ctx): CoopData {
     const g: GroupRow = {
       id: ctx.nextGroupId.v++,
       coopId: coop.id,
-      name: `党员${guarantor.row.headName}一帮一(${s.row.headName})`,
+      // as the service names it: a group's name is shown to its households, so it carries no one's name
+      name: `党员一帮一 ${s.row.householdNo}`,
       kind: 'PARTY_MEMBER',
       guarantorId: guarantor.row.id,
       formedOn: Math.min(asOf, Math.max(s.row.joinedOn, guarantor.row.joinedOn) + rng.int(0, 30)),

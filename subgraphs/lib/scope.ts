@@ -58,6 +58,15 @@ export function readScope(caller: Caller | null, cols: ScopeColumns): Sql {
   }
 }
 
+/**
+ * Whether the caller may see a household's identity and one-card numbers, even masked: those
+ * who serve the household (its board, the township and county offices, the region) and the
+ * household itself. A union or an auditor judges a cooperative's books, not its people's papers.
+ */
+export function seesPersonalNumbers(caller: Caller | null): boolean {
+  return !!caller && caller.role !== 'UNION' && caller.role !== 'AUDITOR';
+}
+
 /** Where a cooperative-level write may happen: the row's location against the caller's write scope. */
 export interface CoopLocation {
   cooperativeId: number;

@@ -58,7 +58,7 @@ export class LoanResolver {
     return loans.transferLoader(ctx).load(loan.id);
   }
 
-  @FieldResolver(() => [AuditEntry], { description: 'Every recorded change of this loan, oldest first (审计记录)' })
+  @FieldResolver(() => [AuditEntry], { nullable: true, description: 'Every recorded change of this loan, oldest first; null with FORBIDDEN for roles that do not supervise (审计记录)' })
   auditTrail(@Root() loan: Loan, @Ctx() ctx: Context) {
     return auditTrail(ctx, 'loan', loan.id);
   }

@@ -5,7 +5,7 @@ import { intArray } from '../lib/db';
 import { parseDay } from '../lib/dates';
 import { fail } from '../lib/error-codes';
 import { maskAccount, maskName } from '../lib/mask';
-import { canRead, readScope, requireWrite } from '../lib/scope';
+import { canRead, readScope, requireWrite, seesPersonalNumbers } from '../lib/scope';
 import { requireRole, type Role } from '../lib/auth';
 import { audit, once } from '../lib/tx';
 import { pageOf, toConnection, type PageArgs } from '../lib/connection';
@@ -197,12 +197,13 @@ export function repaymentLoader(ctx: Ctx) {
 
 export function transferLoader(ctx: Ctx) {
   return ctx.loaders.get<string, BankTransfer[]>('transfers', async (loanIds) => {
+    const numbers = seesPersonalNumbers(ctx.caller);
     const rows = await ctx.em.execute<{ id: string; loan_id: number; direction: string; amount_fen: string; channel: string; account_masked: string | null; bank_ref: string; executed_on: string }[]>(
       `select id::text, loan_id, direction, amount_fen, channel, account_masked, bank_ref, to_char(executed_on,'YYYY-MM-DD') executed_on from bank_transfer where loan_id = any(?::int[]) order by bank_transfer.id`,
       [intArray(loanIds)],
     );
     return groupInKeyOrder(loanIds, rows, (r) => r.loan_id).map((g) =>
-      g.map((r) => ({ id: r.id, direction: r.direction, amount: BigInt(r.amount_fen), channel: r.channel as BankTransfer['channel'], accountMasked: r.account_masked, bankRef: r.bank_ref, executedOn: r.executed_on })),
+      g.map((r) => ({ id: r.id, direction: r.direction, amount: BigInt(r.amount_fen), channel: r.channel as BankTransfer['channel'], accountMasked: numbers ? r.account_masked : null, bankRef: r.bank_ref, executedOn: r.executed_on })),
     );
   });
 }

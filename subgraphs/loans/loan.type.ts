@@ -108,7 +108,7 @@ export class BankTransfer {
   @Field({ description: 'OUT = paid to the member, IN = received (方向)' }) direction!: string;
   @Field(() => MoneyScalar, { description: 'Amount (金额)' }) amount!: bigint;
   @Field(() => ChannelEnum, { description: 'Channel (方式)' }) channel!: ChannelEnum;
-  @Field(() => String, { nullable: true, description: 'Masked account (账户尾号)' }) accountMasked!: string | null;
+  @Field(() => String, { nullable: true, description: 'Masked account, last four digits (账户尾号); null for cash, and for unions and auditors' }) accountMasked!: string | null;
   @Field({ description: 'Bank reference (银行流水号)' }) bankRef!: string;
   @Field(() => LocalDateResolver, { description: 'Execution date (执行日期)' }) executedOn!: string;
 }

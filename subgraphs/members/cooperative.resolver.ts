@@ -22,7 +22,7 @@ import { parseId } from './shared';
 
 @Resolver(() => Cooperative)
 export class CooperativeResolver {
-  @FieldResolver(() => [AuditEntry], { description: 'Every recorded change of this cooperative, oldest first (审计记录)' })
+  @FieldResolver(() => [AuditEntry], { nullable: true, description: 'Every recorded change of this cooperative, oldest first; null with FORBIDDEN for roles that do not supervise (审计记录)' })
   auditTrail(@Root() x: Cooperative, @GqlCtx() ctx: Ctx): Promise<AuditEntry[]> {
     return auditTrail(ctx, 'Cooperative', String(x.id));
   }

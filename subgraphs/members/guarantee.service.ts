@@ -17,7 +17,7 @@ import { checkDissolve, checkJointGroup, checkPartyGuarantee, type GroupCandidat
 import { GuaranteeGroup } from './guarantee.type';
 import { MEMBER_FROM, MEMBER_WRITE_ROLES, memberForWrite, memberLocation, toMember, type MemberRow } from './member.service';
 import type { Member } from './member.type';
-import { coopScope, isUniqueViolation, memberScope, parseId } from './shared';
+import { groupScope, isUniqueViolation, memberScope, parseId } from './shared';
 
 interface GroupRow {
   id: number; cooperative_id: number; name: string; kind: GroupKind; guarantor_member_id: number | null;
@@ -37,7 +37,7 @@ const GROUP_FROM = 'guarantee_group g join cooperative c on c.id = g.cooperative
 export function groupById(ctx: Ctx, id: number): Promise<GuaranteeGroup | null> {
   return ctx.loaders
     .get<number, GuaranteeGroup | null>('group', async (ids) => {
-      const s = coopScope(ctx);
+      const s = groupScope(ctx);
       const rows = await ctx.em.execute<GroupRow[]>(`select g.* from ${GROUP_FROM} where g.id = any(?::int[]) and ${s.sql}`, [intArray(ids), ...s.params]);
       return inKeyOrder(ids, rows, (r) => r.id).map((r) => (r ? toGroup(r) : null));
     })
@@ -47,7 +47,7 @@ export function groupById(ctx: Ctx, id: number): Promise<GuaranteeGroup | null> 
 export function groupsOfCooperative(ctx: Ctx, cooperativeId: number, status: GroupStatus | null | undefined): Promise<GuaranteeGroup[]> {
   return ctx.loaders
     .get<number, GuaranteeGroup[]>(`groupsOf:${status ?? ''}`, async (ids) => {
-      const s = coopScope(ctx);
+      const s = groupScope(ctx);
       const rows = await ctx.em.execute<GroupRow[]>(
         `select g.* from ${GROUP_FROM} where g.cooperative_id = any(?::int[]) ${status ? 'and g.status = ?' : ''} and ${s.sql} order by g.id`,
         [intArray(ids), ...(status ? [status] : []), ...s.params],
@@ -62,7 +62,7 @@ const IN_GROUP = `(gm.active or g.status = 'DISSOLVED')`;
 
 const activeGroupLoader = (ctx: Ctx) =>
   ctx.loaders.get<number, GuaranteeGroup | null>('activeGroupOf', async (ids) => {
-    const s = coopScope(ctx);
+    const s = groupScope(ctx);
     const rows = await ctx.em.execute<(GroupRow & { member_id: number })[]>(
       `select g.*, gm.member_id from guarantee_group_member gm join ${GROUP_FROM} on g.id = gm.group_id
        where gm.member_id = any(?::int[]) and ${ACTIVE_GROUP_OF} and ${s.sql}`,
@@ -101,7 +101,7 @@ type GroupJson = GroupRow & { members?: MemberRow[] };
  * `member m`. The sub-selects' own `c` / `m` aliases shadow the outer ones. Goes to `primeActiveGroup`.
  */
 export function activeGroupOfM(ctx: Ctx, withMembers: boolean): { sql: string; params: unknown[] } {
-  const gs = coopScope(ctx);
+  const gs = groupScope(ctx);
   const ms = memberScope(ctx);
   const members = withMembers
     ? `|| jsonb_build_object('members', (select coalesce(jsonb_agg(to_jsonb(m) order by m.id), '[]')
@@ -121,7 +121,7 @@ export function primeActiveGroup(ctx: Ctx, memberId: number, g: GroupJson | null
 }
 
 async function reloadGroup(ctx: Ctx, id: number): Promise<GuaranteeGroup> {
-  const s = coopScope(ctx);
+  const s = groupScope(ctx);
   const [row] = await ctx.em.execute<GroupRow[]>(`select g.* from ${GROUP_FROM} where g.id = ? and ${s.sql}`, [id, ...s.params]);
   return row ? toGroup(row) : fail('NOT_FOUND', { groupId: id });
 }

@@ -20,12 +20,23 @@ import { memberWithIncludes } from './member-detail.service';
 import { Member, MemberConnection, PovertyStatusEnum } from './member.type';
 import { pageOf } from '../lib/connection';
 import { parseId } from './shared';
+import { seesPersonalNumbers } from '../lib/scope';
 
 @Resolver(() => Member)
 export class MemberResolver {
-  @FieldResolver(() => [AuditEntry], { description: 'Every recorded change of this member, oldest first (审计记录)' })
+  @FieldResolver(() => [AuditEntry], { nullable: true, description: 'Every recorded change of this member, oldest first; null with FORBIDDEN for roles that do not supervise (审计记录)' })
   auditTrail(@Root() x: Member, @GqlCtx() ctx: Ctx): Promise<AuditEntry[]> {
     return auditTrail(ctx, 'Member', String(x.id));
+  }
+
+  @FieldResolver(() => String, { nullable: true })
+  idNumberMasked(@Root() x: Member, @GqlCtx() ctx: Ctx): string | null {
+    return seesPersonalNumbers(ctx.caller) ? x.idNumberMasked : null;
+  }
+
+  @FieldResolver(() => String, { nullable: true })
+  cardAccountMasked(@Root() x: Member, @GqlCtx() ctx: Ctx): string | null {
+    return seesPersonalNumbers(ctx.caller) ? x.cardAccountMasked : null;
   }
 
   @Query(() => Member, { nullable: true, description: 'One member household, null when outside your scope (社员)' })

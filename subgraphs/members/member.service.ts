@@ -138,7 +138,7 @@ export async function admitMember(ctx: Ctx, input: AdmitMemberInput): Promise<Me
       throw e;
     }
     await audit(em, ctx, 'admitMember', 'Member', m.id, null, {
-      cooperativeId, householdNo: a.householdNo, headName: a.headName, idNumber: a.idNumber, residenceVillageId,
+      cooperativeId, householdNo: a.householdNo, headName: a.headName, idNumber: maskIdNumber(a.idNumber), residenceVillageId,
       householdSize: a.householdSize, povertyStatus: a.povertyStatus, isAbsolutePoor: a.isAbsolutePoor,
       isPartyMember: input.isPartyMember, cardBank: a.cardBank, cardAccount: maskAccount(a.cardAccount), joinedOn: input.joinedOn,
     });

@@ -31,13 +31,13 @@ export class Member {
   @Field({ description: 'Household registration number (户号)' }) householdNo!: string;
   @Field({ description: 'Full name of the head of household (户主姓名)' }) headName!: string;
   @Field({ description: 'Masked name of the head of household, as published (户主姓名脱敏), e.g. 张*明' }) headNameMasked!: string;
-  @Field({ description: 'Masked resident identity number (身份证号脱敏): first 6, ********, last 4' }) idNumberMasked!: string;
+  @Field(() => String, { nullable: true, description: 'Masked resident identity number (身份证号脱敏): first 6, ********, last 4; null for unions and auditors' }) idNumberMasked!: string | null;
   @Field(() => Int, { description: 'Persons in the household (家庭人口)' }) householdSize!: number;
   @Field(() => PovertyStatusEnum, { description: 'Poverty status (贫困状况)' }) povertyStatus!: PovertyStatus;
   @Field({ description: 'An absolutely poor household, paying a smaller household part (绝对贫困户)' }) isAbsolutePoor!: boolean;
   @Field({ description: 'The head is a Communist Party member, may guarantee (党员)' }) isPartyMember!: boolean;
   @Field(() => String, { nullable: true, description: 'Bank of the one-card account (一卡通开户行)' }) cardBank!: string | null;
-  @Field(() => String, { nullable: true, description: 'Masked one-card account, last four digits (一卡通账号脱敏)' }) cardAccountMasked!: string | null;
+  @Field(() => String, { nullable: true, description: 'Masked one-card account, last four digits (一卡通账号脱敏); null when none, and for unions and auditors' }) cardAccountMasked!: string | null;
   @Field(() => MemberStatusEnum, { description: 'Membership status (社员状态)' }) status!: MemberStatus;
   @Field(() => LocalDateResolver, { description: 'Date of joining (入社日期)' }) joinedOn!: string;
   @Field(() => LocalDateResolver, { nullable: true, description: 'Date of leaving, when withdrawn (退社日期)' }) leftOn!: string | null;

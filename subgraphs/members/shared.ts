@@ -14,6 +14,21 @@ export const coopScope = (ctx: Ctx): Sql =>
 export const memberScope = (ctx: Ctx): Sql =>
   readScope(ctx.caller, { county: 'c.county_id', township: 'c.township_id', cooperative: 'c.id', member: 'm.id' });
 
+/**
+ * Scope of guarantee-group rows (`g` the group, `c` its cooperative): a household (MEMBER) sees
+ * only the groups it is or was in and those it guarantees — another group's name and members are
+ * other households' business; everyone else as the cooperative.
+ */
+export const groupScope = (ctx: Ctx): Sql => {
+  const caller = ctx.caller;
+  if (caller?.role !== 'MEMBER') return coopScope(ctx);
+  if (caller.member == null) return { sql: 'false', params: [] };
+  return {
+    sql: `(g.guarantor_member_id = ? or exists (select 1 from guarantee_group_member gs where gs.group_id = g.id and gs.member_id = ?))`,
+    params: [caller.member, caller.member],
+  };
+};
+
 /** A GraphQL `ID` (or Int) → positive safe integer, else INVALID_INPUT. */
 export function parseId(value: string | number, what = 'id'): number {
   const n = typeof value === 'number' ? value : /^\d{1,10}$/.test(value) ? Number(value) : NaN;

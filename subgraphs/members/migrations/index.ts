@@ -1,10 +1,12 @@
 import { SharedTables0001, type MigrationEntry } from '../../lib/db';
 import { Migration0001Members } from './Migration0001Members';
 import { Migration0002Counters } from './Migration0002Counters';
+import { Migration0003Privacy } from './Migration0003Privacy';
 
 /** Applied in order at start-up; never edit a released migration, add a new one. */
 export const membersMigrations: MigrationEntry[] = [
   { name: 'Migration0000Shared', class: SharedTables0001 },
   { name: 'Migration0001Members', class: Migration0001Members },
   { name: 'Migration0002Counters', class: Migration0002Counters },
+  { name: 'Migration0003Privacy', class: Migration0003Privacy },
 ];
