@@ -13,6 +13,7 @@ import { formatError } from './errors';
 import { buildFederatedSchema, type ReferenceResolvers } from './federation';
 import { listen, serveApollo } from './http';
 import { logger } from './logger';
+import { readRetryPlugin, withReadRetry } from './read-retry';
 import { requestLog } from './request-log';
 
 export interface SubgraphDefinition {
@@ -49,7 +50,7 @@ export async function startSubgraph(def: SubgraphDefinition, dbUrl: string, port
     includeStacktraceInErrorResponses: false,
     introspection: process.env.NODE_ENV !== 'production',
     csrfPrevention: false,
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), requestLog<Ctx>('debug')],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), requestLog<Ctx>('debug'), readRetryPlugin<Ctx>()],
   });
   await apollo.start();
   const http: Server = serveApollo(apollo, async (req, requestId) => {
@@ -61,7 +62,7 @@ export async function startSubgraph(def: SubgraphDefinition, dbUrl: string, port
       caller = null; // a bad token is treated as anonymous; protected fields then refuse with UNAUTHENTICATED
     }
     return makeCtx(orm, caller, requestId, authorization);
-  });
+  }, undefined, {}, withReadRetry);
   const actual = await listen(http, port);
   logger.info({ subgraph: def.name, port: actual }, 'subgraph listening');
   return {
