@@ -9,6 +9,7 @@ import { loadKey, verifyAuthorization } from './auth';
 import { DATA_DIR } from './config';
 import { makeCtx, type Ctx } from './context';
 import { openDatabase, type DbOptions } from './db';
+import { databaseUnavailable } from './error-codes';
 import { formatError } from './errors';
 import { buildFederatedSchema, type ReferenceResolvers } from './federation';
 import { listen, serveApollo } from './http';
@@ -46,7 +47,7 @@ export async function startSubgraph(def: SubgraphDefinition, dbUrl: string, port
   const key = loadKey(DATA_DIR);
   const apollo = new ApolloServer<Ctx>({
     schema,
-    formatError,
+    formatError: (formatted, error) => formatError(formatted, error, databaseUnavailable),
     includeStacktraceInErrorResponses: false,
     introspection: process.env.NODE_ENV !== 'production',
     csrfPrevention: false,

@@ -1,7 +1,8 @@
 import { ConnectionException, DriverException, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { GraphQLError } from 'graphql';
-import { classifyDbFailure } from '../../subgraphs/lib/db-failure';
-import { domainError } from '../../subgraphs/lib/error-codes';
+import { classifyDbFailure, RETRY_AFTER_SECONDS } from '../../subgraphs/lib/db-failure';
+import { databaseUnavailable, domainError } from '../../subgraphs/lib/error-codes';
+import { formatError } from '../../subgraphs/lib/errors';
 
 /** A pg/node error as the drivers raise it: a message plus `code` (SQLSTATE or errno name). */
 const pgError = (message: string, code?: string) => Object.assign(new Error(message), code ? { code } : {});
@@ -60,5 +61,33 @@ describe('classifyDbFailure', () => {
     const b = new Error('b', { cause: a });
     a.cause = b;
     expect(classifyDbFailure(a)).toBeNull();
+  });
+});
+
+describe('formatError on a database outage', () => {
+  it('is DATABASE_UNAVAILABLE with both messages and retry details, no internals', () => {
+    const err = inGraphQL(new ConnectionException(pgError('connect ECONNREFUSED 127.0.0.1:5433', 'ECONNREFUSED')));
+    const out = formatError({ message: 'connect ECONNREFUSED 127.0.0.1:5433', path: ['member'] }, err, databaseUnavailable);
+    expect(out).toEqual({
+      message: '数据库暂时不可用,请稍后重试 / The database is temporarily unavailable; retry shortly',
+      path: ['member'],
+      locations: undefined,
+      extensions: {
+        code: 'DATABASE_UNAVAILABLE',
+        messageZh: '数据库暂时不可用,请稍后重试',
+        messageEn: 'The database is temporarily unavailable; retry shortly',
+        details: { retryable: true, retryAfterSeconds: RETRY_AFTER_SECONDS },
+      },
+    });
+  });
+
+  it('leaves other database errors INTERNAL_SERVER_ERROR', () => {
+    const err = inGraphQL(new UniqueConstraintViolationException(pgError('duplicate key value', '23505')));
+    expect(formatError({ message: 'duplicate key value' }, err, databaseUnavailable).extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR' });
+  });
+
+  it('without the translation (the gateway), a refused connection is to a subgraph and stays INTERNAL_SERVER_ERROR', () => {
+    const err = inGraphQL(pgError('connect ECONNREFUSED 127.0.0.1:4001', 'ECONNREFUSED'));
+    expect(formatError({ message: 'connect ECONNREFUSED 127.0.0.1:4001' }, err).extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR' });
   });
 });
