@@ -12,6 +12,7 @@ import { logger } from '../subgraphs/lib/logger';
 import { requestLog } from '../subgraphs/lib/request-log';
 import { explorerRoute } from './explorer';
 import { keepAliveFetcher } from './fetcher';
+import { outageStatus } from './outage';
 import { depthLimit, MAX_QUERY_CHARS } from './limits';
 
 export interface GatewayContext {
@@ -80,6 +81,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       requestLog<GatewayContext>('info'),
+      outageStatus<GatewayContext>(),
     ],
   });
   await server.start();

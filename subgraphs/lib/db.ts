@@ -11,6 +11,7 @@ export interface MigrationEntry {
   class: new (...args: any[]) => Migration;
 }
 
+import { logger } from './logger';
 import { sqlStats } from './stats';
 
 export { sqlStats };
@@ -22,6 +23,38 @@ export interface DbOptions {
   poolMax?: number;
 }
 
+/**
+ * How the pool lives through a PostgreSQL restart without restarting the service.
+ *
+ * Dead connections are never handed out again: knex listens to each pg client's 'error' and 'end'
+ * events (an idle client whose backend was terminated gets both) and its tarn `validate` on acquire
+ * discards a client so marked, creating a fresh one; the test `test/db-restart.e2e.test.ts` checks
+ * that terminated idle clients cost no retry. What knex leaves at defaults made for a healthy server:
+ * - `propagateCreateError: true` (stated, knex's default): a failed connect rejects the waiting request
+ *   at once with its cause (ECONNREFUSED → DATABASE_UNAVAILABLE, HTTP 503 with Retry-After), instead of
+ *   holding every request of the outage for the whole acquire timeout; tarn keeps retrying the create
+ *   for requests still waiting, so the first request after the restart gets a connection.
+ * - `acquireTimeoutMillis` 5 s instead of 60 s: a request that cannot get a connection (pool full
+ *   while connections hang) fails with a coded error within seconds. pg's `connectionTimeoutMillis`
+ *   3 s bounds a connect to a server that accepts TCP but does not answer (a frozen postmaster; the
+ *   test freezes one); tarn's `createTimeoutMillis` 4 s is only a backstop, so pg's clearer cause wins.
+ * - TCP keep-alive on, so a connection whose server vanished without a FIN is found dead by the
+ *   kernel rather than by a statement that waits forever.
+ */
+const OUTAGE_POOL = {
+  propagateCreateError: true,
+  acquireTimeoutMillis: 5_000,
+  createTimeoutMillis: 4_000,
+};
+const OUTAGE_CONNECTION = { connectionTimeoutMillis: 3_000, keepAlive: true };
+/** knex prints to stdout by itself (one "Connection Error" line per discarded client in an outage): into the service's log instead. */
+const KNEX_LOG = {
+  warn: (m: unknown) => logger.warn({ knex: String(m) }, 'database pool'),
+  error: (m: unknown) => logger.error({ knex: String(m) }, 'database pool'),
+  deprecate: (m: unknown) => logger.debug({ knex: String(m) }, 'database pool'),
+  debug: (m: unknown) => logger.debug({ knex: String(m) }, 'database pool'),
+};
+
 /** One MikroORM per subgraph database; migrations are applied before serving. */
 export async function openDatabase(opts: DbOptions): Promise<MikroORM> {
   const orm = await MikroORM.init({
@@ -30,7 +63,8 @@ export async function openDatabase(opts: DbOptions): Promise<MikroORM> {
     extensions: [Migrator],
     discovery: { disableDynamicFileAccess: true, requireEntitiesArray: true, warnWhenNoEntities: false },
     migrations: { migrationsList: opts.migrations, transactional: true, allOrNothing: true, snapshot: false, silent: true },
-    pool: { min: 0, max: opts.poolMax ?? Number(process.env.DB_POOL_MAX ?? 8) },
+    pool: { min: 0, max: opts.poolMax ?? Number(process.env.DB_POOL_MAX ?? 8), ...OUTAGE_POOL },
+    driverOptions: { connection: OUTAGE_CONNECTION, log: KNEX_LOG },
     debug: false,
     allowGlobalContext: false,
     forceUndefined: false,

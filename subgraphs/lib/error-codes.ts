@@ -1,3 +1,4 @@
+import { classifyDbFailure, RETRY_AFTER_SECONDS } from './db-failure';
 import { DomainError, registerCodes } from './errors';
 
 /**
@@ -49,6 +50,8 @@ export const ERROR_CODES = {
   NOT_OVERDUE: ['借款未逾期,不能核销', 'Only overdue loans can be written off', 'Write-off is for bad loans.'],
   RISK_RESERVE_INSUFFICIENT: ['风险准备金不足以核销', 'The risk reserve cannot cover this write-off', 'Write-off only through the risk reserve.'],
   SAGA_STEP_FAILED: ['跨服务步骤暂未完成,已记录待对账', 'A cross-service step could not finish; it is queued for reconciliation', 'The first step is kept and `npm run reconcile` completes or reverses it.'],
+  // infrastructure
+  DATABASE_UNAVAILABLE: ['数据库暂时不可用,请稍后重试', 'The database is temporarily unavailable; retry shortly', 'Retryable: PostgreSQL is restarting or unreachable. `details`: `{ retryable: true, retryAfterSeconds }`. A read was already retried once; repeat a money-moving write with the same `idempotencyKey` (it runs at most once). The gateway answers HTTP 503 with `Retry-After` when nothing else came back.'],
 } as const satisfies Record<string, readonly [string, string, string]>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -90,3 +93,8 @@ export function errorsMarkdown(): string {
 }
 
 registerCodes(Object.keys(ERROR_CODES));
+
+/** A PostgreSQL outage is not a bug: a coded, retryable error instead of INTERNAL_SERVER_ERROR (the subgraphs' formatError). */
+export function databaseUnavailable(error: unknown): DomainError | undefined {
+  return classifyDbFailure(error) ? domainError('DATABASE_UNAVAILABLE', { retryable: true, retryAfterSeconds: RETRY_AFTER_SECONDS }) : undefined;
+}

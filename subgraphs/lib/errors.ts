@@ -38,12 +38,21 @@ function findDomainError(err: unknown): DomainError | undefined {
   return undefined;
 }
 
+/** Turns an error of the infrastructure into a coded one, e.g. `databaseUnavailable` (error-codes.ts, which owns the messages). */
+export type Translation = (error: unknown) => DomainError | undefined;
+
 /**
  * The single error formatter: DomainErrors become `extensions.code` + details; GraphQL
  * input errors keep their code; anything else is INTERNAL_SERVER_ERROR with no internals.
+ * `translate` (subgraphs: a PostgreSQL outage) codes what is not a bug. The gateway passes none:
+ * a refused or reset connection there is to a subgraph, not to a database.
  */
-export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
-  const domain = findDomainError(error);
+export function formatError(formatted: GraphQLFormattedError, error: unknown, translate?: Translation): GraphQLFormattedError {
+  let domain = findDomainError(error);
+  if (!domain && translate && (domain = translate(error))) {
+    // not a bug, but an operator wants to see the outage and its cause
+    logger.warn({ err: (error as { originalError?: unknown })?.originalError ?? error, code: domain.code, path: formatted.path }, 'infrastructure error');
+  }
   if (domain) {
     return {
       message: domain.message,

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLResponse } from '@apollo/server';
 import { logger } from './logger';
 import { sqlStats } from './stats';
 
@@ -61,6 +61,8 @@ export function serveApollo<C extends BaseContext>(
   context: (req: IncomingMessage, requestId: string) => Promise<C>,
   extra?: ExtraRoute,
   limits: { maxQueryChars?: number } = {},
+  /** Wraps each execution, e.g. `withReadRetry` (subgraphs) to run it again. */
+  around: (execute: () => Promise<HTTPGraphQLResponse>) => Promise<HTTPGraphQLResponse> = (execute) => execute(),
 ): Server {
   const http = createServer(async (req, res) => {
     const requestId = requestIdOf(req);
@@ -104,10 +106,10 @@ export function serveApollo<C extends BaseContext>(
         res.end(JSON.stringify({ errors: [{ message: `查询过长 / Operation longer than ${limits.maxQueryChars} characters`, extensions: { code: 'BAD_REQUEST' } }] }));
         return;
       }
-      const result = await server.executeHTTPGraphQLRequest({
+      const result = await around(() => server.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
         context: () => context(req, requestId),
-      });
+      }));
       const out: Record<string, string> = {};
       for (const [k, v] of result.headers) out[k] = v;
       if (result.body.kind === 'complete') {

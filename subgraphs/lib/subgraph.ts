@@ -9,10 +9,12 @@ import { loadKey, requestCaller } from './auth';
 import { DATA_DIR } from './config';
 import { makeCtx, type Ctx } from './context';
 import { openDatabase, type DbOptions } from './db';
+import { databaseUnavailable } from './error-codes';
 import { formatError } from './errors';
 import { buildFederatedSchema, type ReferenceResolvers } from './federation';
 import { listen, serveApollo } from './http';
 import { logger } from './logger';
+import { readRetryPlugin, withReadRetry } from './read-retry';
 import { requestLog } from './request-log';
 
 export interface SubgraphDefinition {
@@ -45,18 +47,18 @@ export async function startSubgraph(def: SubgraphDefinition, dbUrl: string, port
   const key = loadKey(DATA_DIR);
   const apollo = new ApolloServer<Ctx>({
     schema,
-    formatError,
+    formatError: (formatted, error) => formatError(formatted, error, databaseUnavailable),
     includeStacktraceInErrorResponses: false,
     introspection: process.env.NODE_ENV !== 'production',
     csrfPrevention: false,
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), requestLog<Ctx>('debug')],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), requestLog<Ctx>('debug'), readRetryPlugin<Ctx>()],
   });
   await apollo.start();
   const http: Server = serveApollo(apollo, async (req, requestId) => {
     const authorization = (req.headers.authorization as string | undefined) ?? null;
     const caller = await requestCaller(key, authorization);
     return makeCtx(orm, caller, requestId, authorization);
-  });
+  }, undefined, {}, withReadRetry);
   const actual = await listen(http, port);
   logger.info({ subgraph: def.name, port: actual }, 'subgraph listening');
   return {

@@ -11,9 +11,9 @@ export interface TestDatabases {
 
 const MIGRATIONS: Record<keyof TestDatabases, MigrationEntry[]> = { members: membersMigrations, loans: loansMigrations };
 
-/** Fresh, migrated databases for one test file (on the run's throw-away server). */
-export async function createTestDatabases(): Promise<TestDatabases> {
-  const base = process.env.TEST_PG_URL;
+/** Fresh, migrated databases for one test file (on the run's throw-away server, or on `baseUrl`'s). */
+export async function createTestDatabases(baseUrl?: string): Promise<TestDatabases> {
+  const base = baseUrl ?? process.env.TEST_PG_URL;
   if (!base) throw new Error('TEST_PG_URL missing: run through jest (globalSetup starts PostgreSQL)');
   const tag = randomBytes(4).toString('hex');
   const admin = new Client({ connectionString: `${base}/postgres` });

@@ -33,10 +33,11 @@ async function post<T>(url: string, query: string, variables?: object, token?: s
 
 /**
  * The whole federation in this test process: fresh databases, every subgraph on a free port,
- * the gateway on the committed supergraph with the subgraph URLs overridden.
+ * the gateway on the committed supergraph with the subgraph URLs overridden. `pgBaseUrl`: a
+ * PostgreSQL server of the test's own (one it restarts) instead of the run's shared one.
  */
-export async function startStack(): Promise<Stack> {
-  const urls = await createTestDatabases();
+export async function startStack(opts: { pgBaseUrl?: string } = {}): Promise<Stack> {
+  const urls = await createTestDatabases(opts.pgBaseUrl);
   const subgraphs: Record<string, RunningSubgraph> = {};
   for (const [name, def] of Object.entries(SUBGRAPH_DEFS)) {
     subgraphs[name] = await startSubgraph(def, urls[name as keyof TestDatabases], 0);
