@@ -38,12 +38,12 @@ export function tokenCommandFor(operationName: string): string {
 
 // The only tab that answers without a token, so the first click works before anyone has one.
 // Only fields that every version of the board keeps (id, kind, on, nameMasked, amount).
-const DEFAULT_QUERY = `# 公示栏无需令牌;其他标签页是 schema/operations/ 中的命名查询,需要令牌:
+const DEFAULT_QUERY = `# 公示栏无需令牌。其他标签页是 schema/operations/ 中的命名查询,需要令牌(各页第一行写明),例如:
 #   ${tokenCommandFor('CountyDashboard')}
 # 再在下方 Headers 中填写 {"Authorization": "Bearer <令牌>"}
-# The public disclosure board needs no token. The other tabs are the named operations of
-# schema/operations/ and need one: run the command above, then put
-# {"Authorization": "Bearer <token>"} in Headers below.
+# The public disclosure board needs no token. The other tabs, the named operations of
+# schema/operations/, need one (each names its own in its first line), e.g. the command above;
+# then put {"Authorization": "Bearer <token>"} in Headers below.
 query DisclosureBoard {
   disclosureBoard(cooperativeId: "1", first: 10) {
     totalCount
