@@ -10,6 +10,7 @@ import { formatError } from '../subgraphs/lib/errors';
 import { listen, serveApollo } from '../subgraphs/lib/http';
 import { logger } from '../subgraphs/lib/logger';
 import { requestLog } from '../subgraphs/lib/request-log';
+import { corsRoute, parseCorsOrigins } from './cors';
 import { explorerRoute } from './explorer';
 import { keepAliveFetcher } from './fetcher';
 import { outageStatus } from './outage';
@@ -28,6 +29,8 @@ export interface GatewayOptions {
   subgraphUrls?: Record<string, string>;
   explorer?: boolean;
   maxDepth?: number;
+  /** Origins whose browser pages may call /graphql; default `CORS_ORIGINS`, empty = CORS off. */
+  corsOrigins?: string[];
 }
 
 type FetcherResponse = Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0];
@@ -59,6 +62,7 @@ export interface RunningGateway {
 }
 
 export async function startGateway(opts: GatewayOptions): Promise<RunningGateway> {
+  const corsOrigins = opts.corsOrigins ?? parseCorsOrigins(process.env.CORS_ORIGINS);
   const supergraphSdl = readFileSync(opts.supergraphPath, 'utf8');
   const key = loadKey(DATA_DIR);
   const fetcher = keepAliveFetcher();
@@ -92,7 +96,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       const caller = await requestCaller(key, authorization);
       return { authorization, requestId, caller };
     },
-    explorerRoute(opts.explorer ?? !production),
+    corsRoute(corsOrigins, explorerRoute(opts.explorer ?? !production)),
     { maxQueryChars: MAX_QUERY_CHARS },
   );
   const port = await listen(http, opts.port, process.env.GATEWAY_HOST ?? '127.0.0.1');

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { DATA_DIR, ROOT, SUBGRAPHS, databaseUrl, subgraphPort, type SubgraphName } from '../subgraphs/lib/config';
 import { openDatabase } from '../subgraphs/lib/db';
+import { portFree, portInUseLine } from '../subgraphs/lib/ports';
 import { startPostgres, type PgHandle } from './postgres';
 import { SERVICE_NODE_FLAGS, SUBGRAPH_DEFS } from './services';
 import { isEmpty, seedCounty } from './seed/county';
@@ -18,10 +19,13 @@ const children: { name: string; proc: ChildProcess }[] = [];
 let pg: PgHandle | null = null;
 let stopping = false;
 
+/** A start-up failure whose message says it all (the child's own output, relayed above, has the details). */
+class StartFailure extends Error {}
+
 async function waitHealthy(name: string, port: number, proc: ChildProcess): Promise<void> {
   const until = Date.now() + 60_000;
   while (Date.now() < until) {
-    if (proc.exitCode !== null) throw new Error(`${name} exited during start-up (code ${proc.exitCode})`);
+    if (proc.exitCode !== null) throw new StartFailure(`${name} exited during start-up (code ${proc.exitCode})`);
     try {
       const r = await fetch(`http://127.0.0.1:${port}/health`);
       if (r.ok) return;
@@ -30,7 +34,7 @@ async function waitHealthy(name: string, port: number, proc: ChildProcess): Prom
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error(`${name} did not become healthy on :${port}`);
+  throw new StartFailure(`${name} did not become healthy on :${port}`);
 }
 
 function launch(name: string, script: string, env: NodeJS.ProcessEnv): ChildProcess {
@@ -72,11 +76,43 @@ async function shutdown(code: number): Promise<void> {
   process.exit(code);
 }
 
+interface PortUse {
+  variable: string;
+  port: number;
+  host: string;
+}
+
+/**
+ * Every port `npm start` will listen on, tried before anything starts: a taken one is then one
+ * line naming the variable to set, not PostgreSQL and the seed started for nothing and a failure
+ * half-way. (A port taken in the seconds between is still reported by the service itself.)
+ */
+async function portProblem(uses: PortUse[]): Promise<string | null> {
+  const seen = new Map<number, string>();
+  for (const u of uses) {
+    const other = seen.get(u.port);
+    if (other) return `端口 ${u.port} 重复 / port ${u.port} is set for both ${other} and ${u.variable}: set ${u.variable} to another port`;
+    seen.set(u.port, u.variable);
+    if (!(await portFree(u.port, u.host))) return portInUseLine(u.port, u.variable);
+  }
+  return null;
+}
+
 async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
   const names = Object.keys(SUBGRAPH_DEFS) as SubgraphName[];
   const external = !!process.env.DATABASE_URL || names.every((n) => process.env[`${n.toUpperCase()}_DATABASE_URL`]);
+  const gwPort = Number(process.env.GATEWAY_PORT ?? 4000);
+  const problem = await portProblem([
+    ...(external ? [] : [{ variable: 'PG_PORT', port: Number(process.env.PG_PORT ?? 5433), host: '127.0.0.1' }]),
+    ...names.map((n) => ({ variable: `${n.toUpperCase()}_PORT`, port: subgraphPort(n), host: '127.0.0.1' })),
+    { variable: 'GATEWAY_PORT', port: gwPort, host: process.env.GATEWAY_HOST ?? '127.0.0.1' },
+  ]);
+  if (problem) {
+    process.stderr.write(`${problem}\n`);
+    process.exit(1);
+  }
   const urls: Record<string, string> = {};
   if (external) {
     for (const n of names) urls[n] = databaseUrl(n);
@@ -102,19 +138,18 @@ async function main(): Promise<void> {
   for (const n of names) common[`${n.toUpperCase()}_URL`] = `http://127.0.0.1:${subgraphPort(n)}/graphql`;
   for (const n of names) {
     const port = subgraphPort(n);
-    const env = { ...common, SERVICE_NAME: n, PORT: String(port), [`${n.toUpperCase()}_DATABASE_URL`]: urls[n] };
+    const env = { ...common, SERVICE_NAME: n, PORT: String(port), PORT_VARIABLE: `${n.toUpperCase()}_PORT`, [`${n.toUpperCase()}_DATABASE_URL`]: urls[n] };
     const proc = launch(n, `subgraphs/${n}/index.js`, env);
     await waitHealthy(n, port, proc);
     say('start', `${n} healthy on :${port}`);
   }
-  const gwPort = Number(process.env.GATEWAY_PORT ?? 4000);
-  const gw = launch('gateway', 'gateway/index.js', { ...common, SERVICE_NAME: 'gateway', PORT: String(gwPort) });
+  const gw = launch('gateway', 'gateway/index.js', { ...common, SERVICE_NAME: 'gateway', PORT: String(gwPort), PORT_VARIABLE: 'GATEWAY_PORT' });
   await waitHealthy('gateway', gwPort, gw);
   say('start', `ready: GraphQL at http://localhost:${gwPort}/graphql, explorer at http://localhost:${gwPort}/`);
   say('start', 'a token: npm run token -- --role COUNTY --county 1   (Ctrl-C stops everything)');
 }
 
 main().catch(async (e) => {
-  say('start', `failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+  say('start', `failed: ${e instanceof StartFailure ? e.message : e instanceof Error ? e.stack ?? e.message : String(e)}`);
   await shutdown(1);
 });

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { databaseUrl } from '../lib/config';
 import { logger } from '../lib/logger';
+import { exitIfPortInUse } from '../lib/ports';
 import { startSubgraph, type SubgraphDefinition } from '../lib/subgraph';
 import { BankTransferEntity, LoanEntity, LoanInstalmentEntity, RepaymentEntity } from './loan.entity';
 import { LOANS_ENTITIES } from './ledger.entity';
@@ -24,7 +25,8 @@ export const loansSubgraph: SubgraphDefinition = {
 
 if (require.main === module) {
   process.env.SERVICE_NAME ??= 'loans';
-  startSubgraph(loansSubgraph, databaseUrl('loans'), Number(process.env.PORT ?? 4002))
+  const port = Number(process.env.PORT ?? 4002);
+  startSubgraph(loansSubgraph, databaseUrl('loans'), port)
     .then((s) => {
       const stopJob = process.env.SNAPSHOT_PRECOMPUTE === '0' ? () => {} : startSnapshotJob(s.orm);
       const stop = () => {
@@ -35,6 +37,7 @@ if (require.main === module) {
       process.once('SIGTERM', stop);
     })
     .catch((e) => {
+      exitIfPortInUse(e, port);
       logger.error({ err: e }, 'loans subgraph failed to start');
       process.exit(1);
     });

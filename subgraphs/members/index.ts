@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { databaseUrl } from '../lib/config';
 import { logger } from '../lib/logger';
+import { exitIfPortInUse } from '../lib/ports';
 import { startSubgraph, type SubgraphDefinition } from '../lib/subgraph';
 import { ContributionEntity } from './contribution.entity';
 import { ContributionResolver } from './contribution.resolver';
@@ -46,7 +47,8 @@ export { reconcileContributions } from './contribution.service';
 
 if (require.main === module) {
   process.env.SERVICE_NAME ??= 'members';
-  startSubgraph(membersSubgraph, databaseUrl('members'), Number(process.env.PORT ?? 4001))
+  const port = Number(process.env.PORT ?? 4001);
+  startSubgraph(membersSubgraph, databaseUrl('members'), port)
     .then((running) => {
       let stopping = false;
       const stop = (signal: string) => {
@@ -65,6 +67,7 @@ if (require.main === module) {
       process.once('SIGTERM', () => stop('SIGTERM'));
     })
     .catch((e) => {
+      exitIfPortInUse(e, port);
       logger.error({ err: e }, 'members subgraph failed to start');
       process.exit(1);
     });

@@ -14,7 +14,12 @@ import { ROOT } from '../../subgraphs/lib/config';
  */
 
 export const OPERATIONS_DIR = join(ROOT, 'schema', 'operations');
-export const VARIABLES_FILE = join(OPERATIONS_DIR, 'variables.json');
+/**
+ * The bench's own variables: ids discovered from the databases (`$discover:*`) and several cases per
+ * operation, so one file serves the county and the region; schema/operations/variables.json holds
+ * concrete demo-county ids for people and would measure the wrong sizes at region scale.
+ */
+export const VARIABLES_FILE = join(ROOT, 'test', 'bench', 'variables.json');
 
 export interface NamedOperation {
   name: string;
@@ -136,16 +141,43 @@ export interface VariablesFile {
 }
 
 /**
- * The measured cases of each operation: variables.json maps an operation to one variables object,
+ * The measured cases of each operation: test/bench/variables.json maps an operation to one variables object,
  * or to a list of them, each with a `$case` label (e.g. the largest and an average-size county).
  */
-export function readVariables(): VariablesFile {
-  const raw = JSON.parse(readFileSync(VARIABLES_FILE, 'utf8')) as Record<string, unknown>;
+export function readVariables(file = VARIABLES_FILE): VariablesFile {
+  const raw = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
   const out: VariablesFile = {};
   for (const [k, v] of Object.entries(raw)) {
     if (k.startsWith('$') || !v || typeof v !== 'object') continue;
     const list = (Array.isArray(v) ? v : [v]) as Record<string, unknown>[];
     out[k] = list.map(({ $case, ...variables }) => ({ label: typeof $case === 'string' ? $case : null, variables }));
+  }
+  return out;
+}
+
+/** What the bench found in the databases for `$discover:<key>` (run.ts `discover()`). */
+export interface Discovered {
+  county: number;
+  /** the county whose number of cooperatives is nearest the mean over counties (the issue's calibration county had 56 of 1,232 / 22) */
+  countyAverage: number;
+  cooperative: number;
+  member: number;
+  /** cooperatives per discovered county */
+  cooperativesIn: Record<string, number>;
+}
+
+const DISCOVERABLE = ['county', 'countyAverage', 'cooperative', 'member'] as const;
+
+/** A case's variables with every `"$discover:<key>"` replaced by the discovered id (as a string, like any ID variable). */
+export function resolveVariables(raw: Record<string, unknown>, d: Discovered): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(raw)) {
+    if (typeof v === 'string' && v.startsWith('$discover:')) {
+      const what = v.slice('$discover:'.length);
+      const key = DISCOVERABLE.find((x) => x === what);
+      if (!key) throw new Error(`test/bench/variables.json: unknown ${v} (known: ${DISCOVERABLE.map((x) => `$discover:${x}`).join(', ')})`);
+      out[k] = String(d[key]);
+    } else out[k] = v;
   }
   return out;
 }

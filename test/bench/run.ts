@@ -8,7 +8,7 @@ import { Client } from 'pg';
 import { loadKey, signToken, type TokenClaims } from '../../subgraphs/lib/auth';
 import { DATA_DIR, ROOT, databaseUrl } from '../../subgraphs/lib/config';
 import { phase, sqlCount, type Phase, type Request, type Target } from './measure';
-import { readOperations, readVariables, type NamedOperation } from './operations';
+import { readOperations, readVariables, resolveVariables, type Discovered, type NamedOperation } from './operations';
 import { markdownReport, printTable } from './report';
 import { freePort } from '../../infra/postgres';
 import { SERVICE_NODE_FLAGS } from '../../infra/services';
@@ -269,16 +269,6 @@ async function checkScale(scale: Scale): Promise<number> {
   );
 }
 
-interface Discovered {
-  county: number;
-  /** the county whose number of cooperatives is nearest the mean over counties (the issue's calibration county had 56 of 1,232 / 22) */
-  countyAverage: number;
-  cooperative: number;
-  member: number;
-  /** cooperatives per discovered county */
-  cooperativesIn: Record<string, number>;
-}
-
 async function discover(): Promise<Discovered> {
   const { county, countyAverage, cooperative, cooperativesIn } = await withDb('members', async (c) => {
     const counts = (await c.query<{ county_id: number; n: number }>(`select county_id, count(*)::int n from cooperative group by county_id order by county_id`)).rows;
@@ -301,18 +291,6 @@ async function discover(): Promise<Discovered> {
     return r.member_id;
   });
   return { county, countyAverage, cooperative, member, cooperativesIn };
-}
-
-function resolveVariables(raw: Record<string, unknown>, d: Discovered): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(raw)) {
-    if (typeof v === 'string' && v.startsWith('$discover:')) {
-      const what = v.slice('$discover:'.length) as keyof Discovered;
-      if (!(what in d) || what === 'cooperativesIn') throw new Refusal(`variables.json: unknown ${v}`);
-      out[k] = String(d[what]);
-    } else out[k] = v;
-  }
-  return out;
 }
 
 /** REGION for region-wide operations, otherwise the county office of the discovered county (which holds the cooperative and member). */
@@ -438,6 +416,14 @@ async function main(): Promise<number> {
   await startSystem();
   const cooperatives = await checkScale(opts.scale);
   const found = await discover();
+  // resolved before the floor, peer and replay start, so a typo in variables.json is refused at once
+  const cases = ops.flatMap((op) => (varsFile[op.name] ?? [{ label: null, variables: {} }]).map((c) => {
+    try {
+      return { op, label: c.label, variables: resolveVariables(c.variables, found) };
+    } catch (e) {
+      throw new Refusal((e as Error).message);
+    }
+  }));
   log(`data: ${cooperatives} cooperatives; discovered county ${found.county} (largest) and ${found.countyAverage} (average size), cooperative ${found.cooperative}, member ${found.member}`);
 
   const floorPort = await freePort();
@@ -468,9 +454,7 @@ async function main(): Promise<number> {
 
   const key = loadKey(DATA_DIR);
   const results: OperationResult[] = [];
-  const cases = ops.flatMap((op) => (varsFile[op.name] ?? [{ label: null, variables: {} }]).map((c) => ({ op, ...c })));
-  for (const { op, label, variables: raw } of cases) {
-    const variables = resolveVariables(raw, found);
+  for (const { op, label, variables } of cases) {
     const countyId = variables.countyId !== undefined ? String(variables.countyId) : null;
     const size = countyId && found.cooperativesIn[countyId] !== undefined ? `, ${found.cooperativesIn[countyId]} cooperatives` : '';
     const name = label ? `${op.name} (${label}${size})` : op.name;
