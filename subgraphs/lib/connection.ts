@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { ArgsType, Directive, Field, Int, ObjectType, type ClassType } from 'type-graphql';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { intArray } from './db';
-import { fail } from './error-codes';
+import { invalid } from './error-codes';
 import type { Sql } from './scope';
 
 /** Relay page info (分页信息); a value type every subgraph declares identically, hence @shareable. */
@@ -28,7 +28,7 @@ export const encodeCursor = (id: string | number | bigint): string => Buffer.fro
 export function decodeCursor(cursor: string | undefined | null): string | null {
   if (!cursor) return null;
   const s = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!/^c:\d{1,19}$/.test(s)) return fail('INVALID_INPUT', { reason: 'bad cursor' });
+  if (!/^c:\d{1,19}$/.test(s)) return invalid('分页游标无效', 'bad cursor');
   return s.slice(2);
 }
 
@@ -40,7 +40,7 @@ export interface Page {
 /** `first` defaults to 50 and must be 1..500, else INVALID_INPUT; `after` an opaque cursor (bad → INVALID_INPUT). */
 export function pageOf(args: { first?: number | null; after?: string | null }): Page {
   const first = args.first ?? DEFAULT_PAGE;
-  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE) fail('INVALID_INPUT', { reason: `first must be 1–${MAX_PAGE}` });
+  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE) invalid(`每页条数须为1–${MAX_PAGE}`, `first must be 1–${MAX_PAGE}`);
   return { limit: first, afterId: decodeCursor(args.after) };
 }
 

@@ -1,4 +1,4 @@
-import { fail } from './error-codes';
+import { invalid } from './error-codes';
 
 /**
  * Calendar days as ISO strings 'YYYY-MM-DD' (the GraphQL `LocalDate` scalar). Every rule takes
@@ -11,9 +11,11 @@ const MS = 86_400_000;
 
 export function parseDay(s: string): Day {
   const m = DAY_RE.exec(s);
-  if (!m) return fail('INVALID_INPUT', { reason: `not a date (YYYY-MM-DD): ${s}` });
+  // echo at most a date's length: the value may be long or hold control characters
+  const shown = JSON.stringify(s.length > 12 ? `${s.slice(0, 12)}…` : s);
+  if (!m) return invalid(`不是日期(应为 YYYY-MM-DD):${shown}`, `not a date (YYYY-MM-DD): ${shown}`);
   const d = new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!));
-  if (d.toISOString().slice(0, 10) !== s) return fail('INVALID_INPUT', { reason: `not a date: ${s}` });
+  if (d.toISOString().slice(0, 10) !== s) return invalid(`日历上没有这一天:${shown}`, `not a calendar date: ${shown}`);
   return s;
 }
 

@@ -1,5 +1,5 @@
 import { GraphQLScalarType, Kind } from 'graphql';
-import { fail } from './error-codes';
+import { invalid } from './error-codes';
 
 /**
  * Money is integer fen (分) as bigint everywhere. In GraphQL it is the `Money` scalar:
@@ -14,7 +14,7 @@ export function parseFen(value: unknown): Fen {
   if (typeof value === 'bigint') return value;
   if (typeof value === 'string' && FEN_RE.test(value)) return BigInt(value);
   if (typeof value === 'number' && Number.isSafeInteger(value)) return BigInt(value);
-  return fail('INVALID_INPUT', { reason: 'Money must be a decimal string of fen' });
+  return invalid('金额须为以分为单位的十进制整数字符串', 'Money must be a decimal string of fen');
 }
 
 export const MoneyScalar = new GraphQLScalarType<bigint, string>({
@@ -29,7 +29,7 @@ export const MoneyScalar = new GraphQLScalarType<bigint, string>({
   parseValue: (value) => parseFen(value),
   parseLiteral(ast) {
     if (ast.kind === Kind.STRING || ast.kind === Kind.INT) return parseFen(ast.value);
-    return fail('INVALID_INPUT', { reason: 'Money must be a decimal string of fen' });
+    return invalid('金额须为以分为单位的十进制整数字符串', 'Money must be a decimal string of fen');
   },
 });
 
