@@ -9,6 +9,7 @@ import { DATA_DIR } from '../subgraphs/lib/config';
 import { domainError } from '../subgraphs/lib/error-codes';
 import { formatError } from '../subgraphs/lib/errors';
 import { listen, serveApollo } from '../subgraphs/lib/http';
+import { withScalarParsing } from '../subgraphs/lib/scalars';
 import { logger } from '../subgraphs/lib/logger';
 import { requestLog } from '../subgraphs/lib/request-log';
 import { explorerRoute } from './explorer';
@@ -70,6 +71,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
         fetcher: fetcher as never,
       }),
   });
+  gateway.onSchemaLoadOrUpdate(({ apiSchema }) => withScalarParsing(apiSchema));
   const production = process.env.NODE_ENV === 'production';
   const server = new ApolloServer<GatewayContext>({
     gateway,

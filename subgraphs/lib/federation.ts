@@ -3,6 +3,7 @@ import { buildSchema, createResolversMap, type BuildSchemaOptions } from 'type-g
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { parse, type GraphQLSchema } from 'graphql';
+import { LocalDateScalar } from './dates';
 import { MoneyScalar } from './money';
 
 /** Federation version we link (2.14.x composition rejects links above v2.14). */
@@ -37,6 +38,7 @@ export async function buildFederatedSchema(
   const resolvers: Record<string, any> = { ...generated };
   for (const [type, r] of Object.entries(references)) resolvers[type] = { ...(resolvers[type] ?? {}), ...r };
   resolvers.Money = MoneyScalar;
+  resolvers.LocalDate = LocalDateScalar;
   const schema = buildSubgraphSchema({ typeDefs: parse(sdl), resolvers });
   return { schema, sdl };
 }

@@ -9,11 +9,17 @@ import { invalid } from './error-codes';
 export type Fen = bigint;
 
 const FEN_RE = /^-?\d{1,19}$/;
+/** PostgreSQL bigint: a 19-digit amount beyond it would fail in the database instead of here. */
+const MAX_FEN = 2n ** 63n - 1n;
+
+const inRange = (fen: bigint): Fen | null => (fen <= MAX_FEN && fen >= -MAX_FEN ? fen : null);
 
 export function parseFen(value: unknown): Fen {
-  if (typeof value === 'bigint') return value;
-  if (typeof value === 'string' && FEN_RE.test(value)) return BigInt(value);
-  if (typeof value === 'number' && Number.isSafeInteger(value)) return BigInt(value);
+  let fen: Fen | null = null;
+  if (typeof value === 'bigint') fen = inRange(value);
+  else if (typeof value === 'string' && FEN_RE.test(value)) fen = inRange(BigInt(value));
+  else if (typeof value === 'number' && Number.isSafeInteger(value)) fen = BigInt(value);
+  if (fen !== null) return fen;
   return invalid('金额须为以分为单位的十进制整数字符串', 'Money must be a decimal string of fen');
 }
 

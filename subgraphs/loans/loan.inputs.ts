@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { MoneyScalar } from '../lib/money';
 import { Directive, Field, ID, InputType, Int, registerEnumType } from 'type-graphql';
-import { LocalDateResolver } from 'graphql-scalars';
+import { LocalDateScalar } from '../lib/dates';
 import { ChannelEnum, RepaymentModeEnum } from './loan.type';
 
 @InputType({ description: 'A loan application (借款申请)' })
@@ -13,13 +13,13 @@ export class ApplyForLoanInput {
   @Field(() => Int, { description: 'Term in months (期限, 月)' }) termMonths!: number;
   @Field(() => RepaymentModeEnum, { description: 'Repayment mode (还款方式)' }) repaymentMode!: RepaymentModeEnum;
   @Field({ description: 'Purpose, e.g. 滩羊养殖 (用途)' }) purpose!: string;
-  @Field(() => LocalDateResolver, { description: 'Application date (申请日期)' }) appliedOn!: string;
+  @Field(() => LocalDateScalar, { description: 'Application date (申请日期)' }) appliedOn!: string;
 }
 
 @InputType({ description: 'A lifecycle step on a loan (借款流程操作)' })
 export class LoanStepInput {
   @Field(() => ID, { description: 'Loan id (借款编号)' }) loanId!: string;
-  @Field(() => LocalDateResolver, { description: 'Date of the step (日期)' }) on!: string;
+  @Field(() => LocalDateScalar, { description: 'Date of the step (日期)' }) on!: string;
   @Field(() => String, { nullable: true, description: 'Reason or remark (说明)' }) remark?: string;
 }
 
@@ -29,7 +29,7 @@ export class DisburseLoanInput {
   @Field(() => ID, { description: 'Loan id (借款编号)' }) loanId!: string;
   @Field(() => ChannelEnum, { description: 'BANK (required under 银收银付) or CASH (收付方式)' }) channel!: ChannelEnum;
   @Field(() => String, { nullable: true, description: 'Bank reference of the transfer, required for BANK (银行流水号)' }) bankRef?: string;
-  @Field(() => LocalDateResolver, { description: 'Disbursement date (放款日期)' }) on!: string;
+  @Field(() => LocalDateScalar, { description: 'Disbursement date (放款日期)' }) on!: string;
 }
 
 @InputType({ description: 'A repayment received (还款)' })
@@ -39,14 +39,14 @@ export class RecordRepaymentInput {
   @Field(() => MoneyScalar, { description: 'Amount received in fen: fee first, then principal (还款金额, 分)' }) amount!: bigint;
   @Field(() => ChannelEnum, { description: 'Channel (收款方式)' }) channel!: ChannelEnum;
   @Field(() => String, { nullable: true, description: 'Bank reference, required for BANK (银行流水号)' }) bankRef?: string;
-  @Field(() => LocalDateResolver, { description: 'Date received (还款日期)' }) paidOn!: string;
+  @Field(() => LocalDateScalar, { description: 'Date received (还款日期)' }) paidOn!: string;
 }
 
 @InputType({ description: 'Write a bad loan off against the risk reserve (核销)' })
 export class WriteOffLoanInput {
   @Field({ description: 'Makes the request safe to repeat (幂等键)' }) idempotencyKey!: string;
   @Field(() => ID, { description: 'Loan id (借款编号)' }) loanId!: string;
-  @Field(() => LocalDateResolver, { description: 'Decision date (核销日期)' }) on!: string;
+  @Field(() => LocalDateScalar, { description: 'Decision date (核销日期)' }) on!: string;
 }
 
 export enum CapitalSourceEnum {
@@ -65,7 +65,7 @@ export class InjectCapitalInput {
   @Field(() => ID, { description: 'Cooperative (互助社)' }) cooperativeId!: string;
   @Field(() => MoneyScalar, { description: 'Amount in fen (金额, 分)' }) amount!: bigint;
   @Field(() => CapitalSourceEnum, { description: 'Source (来源)' }) source!: CapitalSourceEnum;
-  @Field(() => LocalDateResolver, { description: 'Date received (到账日期)' }) on!: string;
+  @Field(() => LocalDateScalar, { description: 'Date received (到账日期)' }) on!: string;
 }
 
 @InputType({ description: 'Internal: post a member contribution to the fund ledger (内部: 互助金入账)' })
@@ -78,5 +78,5 @@ export class PostContributionInput {
   @Field(() => Int, { description: 'Member (社员)' }) memberId!: number;
   @Field({ description: 'HOUSEHOLD, GOVERNMENT_SUBSIDY, SHUANGDAO or HOUSEHOLD_WITHDRAWAL (类型)' }) kind!: string;
   @Field(() => MoneyScalar, { description: 'Positive amount in fen (金额)' }) amount!: bigint;
-  @Field(() => LocalDateResolver, { description: 'Date (日期)' }) paidOn!: string;
+  @Field(() => LocalDateScalar, { description: 'Date (日期)' }) paidOn!: string;
 }

@@ -1,5 +1,5 @@
 import { Field, ID, InputType } from 'type-graphql';
-import { LocalDateResolver } from 'graphql-scalars';
+import { LocalDateScalar } from '../lib/dates';
 import type { ContributionSource } from './contribution.rules';
 import { ContributionSourceEnum } from './contribution.type';
 
@@ -7,7 +7,7 @@ import { ContributionSourceEnum } from './contribution.type';
 export class RecordContributionInput {
   @Field({ description: 'Idempotency key: a repeat with the same key returns the first result (幂等键)' }) idempotencyKey!: string;
   @Field(() => ID, { description: 'The member household (社员)' }) memberId!: string;
-  @Field(() => LocalDateResolver, { description: 'Date paid (缴纳日期)' }) paidOn!: string;
+  @Field(() => LocalDateScalar, { description: 'Date paid (缴纳日期)' }) paidOn!: string;
   @Field(() => ContributionSourceEnum, { description: 'Where the money comes from (资金来源)' }) source!: ContributionSource;
 }
 
@@ -15,5 +15,5 @@ export class RecordContributionInput {
 export class WithdrawContributionInput {
   @Field({ description: 'Idempotency key (幂等键)' }) idempotencyKey!: string;
   @Field(() => ID, { description: 'The member household (社员)' }) memberId!: string;
-  @Field(() => LocalDateResolver, { description: 'Date of the withdrawal (退还日期)' }) on!: string;
+  @Field(() => LocalDateScalar, { description: 'Date of the withdrawal (退还日期)' }) on!: string;
 }

@@ -1,5 +1,5 @@
 import { Arg, Ctx as GqlCtx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { LocalDateResolver } from 'graphql-scalars';
+import { LocalDateScalar } from '../lib/dates';
 import type { Ctx } from '../lib/context';
 import { AuditEntry, auditTrail } from '../lib/audit-trail';
 import { UpdateCooperativePolicyInput, SetCooperativeStatusInput } from './cooperative.inputs';
@@ -79,7 +79,7 @@ export class CooperativeResolver {
   }
 
   @FieldResolver(() => Int, { description: 'Active members with an accident insurance policy covering the date (参保户数)' })
-  insuredMemberCount(@Root() c: Cooperative, @Arg('asOf', () => LocalDateResolver) asOf: string, @GqlCtx() ctx: Ctx): Promise<number> {
+  insuredMemberCount(@Root() c: Cooperative, @Arg('asOf', () => LocalDateScalar) asOf: string, @GqlCtx() ctx: Ctx): Promise<number> {
     return insuredMemberCount(ctx, c.id, asOf);
   }
 

@@ -1,5 +1,5 @@
 import { Field, ID, InputType, Int } from 'type-graphql';
-import { LocalDateResolver } from 'graphql-scalars';
+import { LocalDateScalar } from '../lib/dates';
 import type { PovertyStatus } from './member.rules';
 import { PovertyStatusEnum } from './member.type';
 
@@ -16,5 +16,5 @@ export class AdmitMemberInput {
   @Field({ defaultValue: false, description: 'Party member (党员)' }) isPartyMember!: boolean;
   @Field(() => String, { nullable: true, description: 'Bank of the one-card account (一卡通开户行)' }) cardBank?: string | null;
   @Field(() => String, { nullable: true, description: 'One-card account, 12–19 digits (一卡通账号)' }) cardAccount?: string | null;
-  @Field(() => LocalDateResolver, { description: 'Date of joining (入社日期)' }) joinedOn!: string;
+  @Field(() => LocalDateScalar, { description: 'Date of joining (入社日期)' }) joinedOn!: string;
 }
