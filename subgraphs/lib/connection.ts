@@ -3,6 +3,7 @@ import { ArgsType, Directive, Field, Int, ObjectType, type ClassType } from 'typ
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { intArray } from './db';
 import { invalid } from './error-codes';
+import { MaxChars } from './input-check';
 import type { Sql } from './scope';
 
 /** Relay page info (分页信息); a value type every subgraph declares identically, hence @shareable. */
@@ -17,7 +18,7 @@ export class PageInfo {
 @ArgsType()
 export class PageArgs {
   @Field(() => Int, { nullable: true, description: 'Page size, 1–500, default 50 (每页条数)' }) first?: number;
-  @Field(() => String, { nullable: true, description: 'Cursor to continue after (起始游标)' }) after?: string;
+  @MaxChars(100) @Field(() => String, { nullable: true, description: 'Cursor to continue after (起始游标)' }) after?: string;
 }
 
 export const DEFAULT_PAGE = 50;

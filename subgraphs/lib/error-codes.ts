@@ -11,7 +11,8 @@ export const ERROR_CODES = {
   FORBIDDEN: ['当前角色无权执行此操作', 'Your role may not do this', 'The caller\'s role may not run this operation at all.'],
   OUT_OF_SCOPE: ['对象不在您的管辖范围内', 'The target is outside your scope', 'The role may run it, but not on this cooperative / county / member.'],
   NOT_FOUND: ['未找到对象', 'Not found', 'No such object, or not visible to the caller.'],
-  INVALID_INPUT: ['输入无效:{reasonZh}', 'Invalid input: {reason}', 'Malformed amount, date, id or enum value.'],
+  INVALID_INPUT: ['输入无效:{reasonZh}', 'Invalid input: {reason}', 'Malformed amount, date, id, cursor or text (control characters, unpaired surrogates, U+FFFE/U+FFFF, longer than the field allows); `details.field` names the input when known.'],
+  DATE_IN_FUTURE: ['日期不能晚于今天({today},北京时间):{field} 为 {date}', 'A date may not be after today ({today}, China time): {field} is {date}', 'Business dates of writes and as-of dates may not be later than today in China time (UTC+8).'],
   IDEMPOTENCY_KEY_REUSED: ['幂等键已用于另一请求', 'Idempotency key already used for a different request', 'Same idempotencyKey with a different operation or payload.'],
   // members
   NOT_RESIDENT: ['该户不是本村住户,不能入社', 'The household is not resident in this cooperative\'s village', 'Closed membership (社员制): only households of the village may join.'],
