@@ -9,6 +9,7 @@ import { DATA_DIR } from '../subgraphs/lib/config';
 import { domainError } from '../subgraphs/lib/error-codes';
 import { formatError } from '../subgraphs/lib/errors';
 import { listen, serveApollo } from '../subgraphs/lib/http';
+import { operationCheckPlugin } from '../subgraphs/lib/operation-check';
 import { withScalarParsing } from '../subgraphs/lib/scalars';
 import { logger } from '../subgraphs/lib/logger';
 import { requestLog } from '../subgraphs/lib/request-log';
@@ -83,6 +84,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       requestLog<GatewayContext>('info'),
+      operationCheckPlugin<GatewayContext>(),
     ],
   });
   await server.start();

@@ -12,6 +12,7 @@ import { openDatabase, type DbOptions } from './db';
 import { formatError } from './errors';
 import { buildFederatedSchema, type ReferenceResolvers } from './federation';
 import { listen, serveApollo } from './http';
+import { operationCheckPlugin } from './operation-check';
 import { logger } from './logger';
 import { requestLog } from './request-log';
 
@@ -49,7 +50,7 @@ export async function startSubgraph(def: SubgraphDefinition, dbUrl: string, port
     includeStacktraceInErrorResponses: false,
     introspection: process.env.NODE_ENV !== 'production',
     csrfPrevention: false,
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), requestLog<Ctx>('debug')],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), requestLog<Ctx>('debug'), operationCheckPlugin<Ctx>()],
   });
   await apollo.start();
   const http: Server = serveApollo(apollo, async (req, requestId) => {
