@@ -24,10 +24,12 @@ export function depthLimit(max: number) {
       OperationDefinition(node) {
         const depth = depthOf(node.selectionSet, new Set());
         if (depth > max) {
+          const zh = `查询嵌套过深(${depth} > ${max})`;
+          const en = `Query depth ${depth} exceeds the limit of ${max}`;
           context.reportError(
-            new GraphQLError(`查询嵌套过深(${depth} > ${max}) / Query depth ${depth} exceeds the limit of ${max}`, {
+            new GraphQLError(`${zh} / ${en}`, {
               nodes: [node],
-              extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+              extensions: { code: 'GRAPHQL_VALIDATION_FAILED', messageZh: zh, messageEn: en },
             }),
           );
         }

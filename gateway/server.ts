@@ -8,6 +8,8 @@ import { loadKey, requestCaller, type Caller } from '../subgraphs/lib/auth';
 import { DATA_DIR } from '../subgraphs/lib/config';
 import { formatError } from '../subgraphs/lib/errors';
 import { listen, serveApollo } from '../subgraphs/lib/http';
+import { operationCheckPlugin } from '../subgraphs/lib/operation-check';
+import { withScalarParsing } from '../subgraphs/lib/scalars';
 import { logger } from '../subgraphs/lib/logger';
 import { requestLog } from '../subgraphs/lib/request-log';
 import { corsRoute, parseCorsOrigins } from './cors';
@@ -74,6 +76,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
         fetcher: fetcher as never,
       }),
   });
+  gateway.onSchemaLoadOrUpdate(({ apiSchema }) => withScalarParsing(apiSchema));
   const production = process.env.NODE_ENV === 'production';
   const server = new ApolloServer<GatewayContext>({
     gateway,
@@ -86,6 +89,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       ApolloServerPluginLandingPageDisabled(),
       requestLog<GatewayContext>('info'),
       outageStatus<GatewayContext>(),
+      operationCheckPlugin<GatewayContext>(),
     ],
   });
   await server.start();

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ROOT } from '../subgraphs/lib/config';
+import { addDays, dayInChina } from '../subgraphs/lib/dates';
 import { ERROR_CODES } from '../subgraphs/lib/error-codes';
 import { reconcileContributions } from '../subgraphs/members/contribution.service';
 import { addGroup, addMembers, createWorld, inject, loanThrough, setPolicy, tokens, validIdNumber, withSql, WORLD } from './support/fixtures';
@@ -79,6 +80,12 @@ describe('access', () => {
   });
   it('INVALID_INPUT: purpose OTHER without a note', async () => {
     expectCode(await apply(WORLD.coopA, A[0]!, '100000', { purpose: 'OTHER', purposeNote: '   ' }), 'INVALID_INPUT');
+  });
+  it('DATE_IN_FUTURE: an application dated tomorrow in China; no loan written', async () => {
+    const count = async () => (await withSql(stack.urls.loans, (c) => c.query(`select count(*)::int n from loan`))).rows[0].n as number;
+    const before = await count();
+    expectCode(await apply(WORLD.coopA, A[0]!, '100000', { appliedOn: addDays(dayInChina(Date.now()), 1) }), 'DATE_IN_FUTURE');
+    expect(await count()).toBe(before);
   });
   it('IDEMPOTENCY_KEY_REUSED: the same key for a different request', async () => {
     const r = await stack.gql(`mutation($i: InjectCapitalInput!) { injectCapital(input: $i) }`, {

@@ -2,7 +2,8 @@ import 'reflect-metadata';
 import { ArgsType, Directive, Field, Int, ObjectType, type ClassType } from 'type-graphql';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { intArray } from './db';
-import { fail } from './error-codes';
+import { invalid } from './error-codes';
+import { MaxChars } from './input-check';
 import type { Sql } from './scope';
 
 /** Relay page info (分页信息); a value type every subgraph declares identically, hence @shareable. */
@@ -17,7 +18,7 @@ export class PageInfo {
 @ArgsType()
 export class PageArgs {
   @Field(() => Int, { nullable: true, description: 'Page size, 1–500, default 50 (每页条数)' }) first?: number;
-  @Field(() => String, { nullable: true, description: 'Cursor to continue after (起始游标)' }) after?: string;
+  @MaxChars(100) @Field(() => String, { nullable: true, description: 'Cursor to continue after (起始游标)' }) after?: string;
 }
 
 export const DEFAULT_PAGE = 50;
@@ -28,7 +29,7 @@ export const encodeCursor = (id: string | number | bigint): string => Buffer.fro
 export function decodeCursor(cursor: string | undefined | null): string | null {
   if (!cursor) return null;
   const s = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!/^c:\d{1,19}$/.test(s)) return fail('INVALID_INPUT', { reason: 'bad cursor' });
+  if (!/^c:\d{1,19}$/.test(s)) return invalid('分页游标无效', 'bad cursor');
   return s.slice(2);
 }
 
@@ -40,7 +41,7 @@ export interface Page {
 /** `first` defaults to 50 and must be 1..500, else INVALID_INPUT; `after` an opaque cursor (bad → INVALID_INPUT). */
 export function pageOf(args: { first?: number | null; after?: string | null }): Page {
   const first = args.first ?? DEFAULT_PAGE;
-  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE) fail('INVALID_INPUT', { reason: `first must be 1–${MAX_PAGE}` });
+  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE) invalid(`每页条数须为1–${MAX_PAGE}`, `first must be 1–${MAX_PAGE}`);
   return { limit: first, afterId: decodeCursor(args.after) };
 }
 

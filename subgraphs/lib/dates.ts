@@ -1,4 +1,5 @@
-import { fail } from './error-codes';
+import { GraphQLScalarType, Kind } from 'graphql';
+import { invalid } from './error-codes';
 
 /**
  * Calendar days as ISO strings 'YYYY-MM-DD' (the GraphQL `LocalDate` scalar). Every rule takes
@@ -11,11 +12,36 @@ const MS = 86_400_000;
 
 export function parseDay(s: string): Day {
   const m = DAY_RE.exec(s);
-  if (!m) return fail('INVALID_INPUT', { reason: `not a date (YYYY-MM-DD): ${s}` });
+  // echo at most a date's length: the value may be long or hold control characters
+  const shown = JSON.stringify(s.length > 12 ? `${s.slice(0, 12)}…` : s);
+  if (!m) return invalid(`不是日期(应为 YYYY-MM-DD):${shown}`, `not a date (YYYY-MM-DD): ${shown}`);
   const d = new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!));
-  if (d.toISOString().slice(0, 10) !== s) return fail('INVALID_INPUT', { reason: `not a date: ${s}` });
+  if (d.toISOString().slice(0, 10) !== s) return invalid(`日历上没有这一天:${shown}`, `not a calendar date: ${shown}`);
   return s;
 }
+
+/**
+ * The GraphQL `LocalDate` scalar, one definition for the subgraphs and the gateway: input goes
+ * through `parseDay` (a refusal is INVALID_INPUT, `2026-02-30` included). Name and description
+ * are those of graphql-scalars' LocalDate, which it replaces because that one throws uncoded errors.
+ */
+export const LocalDateScalar = new GraphQLScalarType<Day, Day>({
+  name: 'LocalDate',
+  description: 'A local date string (i.e., with no associated timezone) in `YYYY-MM-DD` format, e.g. `2020-01-01`.',
+  serialize(value) {
+    // output comes from our own date columns: the shape is enough
+    if (typeof value === 'string' && DAY_RE.test(value)) return value;
+    throw new TypeError('LocalDate must be a YYYY-MM-DD string');
+  },
+  parseValue(value) {
+    if (typeof value !== 'string') return invalid('日期须为 YYYY-MM-DD 格式的字符串', 'a LocalDate must be a YYYY-MM-DD string');
+    return parseDay(value);
+  },
+  parseLiteral(ast) {
+    if (ast.kind !== Kind.STRING) return invalid('日期须为 YYYY-MM-DD 格式的字符串', 'a LocalDate must be a YYYY-MM-DD string');
+    return parseDay(ast.value);
+  },
+});
 
 export const dayNumber = (d: Day): number => Math.round(Date.parse(`${d}T00:00:00Z`) / MS);
 export const fromDayNumber = (n: number): Day => new Date(n * MS).toISOString().slice(0, 10);

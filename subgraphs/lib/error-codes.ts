@@ -12,7 +12,8 @@ export const ERROR_CODES = {
   FORBIDDEN: ['当前角色无权执行此操作', 'Your role may not do this', 'The caller\'s role may not run this operation at all.'],
   OUT_OF_SCOPE: ['对象不在您的管辖范围内', 'The target is outside your scope', 'The role may run it, but not on this cooperative / county / member.'],
   NOT_FOUND: ['未找到对象', 'Not found', 'No such object, or not visible to the caller.'],
-  INVALID_INPUT: ['输入无效:{reason}', 'Invalid input: {reason}', 'Malformed amount, date, id or enum value.'],
+  INVALID_INPUT: ['输入无效:{reasonZh}', 'Invalid input: {reason}', 'Malformed amount, date, id, cursor or text (control characters, unpaired surrogates, U+FFFE/U+FFFF, longer than the field allows); `details.field` names the input when known.'],
+  DATE_IN_FUTURE: ['日期不能晚于今天({today},北京时间):{field} 为 {date}', 'A date may not be after today ({today}, China time): {field} is {date}', 'Business dates of writes and as-of dates may not be later than today in China time (UTC+8).'],
   IDEMPOTENCY_KEY_REUSED: ['幂等键已用于另一请求', 'Idempotency key already used for a different request', 'Same idempotencyKey with a different operation or payload.'],
   // members
   NOT_RESIDENT: ['该户不是本村住户,不能入社', 'The household is not resident in this cooperative\'s village', 'Closed membership (社员制): only households of the village may join.'],
@@ -27,7 +28,7 @@ export const ERROR_CODES = {
   GROUP_CROSS_COOPERATIVE: ['联保小组成员须同属一个互助社', 'Group members must belong to the same cooperative', 'Joint guarantee is within one cooperative.'],
   ALREADY_IN_GROUP: ['该户已在另一个有效联保小组中', 'The household is already in an active guarantee group', 'A household is in at most one active group.'],
   GUARANTOR_NOT_PARTY_MEMBER: ['担保人须为本社党员', 'The guarantor must be a party member of this cooperative', 'Party-member guarantee (党员一帮一).'],
-  POLICY_INVALID: ['政策参数无效:{reason}', 'Invalid policy parameter: {reason}', 'E.g. fee split not summing to 100%, caps out of order.'],
+  POLICY_INVALID: ['政策参数无效:{reasonZh}', 'Invalid policy parameter: {reason}', 'E.g. fee split not summing to 100%, caps out of order.'],
   // loans
   NOT_A_MEMBER: ['非本社社员不能借款', 'Only members of this cooperative may borrow', 'Closed fund (封闭运行): no lending to outsiders.'],
   WEALTHY_HOUSEHOLD: ['富裕户不能借用互助资金', 'Wealthy households may not borrow', 'Targeting (精准到户).'],
@@ -68,9 +69,17 @@ export function domainError(code: ErrorCode, details: Details = {}): DomainError
   return new DomainError(code, fill(zh, details), fill(en, details), details);
 }
 
-/** Throw the DomainError for a catalogued code. */
-export function fail(code: ErrorCode, details: Details = {}): never {
+/** Throw the DomainError for a catalogued code (INVALID_INPUT through `invalid`, which needs both reasons). */
+export function fail(code: Exclude<ErrorCode, 'INVALID_INPUT'>, details: Details = {}): never {
   throw domainError(code, details);
+}
+
+/**
+ * Refuse malformed input: INVALID_INPUT with the reason in both languages (`details.reasonZh`,
+ * `details.reason`), so the Chinese message is Chinese throughout.
+ */
+export function invalid(reasonZh: string, reason: string, details: Details = {}): never {
+  throw domainError('INVALID_INPUT', { ...details, reasonZh, reason });
 }
 
 /** schema/ERRORS.md, printed from the catalogue. */

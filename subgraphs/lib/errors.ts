@@ -70,7 +70,7 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, tr
   if (typeof code === 'string' && (GRAPHQL_CODES.has(code) || isKnownCode(code))) {
     // Input/validation errors and coded errors relayed by the gateway from a subgraph.
     const { stacktrace: _s, exception: _e, ...rest } = (formatted.extensions ?? {}) as Record<string, unknown>;
-    return { message: formatted.message, path: formatted.path, locations: formatted.locations, extensions: rest };
+    return withBothLanguages({ message: formatted.message, path: formatted.path, locations: formatted.locations, extensions: rest });
   }
   logger.error({ err: (error as { originalError?: unknown })?.originalError ?? error, path: formatted.path }, 'internal error');
   return {
@@ -78,6 +78,30 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, tr
     path: formatted.path,
     extensions: { code: 'INTERNAL_SERVER_ERROR' },
   };
+}
+
+/** One Chinese sentence per kind of error that GraphQL itself raises; the English is its own message. */
+const GRAPHQL_MESSAGES_ZH: Record<string, string> = {
+  GRAPHQL_PARSE_FAILED: '查询语句有语法错误',
+  GRAPHQL_VALIDATION_FAILED: '查询语句与接口定义不符',
+  BAD_USER_INPUT: '参数或变量的值无效',
+  OPERATION_RESOLUTION_FAILURE: '无法确定要执行哪个操作',
+  BAD_REQUEST: '请求格式无效',
+  PERSISTED_QUERY_NOT_FOUND: '未找到该持久化查询,请发送完整的查询语句',
+  PERSISTED_QUERY_NOT_SUPPORTED: '不支持持久化查询',
+};
+
+/** GraphQL's own errors get `messageZh` / `messageEn` like every refusal; those that have them keep theirs. */
+function withBothLanguages(e: GraphQLFormattedError): GraphQLFormattedError {
+  const ext = e.extensions ?? {};
+  const zh = GRAPHQL_MESSAGES_ZH[String(ext.code)];
+  if (!zh || typeof ext.messageZh === 'string') return e;
+  return { ...e, message: `${zh} / ${e.message}`, extensions: { ...ext, messageZh: zh, messageEn: e.message } };
+}
+
+/** The body of an error answered before GraphQL runs (malformed JSON, too large), in the same shape. */
+export function httpErrorBody(code: string, zh: string, en: string): string {
+  return JSON.stringify({ errors: [{ message: `${zh} / ${en}`, extensions: { code, messageZh: zh, messageEn: en } }] });
 }
 
 const knownCodes = new Set<string>();

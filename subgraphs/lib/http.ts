@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLResponse } from '@apollo/server';
+import { httpErrorBody } from './errors';
 import { logger } from './logger';
 import { sqlStats } from './stats';
 
@@ -96,14 +97,14 @@ export function serveApollo<C extends BaseContext>(
           body = JSON.parse(raw);
         } catch {
           res.writeHead(400, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ errors: [{ message: 'Invalid JSON body', extensions: { code: 'BAD_REQUEST' } }] }));
+          res.end(httpErrorBody('BAD_REQUEST', '请求体不是有效的 JSON', 'Invalid JSON body'));
           return;
         }
       }
       const query = (body as { query?: unknown } | undefined)?.query ?? url.searchParams.get('query');
       if (limits.maxQueryChars && typeof query === 'string' && query.length > limits.maxQueryChars) {
         res.writeHead(413, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ errors: [{ message: `查询过长 / Operation longer than ${limits.maxQueryChars} characters`, extensions: { code: 'BAD_REQUEST' } }] }));
+        res.end(httpErrorBody('BAD_REQUEST', `查询语句超过 ${limits.maxQueryChars} 个字符`, `Operation longer than ${limits.maxQueryChars} characters`));
         return;
       }
       const result = await around(() => server.executeHTTPGraphQLRequest({
@@ -127,7 +128,9 @@ export function serveApollo<C extends BaseContext>(
       const status = (e as { status?: number }).status ?? 500;
       logger.error({ err: e, reqId: requestId }, 'http handler failed');
       if (!res.headersSent) res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ errors: [{ message: status === 413 ? 'Request too large' : 'Internal server error', extensions: { code: status === 413 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR' } }] }));
+      res.end(status === 413
+        ? httpErrorBody('BAD_REQUEST', '请求体过大', 'Request too large')
+        : JSON.stringify({ errors: [{ message: '服务器内部错误 / Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }));
     }
   });
   http.keepAliveTimeout = 65_000;

@@ -1,5 +1,5 @@
 import { GraphQLScalarType, Kind } from 'graphql';
-import { fail } from './error-codes';
+import { invalid } from './error-codes';
 
 /**
  * Money is integer fen (分) as bigint everywhere. In GraphQL it is the `Money` scalar:
@@ -9,12 +9,18 @@ import { fail } from './error-codes';
 export type Fen = bigint;
 
 const FEN_RE = /^-?\d{1,19}$/;
+/** PostgreSQL bigint: a 19-digit amount beyond it would fail in the database instead of here. */
+const MAX_FEN = 2n ** 63n - 1n;
+
+const inRange = (fen: bigint): Fen | null => (fen <= MAX_FEN && fen >= -MAX_FEN ? fen : null);
 
 export function parseFen(value: unknown): Fen {
-  if (typeof value === 'bigint') return value;
-  if (typeof value === 'string' && FEN_RE.test(value)) return BigInt(value);
-  if (typeof value === 'number' && Number.isSafeInteger(value)) return BigInt(value);
-  return fail('INVALID_INPUT', { reason: 'Money must be a decimal string of fen' });
+  let fen: Fen | null = null;
+  if (typeof value === 'bigint') fen = inRange(value);
+  else if (typeof value === 'string' && FEN_RE.test(value)) fen = inRange(BigInt(value));
+  else if (typeof value === 'number' && Number.isSafeInteger(value)) fen = BigInt(value);
+  if (fen !== null) return fen;
+  return invalid('金额须为以分为单位的十进制整数字符串', 'Money must be a decimal string of fen');
 }
 
 export const MoneyScalar = new GraphQLScalarType<bigint, string>({
@@ -29,7 +35,7 @@ export const MoneyScalar = new GraphQLScalarType<bigint, string>({
   parseValue: (value) => parseFen(value),
   parseLiteral(ast) {
     if (ast.kind === Kind.STRING || ast.kind === Kind.INT) return parseFen(ast.value);
-    return fail('INVALID_INPUT', { reason: 'Money must be a decimal string of fen' });
+    return invalid('金额须为以分为单位的十进制整数字符串', 'Money must be a decimal string of fen');
   },
 });
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Ctx } from './context';
-import { fail } from './error-codes';
+import { fail, invalid } from './error-codes';
 
 const stable = (v: unknown): string =>
   JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x));
@@ -19,7 +19,7 @@ export async function once(
   payload: unknown,
   work: (em: EntityManager) => Promise<string>,
 ): Promise<string> {
-  if (!key || key.length > 200) fail('INVALID_INPUT', { reason: 'idempotencyKey must be 1–200 characters' });
+  if (!key || key.length > 200) invalid('幂等键须为1–200个字符', 'idempotencyKey must be 1–200 characters');
   const hash = createHash('sha256').update(operation + '\n' + stable(payload)).digest('hex');
   return ctx.em.transactional(async (em) => {
     const inserted = await em.execute<{ key: string }[]>(

@@ -1,6 +1,6 @@
 import type { Ctx } from '../lib/context';
 import { parseDay } from '../lib/dates';
-import { fail } from '../lib/error-codes';
+import { fail, invalid } from '../lib/error-codes';
 import { requireRole } from '../lib/auth';
 import { audit, once } from '../lib/tx';
 import { contribution, type ContributionKind } from './ledger.rules';
@@ -23,8 +23,8 @@ const MEMO: Record<ContributionKind, string> = {
 export async function postContribution(ctx: Ctx, input: PostContributionInput): Promise<string> {
   requireRole(ctx.caller, ['SERVICE']);
   const kind = input.kind as ContributionKind;
-  if (!KINDS.includes(kind)) fail('INVALID_INPUT', { reason: 'unknown contribution kind' });
-  if (input.amount <= 0n) fail('INVALID_INPUT', { reason: 'amount must be positive' });
+  if (!KINDS.includes(kind)) invalid('未知的互助金类型', 'unknown contribution kind');
+  if (input.amount <= 0n) invalid('金额必须大于零', 'amount must be positive');
   const paidOn = parseDay(input.paidOn);
   return once(ctx, input.idempotencyKey, 'postContribution', input, async (em) => {
     await ensureFund(em, { cooperativeId: input.cooperativeId, countyId: input.countyId, townshipId: input.townshipId });

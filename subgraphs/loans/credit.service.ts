@@ -1,6 +1,6 @@
 import type { Ctx } from '../lib/context';
 import { parseDay } from '../lib/dates';
-import { fail } from '../lib/error-codes';
+import { invalid } from '../lib/error-codes';
 import { requireRole } from '../lib/auth';
 import { readScope } from '../lib/scope';
 
@@ -26,7 +26,7 @@ export async function creditReferenceExport(ctx: Ctx, o: { cooperativeId?: strin
   requireRole(ctx.caller, ['REGION', 'COUNTY', 'TOWNSHIP', 'COOPERATIVE', 'AUDITOR']);
   const from = parseDay(o.from);
   const to = parseDay(o.to);
-  if (to < from) fail('INVALID_INPUT', { reason: 'to before from' });
+  if (to < from) invalid('截止日期早于起始日期', 'to is before from');
   const scope = readScope(ctx.caller, { county: 'l.county_id', township: 'l.township_id', cooperative: 'l.cooperative_id', member: 'l.member_id' });
   const coop = o.cooperativeId ? ' and l.cooperative_id = ?' : '';
   const coopParam = o.cooperativeId ? [Number(o.cooperativeId.replace(/\D/g, '') || 0)] : [];

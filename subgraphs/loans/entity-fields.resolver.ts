@@ -3,12 +3,13 @@ import { MoneyScalar } from '../lib/money';
 import { Arg, Ctx, FieldResolver, Info, Resolver, Root } from 'type-graphql';
 import type { GraphQLResolveInfo } from 'graphql';
 import { selectedFields } from '../lib/lookahead';
-import { LocalDateResolver } from 'graphql-scalars';
+import { LocalDateScalar } from '../lib/dates';
 import type { Ctx as Context } from '../lib/context';
 import { CooperativeRef, CountyRef, Loan, MemberRef } from './loan.type';
 import { FundBalances, Portfolio } from './ledger.type';
 import { memberLoansLoader } from './loan.service';
 import { cooperativeFund, cooperativePortfolio, countyPortfolioLoader, memberOutstandingLoader } from './portfolio.service';
+import { NotFuture } from '../lib/input-check';
 
 /** Fields the loans subgraph adds to Cooperative (owned by members). */
 @Resolver(() => CooperativeRef)
@@ -19,7 +20,7 @@ export class CooperativeFieldsResolver {
   }
 
   @FieldResolver(() => Portfolio, { nullable: true, description: 'Loan portfolio figures as of a date (借款组合指标)' })
-  portfolio(@Root() c: CooperativeRef, @Arg('asOf', () => LocalDateResolver, { description: 'As-of date (统计日期)' }) asOf: string, @Ctx() ctx: Context) {
+  portfolio(@Root() c: CooperativeRef, @NotFuture() @Arg('asOf', () => LocalDateScalar, { description: 'As-of date (统计日期)' }) asOf: string, @Ctx() ctx: Context) {
     return cooperativePortfolio(ctx, Number(c.id), asOf);
   }
 }
@@ -43,7 +44,7 @@ export class MemberFieldsResolver {
 @Resolver(() => CountyRef)
 export class CountyFieldsResolver {
   @FieldResolver(() => Portfolio, { nullable: true, description: 'Totals of the county\'s cooperatives visible to you, as of a date (全县借款组合合计)' })
-  portfolio(@Root() c: CountyRef, @Arg('asOf', () => LocalDateResolver, { description: 'As-of date (统计日期)' }) asOf: string, @Ctx() ctx: Context) {
+  portfolio(@Root() c: CountyRef, @NotFuture() @Arg('asOf', () => LocalDateScalar, { description: 'As-of date (统计日期)' }) asOf: string, @Ctx() ctx: Context) {
     return countyPortfolioLoader(ctx, asOf).load(String(c.id));
   }
 }

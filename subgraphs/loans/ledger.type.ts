@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { MoneyScalar } from '../lib/money';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { LocalDateResolver } from 'graphql-scalars';
+import { LocalDateScalar } from '../lib/dates';
 import { Connection } from '../lib/connection';
 import { ACCOUNTS } from './ledger.rules';
 import { LoanPurposeEnum } from './loan.type';
@@ -55,7 +55,7 @@ export class FundBalances {
 
 @ObjectType({ simpleResolvers: true, description: 'Loan portfolio figures of a cooperative as of a date (借款组合指标)' })
 export class Portfolio {
-  @Field(() => LocalDateResolver, { description: 'As-of date (统计日期)' }) asOf!: string;
+  @Field(() => LocalDateScalar, { description: 'As-of date (统计日期)' }) asOf!: string;
   @Field(() => MoneyScalar, { description: 'Principal outstanding (借款余额)' }) outstanding!: bigint;
   @Field(() => Int, { description: 'Loans with principal outstanding (在贷笔数)' }) activeLoans!: number;
   @Field(() => Int, { description: 'Distinct borrowing households with outstanding (在贷户数)' }) borrowers!: number;
@@ -83,7 +83,7 @@ export class LedgerLine {
 export class LedgerTxn {
   @Field(() => ID, { description: 'Transaction id (凭证号)' }) id!: string;
   @Field({ description: 'Kind: CAPITAL, CONTRIBUTION, DISBURSEMENT, REPAYMENT, WRITE_OFF… (业务类型)' }) kind!: string;
-  @Field(() => LocalDateResolver, { description: 'Business date (业务日期)' }) occurredOn!: string;
+  @Field(() => LocalDateScalar, { description: 'Business date (业务日期)' }) occurredOn!: string;
   @Field({ description: 'Memo (摘要)' }) memo!: string;
   @Field(() => String, { nullable: true, description: 'What it refers to, e.g. loan (关联对象类型)' }) refType!: string | null;
   @Field(() => String, { nullable: true, description: 'Id of what it refers to (关联对象编号)' }) refId!: string | null;
@@ -105,7 +105,7 @@ export class TrialBalance {
 export class DisclosureEntry {
   @Field(() => ID, { description: 'Entry id (编号)' }) id!: string;
   @Field({ description: 'LOAN_DISBURSED, REPAYMENT, WRITE_OFF, CAPITAL, CONTRIBUTION, CONTRIBUTION_RETURN (类型)' }) kind!: string;
-  @Field(() => LocalDateResolver, { description: 'Date (日期)' }) on!: string;
+  @Field(() => LocalDateScalar, { description: 'Date (日期)' }) on!: string;
   @Field(() => String, { nullable: true, description: 'Household name masked like 张*明, when the item concerns one household (姓名)' }) nameMasked!: string | null;
   @Field(() => MoneyScalar, { description: 'Amount (金额)' }) amount!: bigint;
   @Field(() => LoanPurposeEnum, { nullable: true, description: 'Purpose of the loan, from the closed list, for loan items (借款用途)' }) purpose!: LoanPurpose | null;

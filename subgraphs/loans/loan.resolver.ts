@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, registerEnumType } from 'type-graphql';
-import { LocalDateResolver } from 'graphql-scalars';
+import { LocalDateScalar } from '../lib/dates';
 import type { Ctx as Context } from '../lib/context';
 import { PageArgs } from '../lib/connection';
 import { AuditEntry, auditTrail } from '../lib/audit-trail';
@@ -8,6 +8,7 @@ import { ApplyForLoanInput, DisburseLoanInput, LoanStepInput, RecordRepaymentInp
 import { BankTransfer, Instalment, Loan, LoanConnection, LoanStatusEnum, Repayment } from './loan.type';
 import * as loans from './loan.service';
 import { creditReferenceExport } from './credit.service';
+import { NotFuture } from '../lib/input-check';
 
 export enum ExportFormatEnum {
   JSONL = 'JSONL',
@@ -34,8 +35,8 @@ export class LoanResolver {
 
   @Query(() => String, { nullable: true, description: 'Credit-reference export of borrowers\' loan events in a period, JSON Lines or CSV (征信报送)' })
   creditReferenceExport(
-    @Arg('from', () => LocalDateResolver, { description: 'First day (起始日期)' }) from: string,
-    @Arg('to', () => LocalDateResolver, { description: 'Last day (截止日期)' }) to: string,
+    @NotFuture() @Arg('from', () => LocalDateScalar, { description: 'First day (起始日期)' }) from: string,
+    @NotFuture() @Arg('to', () => LocalDateScalar, { description: 'Last day (截止日期)' }) to: string,
     @Arg('format', () => ExportFormatEnum, { description: 'JSONL or CSV (格式)' }) format: ExportFormatEnum,
     @Arg('cooperativeId', () => ID, { nullable: true, description: 'Only this cooperative (互助社)' }) cooperativeId: string | undefined,
     @Ctx() ctx: Context,
@@ -64,7 +65,7 @@ export class LoanResolver {
   }
 
   @FieldResolver(() => Int, { description: 'Days the earliest unpaid instalment is late as of a date, 0 if not overdue (逾期天数)' })
-  daysOverdue(@Root() loan: Loan, @Arg('asOf', () => LocalDateResolver, { description: 'As-of date (统计日期)' }) asOf: string, @Ctx() ctx: Context) {
+  daysOverdue(@Root() loan: Loan, @NotFuture() @Arg('asOf', () => LocalDateScalar, { description: 'As-of date (统计日期)' }) asOf: string, @Ctx() ctx: Context) {
     return loans.daysOverdue(ctx, loan, asOf);
   }
 

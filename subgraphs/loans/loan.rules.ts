@@ -6,7 +6,7 @@
  */
 import { applyBp, mulDivRound, ratioBp, sumFen } from '../lib/money';
 import { addMonths, daysBetween } from '../lib/dates';
-import { fail } from '../lib/error-codes';
+import { fail, invalid } from '../lib/error-codes';
 
 export type PovertyStatus = 'REGISTERED_POOR' | 'ORDINARY' | 'WEALTHY';
 export type CooperativeStatus = 'ACTIVE' | 'RECTIFYING' | 'EXITED';
@@ -54,9 +54,9 @@ export function checkApplication(f: BorrowerFacts, h: BorrowerHistory, app: Appl
   if (f.cooperativeStatus === 'EXITED') fail('COOPERATIVE_EXITED');
   if (f.cooperativeStatus === 'RECTIFYING') fail('COOPERATIVE_RECTIFYING');
   if (f.povertyStatus === 'WEALTHY') fail('WEALTHY_HOUSEHOLD');
-  if (app.amountFen <= 0n) fail('INVALID_INPUT', { reason: 'amount must be positive' });
+  if (app.amountFen <= 0n) invalid('金额必须大于零', 'amount must be positive');
   if (!Number.isInteger(app.termMonths) || app.termMonths < 1) {
-    fail('INVALID_INPUT', { reason: 'term must be a whole number of months, at least 1' });
+    invalid('期限须为整月数,至少1个月', 'term must be a whole number of months, at least 1');
   }
   if (app.termMonths > p.maxTermMonths) fail('TERM_TOO_LONG', { months: p.maxTermMonths });
   if (h.openLoans > 0) fail('OUTSTANDING_LOAN_EXISTS');
@@ -97,38 +97,38 @@ const REJECTABLE: ReadonlySet<LoanStatus> = new Set<LoanStatus>([
  * Anything else -> INVALID_TRANSITION {status, action}.
  * The status/action pair is checked first: an out-of-order step is INVALID_TRANSITION even by the requester. */
 export function transition(status: LoanStatus, action: LoanAction, o: { needsCountyApproval: boolean; requestedBy: string; actor: string }): LoanStatus {
-  const invalid = (): never => fail('INVALID_TRANSITION', { status, action });
+  const outOfOrder = (): never => fail('INVALID_TRANSITION', { status, action });
   const notSelf = (): void => {
     if (o.actor === o.requestedBy) fail('SELF_APPROVAL');
   };
   switch (action) {
     case 'ENDORSE':
-      return status === 'APPLIED' ? 'ENDORSED' : invalid();
+      return status === 'APPLIED' ? 'ENDORSED' : outOfOrder();
     case 'APPROVE':
-      if (status !== 'ENDORSED') return invalid();
+      if (status !== 'ENDORSED') return outOfOrder();
       notSelf();
       return 'APPROVED';
     case 'COUNTY_APPROVE':
-      if (status !== 'APPROVED' || !o.needsCountyApproval) return invalid();
+      if (status !== 'APPROVED' || !o.needsCountyApproval) return outOfOrder();
       notSelf();
       return 'COUNTY_APPROVED';
     case 'PUBLISH':
       if (status === 'COUNTY_APPROVED') return 'PUBLISHED';
-      if (status !== 'APPROVED') return invalid();
+      if (status !== 'APPROVED') return outOfOrder();
       if (o.needsCountyApproval) return fail('COUNTY_APPROVAL_REQUIRED');
       return 'PUBLISHED';
     case 'SIGN':
-      return status === 'PUBLISHED' ? 'CONTRACTED' : invalid();
+      return status === 'PUBLISHED' ? 'CONTRACTED' : outOfOrder();
     case 'DISBURSE':
-      return status === 'CONTRACTED' ? 'DISBURSED' : invalid();
+      return status === 'CONTRACTED' ? 'DISBURSED' : outOfOrder();
     case 'REPAY':
-      return status === 'DISBURSED' ? 'DISBURSED' : invalid();
+      return status === 'DISBURSED' ? 'DISBURSED' : outOfOrder();
     case 'WRITE_OFF':
-      return status === 'DISBURSED' ? 'WRITTEN_OFF' : invalid();
+      return status === 'DISBURSED' ? 'WRITTEN_OFF' : outOfOrder();
     case 'REJECT':
-      return REJECTABLE.has(status) ? 'REJECTED' : invalid();
+      return REJECTABLE.has(status) ? 'REJECTED' : outOfOrder();
     default:
-      return invalid();
+      return outOfOrder();
   }
 }
 
@@ -151,9 +151,9 @@ export interface Instalment { seq: number; dueOn: string; principalFen: bigint; 
  * fee of each = accruedFee(principal outstanding before it, bp, previous due date (or disbursedOn), its due date).
  * Principals sum exactly to amount. INVALID_INPUT for amount <= 0 or a term that is not a whole number >= 1. */
 export function buildSchedule(o: { amountFen: bigint; feeRateBp: number; termMonths: number; mode: RepaymentMode; disbursedOn: string }): Instalment[] {
-  if (o.amountFen <= 0n) fail('INVALID_INPUT', { reason: 'amount must be positive' });
+  if (o.amountFen <= 0n) invalid('金额必须大于零', 'amount must be positive');
   if (!Number.isInteger(o.termMonths) || o.termMonths < 1) {
-    fail('INVALID_INPUT', { reason: 'term must be a whole number of months, at least 1' });
+    invalid('期限须为整月数,至少1个月', 'term must be a whole number of months, at least 1');
   }
   if (o.mode === 'BULLET') {
     const dueOn = addMonths(o.disbursedOn, o.termMonths);
@@ -186,7 +186,7 @@ export function accruedFee(outstandingFen: bigint, feeRateBp: number, fromDay: s
  * amount > outstandingPrincipal + accruedFee -> REPAYMENT_EXCEEDS_OWED {owed}. closes = principal fully repaid. */
 export function allocateRepayment(o: { amountFen: bigint; outstandingPrincipalFen: bigint; accruedFeeFen: bigint }):
   { feeFen: bigint; principalFen: bigint; closes: boolean } {
-  if (o.amountFen <= 0n) fail('INVALID_INPUT', { reason: 'repayment amount must be positive' });
+  if (o.amountFen <= 0n) invalid('还款金额必须大于零', 'repayment amount must be positive');
   const owed = o.outstandingPrincipalFen + o.accruedFeeFen;
   if (o.amountFen > owed) fail('REPAYMENT_EXCEEDS_OWED', { owed: owed.toString() });
   const feeFen = o.amountFen < o.accruedFeeFen ? o.amountFen : o.accruedFeeFen;
@@ -235,5 +235,5 @@ export function portfolioRatios(o: { principalDueFen: bigint; repaidOnDueFen: bi
 /** Money received: cash is refused under bank-only management (银收银付); BANK needs the bank's reference. */
 export function checkIncomingChannel(o: { channel: 'BANK' | 'CASH'; managementMode: ManagementMode; bankRef: string | null | undefined }): void {
   if (o.channel === 'CASH' && o.managementMode === 'TOWNSHIP_BANK_ONLY') fail('CASH_REFUSED');
-  if (o.channel === 'BANK' && !o.bankRef?.trim()) fail('INVALID_INPUT', { reason: 'bankRef is required for a bank transfer' });
+  if (o.channel === 'BANK' && !o.bankRef?.trim()) invalid('银行转账须填写银行流水号', 'bankRef is required for a bank transfer');
 }

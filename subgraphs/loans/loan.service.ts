@@ -3,7 +3,7 @@ import type { Ctx } from '../lib/context';
 import { groupInKeyOrder, inKeyOrder } from '../lib/context';
 import { intArray } from '../lib/db';
 import { parseDay } from '../lib/dates';
-import { fail } from '../lib/error-codes';
+import { fail, invalid } from '../lib/error-codes';
 import { maskAccount, maskName } from '../lib/mask';
 import { canRead, readScope, requireWrite, seesPersonalNumbers } from '../lib/scope';
 import { requireRole, type Role } from '../lib/auth';
@@ -272,7 +272,7 @@ const STEP_DATE: Record<keyof typeof STEP_ROLES, string> = {
 export async function applyForLoan(ctx: Ctx, input: ApplyForLoanInput): Promise<Loan> {
   const caller = requireRole(ctx.caller, ['COOPERATIVE', 'TOWNSHIP', 'MEMBER']);
   const appliedOn = parseDay(input.appliedOn);
-  if (!/^\d{1,9}$/.test(input.memberId) || !/^\d{1,9}$/.test(input.cooperativeId)) fail('INVALID_INPUT', { reason: 'bad id' });
+  if (!/^\d{1,9}$/.test(input.memberId) || !/^\d{1,9}$/.test(input.cooperativeId)) invalid('编号无效', 'bad id');
   const purposeNote = checkPurpose(input.purpose, input.purposeNote);
   const f = await borrowerFacts(ctx, Number(input.memberId));
   if (!f) return fail('NOT_A_MEMBER');
@@ -367,13 +367,13 @@ function bankRefFor(kind: 'OUT' | 'IN', input: { bankRef?: string | null; channe
 
 async function bankRefUnused(em: EntityManager, ref: string): Promise<void> {
   const used = await em.execute(`select 1 from bank_transfer where bank_ref = ?`, [ref]);
-  if (used.length) fail('INVALID_INPUT', { reason: 'bank reference already recorded' });
+  if (used.length) invalid('该银行流水号已登记过', 'bank reference already recorded');
 }
 
 export async function disburseLoan(ctx: Ctx, input: DisburseLoanInput): Promise<Loan> {
   requireRole(ctx.caller, ['TOWNSHIP', 'COOPERATIVE']);
   const on = parseDay(input.on);
-  if (input.channel === 'BANK' && !input.bankRef?.trim()) fail('INVALID_INPUT', { reason: 'bankRef is required for a bank transfer' });
+  if (input.channel === 'BANK' && !input.bankRef?.trim()) invalid('银行转账须填写银行流水号', 'bankRef is required for a bank transfer');
   const pre = await loadLoanFresh(ctx, input.loanId);
   if (!pre) fail('NOT_FOUND', { loanId: input.loanId });
   const coop = await cooperativeFacts(ctx, Number(pre.cooperative.id));
@@ -438,10 +438,10 @@ export async function recordRepayment(ctx: Ctx, input: RecordRepaymentInput): Pr
     await lockFund(em, Number(pre.cooperative.id));
     const row = await loanForWrite(em, ctx, input.loanId, ['TOWNSHIP', 'COOPERATIVE']);
     transition(row.status, 'REPAY', { needsCountyApproval: row.needs_county_approval, requestedBy: row.requested_by, actor: ctx.caller!.sub });
-    if (paidOn < row.disbursed_on!) fail('INVALID_INPUT', { reason: 'repayment before disbursement' });
+    if (paidOn < row.disbursed_on!) invalid('还款日期早于放款日期', 'repayment before disbursement');
     const [last] = await em.execute<{ last: string | null }[]>(`select to_char(max(paid_on),'YYYY-MM-DD') last from repayment where loan_id = ?`, [row.id]);
     const from = last?.last && last.last > row.disbursed_on! ? last.last : row.disbursed_on!;
-    if (paidOn < from) fail('INVALID_INPUT', { reason: 'repayment dated before the previous one' });
+    if (paidOn < from) invalid('还款日期早于上一笔还款', 'repayment dated before the previous one');
     const outstanding = BigInt(row.amount_fen) - BigInt(row.principal_repaid_fen);
     const fee = accruedFee(outstanding, row.fee_rate_bp, from, paidOn);
     const alloc = allocateRepayment({ amountFen: input.amount, outstandingPrincipalFen: outstanding, accruedFeeFen: fee });
@@ -538,7 +538,7 @@ export async function writeOffLoan(ctx: Ctx, input: WriteOffLoanInput): Promise<
 export async function injectCapital(ctx: Ctx, input: InjectCapitalInput): Promise<string> {
   requireRole(ctx.caller, ['COUNTY', 'REGION']);
   const on = parseDay(input.on);
-  if (input.amount <= 0n) fail('INVALID_INPUT', { reason: 'amount must be positive' });
+  if (input.amount <= 0n) invalid('金额必须大于零', 'amount must be positive');
   if (!/^\d{1,9}$/.test(input.cooperativeId)) fail('NOT_FOUND', { cooperativeId: input.cooperativeId });
   const coop = await cooperativeFacts(ctx, Number(input.cooperativeId));
   if (!coop) fail('NOT_FOUND', { cooperativeId: input.cooperativeId });

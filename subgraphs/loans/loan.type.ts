@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { MoneyScalar } from '../lib/money';
 import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { LOAN_PURPOSE_NAMES, LOAN_PURPOSES, type LoanPurpose } from './purpose.rules';
-import { LocalDateResolver } from 'graphql-scalars';
+import { LocalDateScalar } from '../lib/dates';
 import { Connection } from '../lib/connection';
 
 /** GraphQL enum of the closed purpose list (values and Chinese names from purpose.rules). */
@@ -86,7 +86,7 @@ export class MemberRef {
 @ObjectType({ simpleResolvers: true, description: 'One scheduled instalment (还款计划)' })
 export class Instalment {
   @Field(() => Int, { description: 'Sequence number (期数)' }) seq!: number;
-  @Field(() => LocalDateResolver, { description: 'Due date (应还日期)' }) dueOn!: string;
+  @Field(() => LocalDateScalar, { description: 'Due date (应还日期)' }) dueOn!: string;
   @Field(() => MoneyScalar, { description: 'Principal due (应还本金)' }) principal!: bigint;
   @Field(() => MoneyScalar, { description: 'Estimated usage fee (预计占用费)' }) fee!: bigint;
 }
@@ -95,7 +95,7 @@ export class Instalment {
 export class Repayment {
   @Field(() => ID, { description: 'Repayment id (还款编号)' }) id!: string;
   @Field(() => ID, { description: 'Loan id (借款编号)' }) loanId!: string;
-  @Field(() => LocalDateResolver, { description: 'Date paid (还款日期)' }) paidOn!: string;
+  @Field(() => LocalDateScalar, { description: 'Date paid (还款日期)' }) paidOn!: string;
   @Field(() => MoneyScalar, { description: 'Principal part (本金)' }) principal!: bigint;
   @Field(() => MoneyScalar, { description: 'Usage-fee part (占用费)' }) fee!: bigint;
   @Field(() => ChannelEnum, { description: 'Channel (收款方式)' }) channel!: ChannelEnum;
@@ -110,7 +110,7 @@ export class BankTransfer {
   @Field(() => ChannelEnum, { description: 'Channel (方式)' }) channel!: ChannelEnum;
   @Field(() => String, { nullable: true, description: 'Masked account, last four digits (账户尾号); null for cash, and for unions and auditors' }) accountMasked!: string | null;
   @Field({ description: 'Bank reference (银行流水号)' }) bankRef!: string;
-  @Field(() => LocalDateResolver, { description: 'Execution date (执行日期)' }) executedOn!: string;
+  @Field(() => LocalDateScalar, { description: 'Execution date (执行日期)' }) executedOn!: string;
 }
 
 @ObjectType({ simpleResolvers: true, description: 'A loan from the cooperative fund to a member household (互助社借款)' })
@@ -134,16 +134,16 @@ export class Loan {
   @Field({ description: 'Who filed the application (申请经办人)' }) requestedBy!: string;
   @Field(() => String, { nullable: true, description: 'Board approver (理事会审批人)' }) approvedBy!: string | null;
   @Field(() => String, { nullable: true, description: 'County approver (县扶贫办审批人)' }) countyApprovedBy!: string | null;
-  @Field(() => LocalDateResolver, { description: 'Application date (申请日期)' }) appliedOn!: string;
-  @Field(() => LocalDateResolver, { nullable: true, description: 'Group endorsement date (联保日期)' }) endorsedOn!: string | null;
-  @Field(() => LocalDateResolver, { nullable: true, description: 'Board approval date (审批日期)' }) approvedOn!: string | null;
-  @Field(() => LocalDateResolver, { nullable: true, description: 'County approval date (县审批日期)' }) countyApprovedOn!: string | null;
-  @Field(() => LocalDateResolver, { nullable: true, description: 'Publication date (公示日期)' }) publishedOn!: string | null;
-  @Field(() => LocalDateResolver, { nullable: true, description: 'Contract date (签约日期)' }) contractedOn!: string | null;
-  @Field(() => LocalDateResolver, { nullable: true, description: 'Disbursement date (放款日期)' }) disbursedOn!: string | null;
-  @Field(() => LocalDateResolver, { nullable: true, description: 'Final due date (到期日)' }) dueOn!: string | null;
-  @Field(() => LocalDateResolver, { nullable: true, description: 'Date closed (结清日期)' }) closedOn!: string | null;
-  @Field(() => LocalDateResolver, { nullable: true, description: 'Date written off (核销日期)' }) writtenOffOn!: string | null;
+  @Field(() => LocalDateScalar, { description: 'Application date (申请日期)' }) appliedOn!: string;
+  @Field(() => LocalDateScalar, { nullable: true, description: 'Group endorsement date (联保日期)' }) endorsedOn!: string | null;
+  @Field(() => LocalDateScalar, { nullable: true, description: 'Board approval date (审批日期)' }) approvedOn!: string | null;
+  @Field(() => LocalDateScalar, { nullable: true, description: 'County approval date (县审批日期)' }) countyApprovedOn!: string | null;
+  @Field(() => LocalDateScalar, { nullable: true, description: 'Publication date (公示日期)' }) publishedOn!: string | null;
+  @Field(() => LocalDateScalar, { nullable: true, description: 'Contract date (签约日期)' }) contractedOn!: string | null;
+  @Field(() => LocalDateScalar, { nullable: true, description: 'Disbursement date (放款日期)' }) disbursedOn!: string | null;
+  @Field(() => LocalDateScalar, { nullable: true, description: 'Final due date (到期日)' }) dueOn!: string | null;
+  @Field(() => LocalDateScalar, { nullable: true, description: 'Date closed (结清日期)' }) closedOn!: string | null;
+  @Field(() => LocalDateScalar, { nullable: true, description: 'Date written off (核销日期)' }) writtenOffOn!: string | null;
   @Field(() => MoneyScalar, { description: 'Principal repaid so far (已还本金)' }) principalRepaid!: bigint;
   @Field(() => MoneyScalar, { description: 'Usage fee paid so far (已付占用费)' }) feePaid!: bigint;
   @Field(() => MoneyScalar, { description: 'Principal written off (核销金额)' }) writtenOff!: bigint;

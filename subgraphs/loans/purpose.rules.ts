@@ -3,7 +3,7 @@
  * text someone typed (a typed purpose can carry a name). The free text stays on the loan as an
  * internal note for the board and supervisors.
  */
-import { fail } from '../lib/error-codes';
+import { invalid } from '../lib/error-codes';
 
 export const LOAN_PURPOSES = {
   SHEEP: { zh: '养羊', en: 'Sheep (e.g. Tan sheep)' },
@@ -57,6 +57,6 @@ export function purposeOfTextSql(column: string): string {
 /** The internal note of an application: trimmed, empty is none; OTHER needs one (else nobody knows what it is for). */
 export function checkPurpose(purpose: LoanPurpose, note: string | null | undefined): string | null {
   const n = note?.trim() || null;
-  if (purpose === 'OTHER' && !n) fail('INVALID_INPUT', { reason: 'purposeNote is required when purpose is OTHER' });
+  if (purpose === 'OTHER' && !n) invalid('用途为“其他”时须填写用途说明', 'purposeNote is required when purpose is OTHER');
   return n;
 }

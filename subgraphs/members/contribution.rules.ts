@@ -4,7 +4,7 @@
  */
 import { sumFen } from '../lib/money';
 import { monthsBetween, type Day } from '../lib/dates';
-import { fail } from '../lib/error-codes';
+import { fail, invalid } from '../lib/error-codes';
 import type { CooperativeStatus } from './cooperative.rules';
 import type { MemberStatus, PovertyStatus } from './member.rules';
 
@@ -46,7 +46,7 @@ export function planContribution(
   if (member.status !== 'ACTIVE') fail('MEMBER_NOT_ACTIVE');
   if (cooperativeStatus === 'EXITED') fail('COOPERATIVE_EXITED');
   if (source === 'SHUANGDAO') {
-    if (member.povertyStatus !== 'REGISTERED_POOR') fail('INVALID_INPUT', { reason: '双到 money is only for registered poor households' });
+    if (member.povertyStatus !== 'REGISTERED_POOR') invalid('“双到”资金只用于建档立卡贫困户', '双到 money is only for registered poor households');
     return [{ kind: 'SHUANGDAO', amountFen: policy.shareFen }];
   }
   const household = member.isAbsolutePoor ? policy.shareAbsolutePoorFen : policy.shareHouseholdFen;

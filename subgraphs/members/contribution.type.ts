@@ -1,5 +1,5 @@
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
-import { LocalDateResolver } from 'graphql-scalars';
+import { LocalDateScalar } from '../lib/dates';
 import type { ContributionKind, LedgerStatus } from './contribution.rules';
 
 export const ContributionKindEnum = {
@@ -44,7 +44,7 @@ export class Contribution {
   @Field(() => ID, { description: 'Contribution id (互助金记录编号)' }) id!: number;
   @Field(() => ContributionKindEnum, { description: 'Kind (类别)' }) kind!: ContributionKind;
   @Field(() => BigInt, { description: 'Amount, always positive (金额)' }) amount!: bigint;
-  @Field(() => LocalDateResolver, { description: 'Date paid or returned (缴纳/退还日期)' }) paidOn!: string;
+  @Field(() => LocalDateScalar, { description: 'Date paid or returned (缴纳/退还日期)' }) paidOn!: string;
   @Field(() => LedgerStatusEnum, { description: 'Ledger status (记账状态)' }) ledgerStatus!: LedgerStatus;
   memberId!: number;
 }

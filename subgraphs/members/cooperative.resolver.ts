@@ -1,5 +1,5 @@
 import { Arg, Ctx as GqlCtx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { LocalDateResolver } from 'graphql-scalars';
+import { LocalDateScalar } from '../lib/dates';
 import type { Ctx } from '../lib/context';
 import { AuditEntry, auditTrail } from '../lib/audit-trail';
 import { UpdateCooperativePolicyInput, SetCooperativeStatusInput } from './cooperative.inputs';
@@ -19,6 +19,7 @@ import { membersOfCooperative } from './member.service';
 import { MemberConnection, PovertyStatusEnum } from './member.type';
 import { pageOf } from '../lib/connection';
 import { parseId } from './shared';
+import { MaxChars, NotFuture } from '../lib/input-check';
 
 @Resolver(() => Cooperative)
 export class CooperativeResolver {
@@ -39,7 +40,7 @@ export class CooperativeResolver {
     @Arg('townshipId', () => ID, { nullable: true, description: 'Only this township (乡镇)' }) townshipId?: string,
     @Arg('status', () => CooperativeStatusEnum, { nullable: true, description: 'Only this status (状态)' }) status?: CooperativeStatus,
     @Arg('first', () => Int, { nullable: true, description: 'Page size, default 50, at most 500 (每页条数)' }) first?: number,
-    @Arg('after', () => String, { nullable: true, description: 'Cursor to continue after (游标)' }) after?: string,
+    @MaxChars(100) @Arg('after', () => String, { nullable: true, description: 'Cursor to continue after (游标)' }) after?: string,
   ): Promise<CooperativeConnection> {
     return listCooperatives(
       ctx,
@@ -79,7 +80,7 @@ export class CooperativeResolver {
   }
 
   @FieldResolver(() => Int, { description: 'Active members with an accident insurance policy covering the date (参保户数)' })
-  insuredMemberCount(@Root() c: Cooperative, @Arg('asOf', () => LocalDateResolver) asOf: string, @GqlCtx() ctx: Ctx): Promise<number> {
+  insuredMemberCount(@Root() c: Cooperative, @NotFuture() @Arg('asOf', () => LocalDateScalar) asOf: string, @GqlCtx() ctx: Ctx): Promise<number> {
     return insuredMemberCount(ctx, c.id, asOf);
   }
 
@@ -88,7 +89,7 @@ export class CooperativeResolver {
     @Root() c: Cooperative,
     @GqlCtx() ctx: Ctx,
     @Arg('first', () => Int, { nullable: true, description: 'Page size, default 50, at most 500 (每页条数)' }) first?: number,
-    @Arg('after', () => String, { nullable: true, description: 'Cursor to continue after (游标)' }) after?: string,
+    @MaxChars(100) @Arg('after', () => String, { nullable: true, description: 'Cursor to continue after (游标)' }) after?: string,
     @Arg('povertyStatus', () => PovertyStatusEnum, { nullable: true, description: 'Only this poverty status (贫困状况)' }) povertyStatus?: PovertyStatus,
   ): Promise<MemberConnection> {
     return membersOfCooperative(ctx, c.id, povertyStatus, pageOf({ first, after }));

@@ -62,6 +62,7 @@ describe('checkPolicy', () => {
     const e = errorOf(() => checkPolicy({ ...DEFAULT, ...patch }));
     expect(e?.code).toBe('POLICY_INVALID');
     expect(String(e?.details.reason)).toMatch(reason);
+    expect(String(e?.details.reasonZh)).toMatch(/[\u4e00-\u9fff]/); // the Chinese message is Chinese throughout
   });
 });
 

@@ -2,7 +2,7 @@
  * Pure rules for cooperatives: policy parameters (政策参数) and status changes
  * (整改 rectification, 退出 exit). No ORM, GraphQL, I/O or clock.
  */
-import { fail } from '../lib/error-codes';
+import { fail, invalid } from '../lib/error-codes';
 
 export type CooperativeStatus = 'ACTIVE' | 'RECTIFYING' | 'EXITED';
 export type ManagementMode = 'VILLAGE_CASH' | 'TOWNSHIP_BANK_ONLY';
@@ -47,10 +47,10 @@ export function mergePolicy(current: CooperativePolicy, patch: PolicyPatch): Coo
   return next as unknown as CooperativePolicy;
 }
 
-const invalid = (reason: string): never => fail('POLICY_INVALID', { reason });
+const badPolicy = (reasonZh: string, reason: string): never => fail('POLICY_INVALID', { reasonZh, reason });
 
 /**
- * Checks, in this order (first failure thrown as POLICY_INVALID {reason}):
+ * Checks, in this order (first failure thrown as POLICY_INVALID {reasonZh, reason}):
  * whole-number int fields; each fee split in 0..10000 and the four summing to 10000;
  * caps (first, later, 双到, max loan) positive; first cap ≤ later cap; term ≥ 1 month;
  * fee rate in 0..10000 bp; concentration in 1..10000 bp; group size ≥ 2;
@@ -62,28 +62,28 @@ export function checkPolicy(p: CooperativePolicy): void {
     'maxTermMonths', 'feeRateBp', 'concentrationBp', 'groupSize', 'splitRiskReserveBp', 'splitWelfareBp',
     'splitManagementBp', 'splitCapitalBp', 'withdrawalMinMonths',
   ];
-  for (const k of ints) if (!Number.isInteger(p[k])) invalid(`${k} must be a whole number`);
+  for (const k of ints) if (!Number.isInteger(p[k])) badPolicy(`${k} 须为整数`, `${k} must be a whole number`);
   const splits = [p.splitRiskReserveBp, p.splitWelfareBp, p.splitManagementBp, p.splitCapitalBp];
-  if (splits.some((s) => s < 0 || s > 10_000)) invalid('each fee split must be between 0 and 10000 bp');
-  if (splits.reduce((a, b) => a + b, 0) !== 10_000) invalid('the four fee splits must sum to 10000 bp');
+  if (splits.some((s) => s < 0 || s > 10_000)) badPolicy('每项收益分配比例须在0–10000个基点之间', 'each fee split must be between 0 and 10000 bp');
+  if (splits.reduce((a, b) => a + b, 0) !== 10_000) badPolicy('四项收益分配比例之和须为10000个基点', 'the four fee splits must sum to 10000 bp');
   if (p.maxFirstLoanFen <= 0n || p.maxLaterLoanFen <= 0n || p.shuangdaoLoanCapFen <= 0n || p.maxLoanFen <= 0n) {
-    invalid('loan caps must be positive');
+    badPolicy('借款上限必须大于零', 'loan caps must be positive');
   }
-  if (p.maxFirstLoanFen > p.maxLaterLoanFen) invalid('the first-loan cap may not exceed the later-loan cap');
-  if (p.maxTermMonths < 1) invalid('the maximum term must be at least 1 month');
-  if (p.feeRateBp < 0 || p.feeRateBp > 10_000) invalid('the fee rate must be between 0 and 10000 bp');
-  if (p.concentrationBp < 1 || p.concentrationBp > 10_000) invalid('concentration must be between 1 and 10000 bp');
-  if (p.groupSize < 2) invalid('a guarantee group needs at least 2 households');
-  if (p.shareFen <= 0n) invalid('the share must be positive');
-  if (p.shareSubsidyFen < 0n || p.shareHouseholdFen < 0n || p.shareAbsolutePoorFen < 0n) invalid('share parts may not be negative');
-  if (p.shareHouseholdFen + p.shareSubsidyFen !== p.shareFen) invalid('household part + subsidy must equal the share');
-  if (p.shareAbsolutePoorFen > p.shareHouseholdFen) invalid('the absolutely-poor part may not exceed the household part');
-  if (p.withdrawalMinMonths < 0) invalid('the withdrawal period may not be negative');
-  if (p.cashLimitFen < 0n) invalid('the cash limit may not be negative');
+  if (p.maxFirstLoanFen > p.maxLaterLoanFen) badPolicy('首次借款上限不能超过再次借款上限', 'the first-loan cap may not exceed the later-loan cap');
+  if (p.maxTermMonths < 1) badPolicy('最长借款期限至少为1个月', 'the maximum term must be at least 1 month');
+  if (p.feeRateBp < 0 || p.feeRateBp > 10_000) badPolicy('占用费率须在0–10000个基点之间', 'the fee rate must be between 0 and 10000 bp');
+  if (p.concentrationBp < 1 || p.concentrationBp > 10_000) badPolicy('集中度上限须在1–10000个基点之间', 'concentration must be between 1 and 10000 bp');
+  if (p.groupSize < 2) badPolicy('联保小组至少需要2户', 'a guarantee group needs at least 2 households');
+  if (p.shareFen <= 0n) badPolicy('每股互助金必须大于零', 'the share must be positive');
+  if (p.shareSubsidyFen < 0n || p.shareHouseholdFen < 0n || p.shareAbsolutePoorFen < 0n) badPolicy('每股的各部分不能为负数', 'share parts may not be negative');
+  if (p.shareHouseholdFen + p.shareSubsidyFen !== p.shareFen) badPolicy('农户自缴与政府配股之和须等于每股互助金', 'household part + subsidy must equal the share');
+  if (p.shareAbsolutePoorFen > p.shareHouseholdFen) badPolicy('绝对贫困户自缴不能超过农户自缴', 'the absolutely-poor part may not exceed the household part');
+  if (p.withdrawalMinMonths < 0) badPolicy('退股最短期限不能为负数', 'the withdrawal period may not be negative');
+  if (p.cashLimitFen < 0n) badPolicy('现金收付上限不能为负数', 'the cash limit may not be negative');
 }
 
 /** EXITED is final; setting the current status again is refused as a no-op. Both INVALID_INPUT. */
 export function checkStatusChange(from: CooperativeStatus, to: CooperativeStatus): void {
-  if (from === 'EXITED') fail('INVALID_INPUT', { reason: 'an exited cooperative cannot change status' });
-  if (from === to) fail('INVALID_INPUT', { reason: `the cooperative is already ${to}` });
+  if (from === 'EXITED') invalid('已退出的互助社不能再变更状态', 'an exited cooperative cannot change status');
+  if (from === to) invalid(`互助社已经是 ${to} 状态`, `the cooperative is already ${to}`);
 }

@@ -1,5 +1,5 @@
 import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { LocalDateResolver } from 'graphql-scalars';
+import { LocalDateScalar } from '../lib/dates';
 import type { CooperativeStatus, ManagementMode } from './cooperative.rules';
 import { Connection } from '../lib/connection';
 
@@ -54,7 +54,7 @@ export class Cooperative {
   @Field({ description: 'Name in English (英文名)' }) nameEn!: string;
   @Field(() => CooperativeStatusEnum, { description: 'Status (状态): active, rectifying (整改) or exited (退出)' }) status!: CooperativeStatus;
   @Field(() => ManagementModeEnum, { description: 'Management mode (管理模式)' }) managementMode!: ManagementMode;
-  @Field(() => LocalDateResolver, { description: 'Founding date (成立日期)' }) foundedOn!: string;
+  @Field(() => LocalDateScalar, { description: 'Founding date (成立日期)' }) foundedOn!: string;
   @Field(() => Int, { description: 'Active member households (在社户数)' }) memberCount!: number;
   @Field(() => Int, { description: 'Active registered poor households (建档立卡贫困户数)' }) registeredPoorCount!: number;
   @Field(() => Int, { description: 'Active households headed by a party member (党员户数)' }) partyMemberCount!: number;

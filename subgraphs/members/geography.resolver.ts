@@ -7,6 +7,7 @@ import { countyById, countyTotals, listCounties, townshipById, townshipsOfCounty
 import { AreaTotals, County, Township, Village } from './geography.type';
 import { pageOf } from '../lib/connection';
 import { parseId } from './shared';
+import { MaxChars } from '../lib/input-check';
 
 @Resolver(() => County)
 export class CountyResolver {
@@ -35,7 +36,7 @@ export class CountyResolver {
     @Root() county: County,
     @GqlCtx() ctx: Ctx,
     @Arg('first', () => Int, { nullable: true, description: 'Page size, default 50, at most 500 (每页条数)' }) first?: number,
-    @Arg('after', () => String, { nullable: true, description: 'Cursor to continue after (游标)' }) after?: string,
+    @MaxChars(100) @Arg('after', () => String, { nullable: true, description: 'Cursor to continue after (游标)' }) after?: string,
     @Arg('status', () => CooperativeStatusEnum, { nullable: true, description: 'Only this status (状态)' }) status?: CooperativeStatus,
   ): Promise<CooperativeConnection> {
     return cooperativesOf(ctx, 'county', county.id, status, pageOf({ first, after }));
@@ -59,7 +60,7 @@ export class TownshipResolver {
     @Root() t: Township,
     @GqlCtx() ctx: Ctx,
     @Arg('first', () => Int, { nullable: true, description: 'Page size, default 50, at most 500 (每页条数)' }) first?: number,
-    @Arg('after', () => String, { nullable: true, description: 'Cursor to continue after (游标)' }) after?: string,
+    @MaxChars(100) @Arg('after', () => String, { nullable: true, description: 'Cursor to continue after (游标)' }) after?: string,
     @Arg('status', () => CooperativeStatusEnum, { nullable: true, description: 'Only this status (状态)' }) status?: CooperativeStatus,
   ): Promise<CooperativeConnection> {
     return cooperativesOf(ctx, 'township', t.id, status, pageOf({ first, after }));

@@ -2,7 +2,7 @@
  * Pure rules for guarantee groups: joint guarantee (五户联保) and party-member guarantee (党员一帮一).
  * No ORM, GraphQL, I/O or clock.
  */
-import { fail } from '../lib/error-codes';
+import { fail, invalid } from '../lib/error-codes';
 import type { CooperativeStatus } from './cooperative.rules';
 import type { MemberStatus } from './member.rules';
 
@@ -32,7 +32,7 @@ export function checkJointGroup(input: {
   memberIds: readonly number[];
   members: readonly GroupCandidate[];
 }): void {
-  if (!input.name.trim()) fail('INVALID_INPUT', { reason: 'the group needs a name' });
+  if (!input.name.trim()) invalid('联保小组须有名称', 'the group needs a name');
   if (input.cooperativeStatus === 'EXITED') fail('COOPERATIVE_EXITED');
   const distinct = new Set(input.memberIds);
   if (distinct.size !== input.memberIds.length || distinct.size !== input.groupSize) {
@@ -74,5 +74,5 @@ export function checkPartyGuarantee(input: {
 
 /** Only an active group can be dissolved (INVALID_INPUT otherwise). */
 export function checkDissolve(status: GroupStatus): void {
-  if (status !== 'ACTIVE') fail('INVALID_INPUT', { reason: 'the group is already dissolved' });
+  if (status !== 'ACTIVE') invalid('联保小组已解散', 'the group is already dissolved');
 }

@@ -1,5 +1,5 @@
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
-import { LocalDateResolver } from 'graphql-scalars';
+import { LocalDateScalar } from '../lib/dates';
 import type { GroupKind, GroupStatus } from './guarantee.rules';
 
 export const GuaranteeGroupKindEnum = { JOINT: 'JOINT', PARTY_MEMBER: 'PARTY_MEMBER' } as const;
@@ -25,7 +25,7 @@ export class GuaranteeGroup {
   @Field({ description: 'Name (小组名称)' }) name!: string;
   @Field(() => GuaranteeGroupKindEnum, { description: 'Kind of guarantee (担保方式)' }) kind!: GroupKind;
   @Field(() => GuaranteeGroupStatusEnum, { description: 'Status (状态)' }) status!: GroupStatus;
-  @Field(() => LocalDateResolver, { description: 'Date formed (成立日期)' }) formedOn!: string;
+  @Field(() => LocalDateScalar, { description: 'Date formed (成立日期)' }) formedOn!: string;
   cooperativeId!: number;
   guarantorMemberId!: number | null;
 }

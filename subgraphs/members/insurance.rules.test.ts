@@ -20,7 +20,10 @@ describe('checkInsurancePolicy', () => {
     const reason = rest[0];
     const e = errorOf(() => checkInsurancePolicy({ ...ok, ...patch }));
     expect(e?.code).toBe(code);
-    if (reason) expect(String(e?.details.reason)).toMatch(reason);
+    if (reason) {
+      expect(String(e?.details.reason)).toMatch(reason);
+      expect(String(e?.details.reasonZh)).toMatch(/[\u4e00-\u9fff]/); // the Chinese message is Chinese throughout
+    }
   });
   it.each<[string, boolean]>([
     ['2023-12-31', false], ['2024-01-01', true], ['2024-06-30', true], ['2024-12-31', true], ['2025-01-01', false],
@@ -50,6 +53,9 @@ describe('checkShareholding', () => {
     const reason = rest[0];
     const e = errorOf(() => checkShareholding({ ...ok, ...patch }));
     expect(e?.code).toBe(code);
-    if (reason) expect(String(e?.details.reason)).toMatch(reason);
+    if (reason) {
+      expect(String(e?.details.reason)).toMatch(reason);
+      expect(String(e?.details.reasonZh)).toMatch(/[\u4e00-\u9fff]/); // the Chinese message is Chinese throughout
+    }
   });
 });

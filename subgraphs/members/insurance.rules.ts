@@ -3,12 +3,11 @@
  * farmer cooperatives (扶贫合作社入股). No ORM, GraphQL, I/O or clock.
  */
 import type { Day } from '../lib/dates';
-import { fail } from '../lib/error-codes';
+import { fail, invalid } from '../lib/error-codes';
 import type { MemberStatus, PovertyStatus } from './member.rules';
 
 export type ShareholdingSource = 'MUTUAL_AID' | 'SHUANGDAO';
 
-const bad = (reason: string): never => fail('INVALID_INPUT', { reason });
 
 /**
  * In this order: MEMBER_NOT_ACTIVE; INVALID_INPUT when insurer or policy number is empty, the premium
@@ -24,11 +23,11 @@ export function checkInsurancePolicy(p: {
   endsOn: Day;
 }): void {
   if (p.memberStatus !== 'ACTIVE') fail('MEMBER_NOT_ACTIVE');
-  if (!p.insurer.trim()) bad('insurer is required');
-  if (!p.policyNo.trim()) bad('policyNo is required');
-  if (p.premiumFen < 0n) bad('the premium may not be negative');
-  if (p.sumInsuredFen <= 0n) bad('the sum insured must be positive');
-  if (p.endsOn < p.startsOn) bad('the policy ends before it starts');
+  if (!p.insurer.trim()) invalid('须填写保险公司', 'insurer is required');
+  if (!p.policyNo.trim()) invalid('须填写保单号', 'policyNo is required');
+  if (p.premiumFen < 0n) invalid('保费不能为负数', 'the premium may not be negative');
+  if (p.sumInsuredFen <= 0n) invalid('保额必须大于零', 'the sum insured must be positive');
+  if (p.endsOn < p.startsOn) invalid('终保日期早于起保日期', 'the policy ends before it starts');
 }
 
 /** A policy covers `asOf` when startsOn ≤ asOf ≤ endsOn. */
@@ -51,9 +50,9 @@ export function checkShareholding(s: {
   returnsFen: bigint;
 }): void {
   if (s.memberStatus !== 'ACTIVE') fail('MEMBER_NOT_ACTIVE');
-  if (!s.farmerCooperativeZh.trim() || !s.farmerCooperativeEn.trim()) bad('the farmer cooperative name is required');
-  if (s.amountFen <= 0n) bad('the amount must be positive');
-  if (s.returnsFen < 0n) bad('returns may not be negative');
-  if (s.povertyStatus !== 'REGISTERED_POOR') bad('shareholdings are for registered poor households');
-  if (s.source === 'SHUANGDAO' && !s.isShuangdao) bad('the household has no 双到 money');
+  if (!s.farmerCooperativeZh.trim() || !s.farmerCooperativeEn.trim()) invalid('须填写合作社名称', 'the farmer cooperative name is required');
+  if (s.amountFen <= 0n) invalid('入股金额必须大于零', 'the amount must be positive');
+  if (s.returnsFen < 0n) invalid('累计分红不能为负数', 'returns may not be negative');
+  if (s.povertyStatus !== 'REGISTERED_POOR') invalid('只有建档立卡贫困户可以登记入股', 'shareholdings are for registered poor households');
+  if (s.source === 'SHUANGDAO' && !s.isShuangdao) invalid('该户没有“双到”资金', 'the household has no 双到 money');
 }

@@ -1,5 +1,5 @@
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
-import { LocalDateResolver } from 'graphql-scalars';
+import { LocalDateScalar } from '../lib/dates';
 import type { ShareholdingSource } from './insurance.rules';
 
 export const ShareholdingSourceEnum = { MUTUAL_AID: 'MUTUAL_AID', SHUANGDAO: 'SHUANGDAO' } as const;
@@ -19,8 +19,8 @@ export class InsurancePolicy {
   @Field({ description: 'Policy number (保单号)' }) policyNo!: string;
   @Field(() => BigInt, { description: 'Premium (保费)' }) premium!: bigint;
   @Field(() => BigInt, { description: 'Sum insured (保额)' }) sumInsured!: bigint;
-  @Field(() => LocalDateResolver, { description: 'First day covered (起保日期)' }) startsOn!: string;
-  @Field(() => LocalDateResolver, { description: 'Last day covered (终保日期)' }) endsOn!: string;
+  @Field(() => LocalDateScalar, { description: 'First day covered (起保日期)' }) startsOn!: string;
+  @Field(() => LocalDateScalar, { description: 'Last day covered (终保日期)' }) endsOn!: string;
   memberId!: number;
 }
 
@@ -31,7 +31,7 @@ export class Shareholding {
   @Field({ description: 'Farmer cooperative, in English (英文名)' }) farmerCooperativeEn!: string;
   @Field(() => ShareholdingSourceEnum, { description: 'Money put in (入股资金来源)' }) source!: ShareholdingSource;
   @Field(() => BigInt, { description: 'Amount put in (入股金额)' }) amount!: bigint;
-  @Field(() => LocalDateResolver, { description: 'Date acquired (入股日期)' }) acquiredOn!: string;
+  @Field(() => LocalDateScalar, { description: 'Date acquired (入股日期)' }) acquiredOn!: string;
   @Field(() => BigInt, { description: 'Returns received so far (累计分红)' }) returns!: bigint;
   memberId!: number;
 }

@@ -21,6 +21,7 @@ import { Member, MemberConnection, PovertyStatusEnum } from './member.type';
 import { pageOf } from '../lib/connection';
 import { parseId } from './shared';
 import { seesPersonalNumbers } from '../lib/scope';
+import { MaxChars } from '../lib/input-check';
 
 @Resolver(() => Member)
 export class MemberResolver {
@@ -55,7 +56,7 @@ export class MemberResolver {
     @Arg('cooperativeId', () => ID, { description: 'The cooperative (互助社)' }) cooperativeId: string,
     @Arg('povertyStatus', () => PovertyStatusEnum, { nullable: true, description: 'Only this poverty status (贫困状况)' }) povertyStatus?: PovertyStatus,
     @Arg('first', () => Int, { nullable: true, description: 'Page size, default 50, at most 500 (每页条数)' }) first?: number,
-    @Arg('after', () => String, { nullable: true, description: 'Cursor to continue after (游标)' }) after?: string,
+    @MaxChars(100) @Arg('after', () => String, { nullable: true, description: 'Cursor to continue after (游标)' }) after?: string,
   ): Promise<MemberConnection> {
     return membersOfCooperative(ctx, parseId(cooperativeId, 'cooperativeId'), povertyStatus, pageOf({ first, after }));
   }

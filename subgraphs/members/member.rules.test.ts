@@ -76,6 +76,7 @@ describe('validateApplicant', () => {
     const e = errorOf(() => validateApplicant({ ...OK, ...patch }));
     expect(e?.code).toBe('INVALID_INPUT');
     expect(String(e?.details.reason)).toMatch(reason);
+    expect(String(e?.details.reasonZh)).toMatch(/[\u4e00-\u9fff]/); // the Chinese message is Chinese throughout
   });
 });
 

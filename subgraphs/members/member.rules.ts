@@ -2,7 +2,7 @@
  * Pure rules for member households (社员): admission under closed membership (社员制),
  * resident identity numbers, one-card accounts and masking. No ORM, GraphQL, I/O or clock.
  */
-import { fail } from '../lib/error-codes';
+import { fail, invalid } from '../lib/error-codes';
 import type { CooperativeStatus } from './cooperative.rules';
 
 export type PovertyStatus = 'REGISTERED_POOR' | 'ORDINARY' | 'WEALTHY';
@@ -53,10 +53,9 @@ export interface Applicant {
 
 export interface ValidApplicant extends Applicant {}
 
-const bad = (reason: string): never => fail('INVALID_INPUT', { reason });
 
 /**
- * Field checks of an admission, in this order (INVALID_INPUT {reason}): household number and head's
+ * Field checks of an admission, in this order (INVALID_INPUT {reasonZh, reason}): household number and head's
  * name non-empty; identity number well-formed (18 chars, birth date, check character); household size
  * 1..50; an absolutely poor household must be a registered poor one; card bank and card account given
  * together; card account 12–19 digits. Returns the applicant with trimmed / normalised values.
@@ -64,19 +63,19 @@ const bad = (reason: string): never => fail('INVALID_INPUT', { reason });
 export function validateApplicant(a: Applicant): ValidApplicant {
   const householdNo = a.householdNo.trim();
   const headName = a.headName.trim();
-  if (!householdNo) bad('householdNo is required');
-  if (!headName) bad('headName is required');
+  if (!householdNo) invalid('须填写户号', 'householdNo is required');
+  if (!headName) invalid('须填写户主姓名', 'headName is required');
   const idNumber = normalizeIdNumber(a.idNumber);
-  if (!idNumber) return bad('idNumber must be an 18-character resident identity number');
-  if (!Number.isInteger(a.householdSize) || a.householdSize < 1 || a.householdSize > 50) bad('householdSize must be 1..50');
-  if (a.isAbsolutePoor && a.povertyStatus !== 'REGISTERED_POOR') bad('an absolutely poor household must be REGISTERED_POOR');
+  if (!idNumber) return invalid('身份证号须为18位居民身份证号码', 'idNumber must be an 18-character resident identity number');
+  if (!Number.isInteger(a.householdSize) || a.householdSize < 1 || a.householdSize > 50) invalid('家庭人口须为1–50人', 'householdSize must be 1..50');
+  if (a.isAbsolutePoor && a.povertyStatus !== 'REGISTERED_POOR') invalid('绝对贫困户须为建档立卡贫困户', 'an absolutely poor household must be REGISTERED_POOR');
   const cardBank = a.cardBank?.trim() || null;
   const rawAccount = a.cardAccount?.trim() || null;
-  if ((cardBank == null) !== (rawAccount == null)) bad('cardBank and cardAccount go together');
+  if ((cardBank == null) !== (rawAccount == null)) invalid('一卡通开户行与账号须同时填写', 'cardBank and cardAccount go together');
   let cardAccount: string | null = null;
   if (rawAccount != null) {
     cardAccount = normalizeCardAccount(rawAccount);
-    if (!cardAccount) bad('cardAccount must be 12–19 digits');
+    if (!cardAccount) invalid('一卡通账号须为12–19位数字', 'cardAccount must be 12–19 digits');
   }
   return { ...a, householdNo, headName, idNumber, cardBank, cardAccount };
 }

@@ -1,5 +1,5 @@
 import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { LocalDateResolver } from 'graphql-scalars';
+import { LocalDateScalar } from '../lib/dates';
 import type { MemberStatus, PovertyStatus } from './member.rules';
 import { Connection } from '../lib/connection';
 
@@ -39,8 +39,8 @@ export class Member {
   @Field(() => String, { nullable: true, description: 'Bank of the one-card account (一卡通开户行)' }) cardBank!: string | null;
   @Field(() => String, { nullable: true, description: 'Masked one-card account, last four digits (一卡通账号脱敏); null when none, and for unions and auditors' }) cardAccountMasked!: string | null;
   @Field(() => MemberStatusEnum, { description: 'Membership status (社员状态)' }) status!: MemberStatus;
-  @Field(() => LocalDateResolver, { description: 'Date of joining (入社日期)' }) joinedOn!: string;
-  @Field(() => LocalDateResolver, { nullable: true, description: 'Date of leaving, when withdrawn (退社日期)' }) leftOn!: string | null;
+  @Field(() => LocalDateScalar, { description: 'Date of joining (入社日期)' }) joinedOn!: string;
+  @Field(() => LocalDateScalar, { nullable: true, description: 'Date of leaving, when withdrawn (退社日期)' }) leftOn!: string | null;
   cooperativeId!: number;
   residenceVillageId!: number;
 }
