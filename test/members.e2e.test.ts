@@ -223,6 +223,12 @@ describe('contributions (saga with the loans ledger)', () => {
     const member = ok(await stack.gql(MEMBER, { id: String(m) }, t.county1)).member;
     expect(member.contributionTotals).toEqual({ household: '40000', governmentSubsidy: '60000', shuangdao: '0', withdrawn: '0', ownBalance: '40000' });
     expect(member.isShuangdao).toBe(false);
+    // the public board shows both items under the masked name the saga carried, and never the full one
+    const board = ok(await stack.gql(`{ disclosureBoard(cooperativeId: "${COOP_D}") { edges { node { kind nameMasked amount } } } }`)).disclosureBoard;
+    expect(board.edges.map((e: any) => e.node).filter((n: any) => n.kind === 'CONTRIBUTION')).toEqual(
+      expect.arrayContaining([{ kind: 'CONTRIBUTION', nameMasked: '余*花', amount: '40000' }, { kind: 'CONTRIBUTION', nameMasked: '余*花', amount: '60000' }]),
+    );
+    expect(JSON.stringify(board)).not.toContain('余小花');
   });
 
   it('an absolutely poor household pays the smaller part; 双到 money only for registered poor households', async () => {
