@@ -110,7 +110,8 @@ describe('dates', () => {
   it('a county dashboard as of tomorrow is DATE_IN_FUTURE, as of today it answers', async () => {
     const future = await stack.gql(operation('CountyDashboard'), { countyId: '1', asOf: tomorrow }, t.county1);
     expectCode(future, 'DATE_IN_FUTURE');
-    expect(future.errors!.every((e) => e.extensions?.code === 'DATE_IN_FUTURE')).toBe(true);
+    // checked once per request, not once per cooperative that carries the argument
+    expect(future.errors!.map((e) => e.extensions?.code)).toEqual(['DATE_IN_FUTURE']);
     expect(future.errors![0]!.extensions!.details).toEqual({ field: 'asOf', date: tomorrow, today });
     expect(future.errors![0]!.extensions!.messageZh).toContain('北京时间');
     const now = await stack.gql(operation('CountyDashboard'), { countyId: '1', asOf: today }, t.county1);

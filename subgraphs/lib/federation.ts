@@ -4,7 +4,6 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { parse, type GraphQLSchema } from 'graphql';
 import { LocalDateScalar } from './dates';
-import { compileRules, inputCheckMiddleware } from './input-check';
 import { MoneyScalar } from './money';
 
 /** Federation version we link (2.14.x composition rejects links above v2.14). */
@@ -22,16 +21,14 @@ export interface SubgraphBuild {
 /**
  * type-graphql classes → a Federation 2 subgraph schema. Entity stubs that only federation
  * reaches must be passed as `orphanedTypes` or type-graphql drops them silently.
- * Every resolver's arguments pass the input check (lib/input-check) before it runs.
  */
 export async function buildFederatedSchema(
-  options: Omit<BuildSchemaOptions, 'scalarsMap' | 'validate' | 'globalMiddlewares'>,
+  options: Omit<BuildSchemaOptions, 'scalarsMap' | 'validate'>,
   references: ReferenceResolvers,
 ): Promise<SubgraphBuild> {
   const tg = await buildSchema({
     ...options,
     scalarsMap: [{ type: BigInt, scalar: MoneyScalar }],
-    globalMiddlewares: [inputCheckMiddleware(compileRules())],
     validate: false,
     emitSchemaFile: false,
   });

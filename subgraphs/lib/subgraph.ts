@@ -13,6 +13,7 @@ import { databaseUnavailable } from './error-codes';
 import { formatError } from './errors';
 import { buildFederatedSchema, type ReferenceResolvers } from './federation';
 import { listen, serveApollo } from './http';
+import { compileRules, inputCheckPlugin } from './input-check';
 import { operationCheckPlugin } from './operation-check';
 import { logger } from './logger';
 import { readRetryPlugin, withReadRetry } from './read-retry';
@@ -52,7 +53,7 @@ export async function startSubgraph(def: SubgraphDefinition, dbUrl: string, port
     includeStacktraceInErrorResponses: false,
     introspection: process.env.NODE_ENV !== 'production',
     csrfPrevention: false,
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), requestLog<Ctx>('debug'), readRetryPlugin<Ctx>(), operationCheckPlugin<Ctx>()],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), requestLog<Ctx>('debug'), readRetryPlugin<Ctx>(), operationCheckPlugin<Ctx>(), inputCheckPlugin<Ctx>(compileRules())],
   });
   await apollo.start();
   const http: Server = serveApollo(apollo, async (req, requestId) => {
