@@ -13,6 +13,8 @@ export interface Ctx {
   /** Raw Authorization header, forwarded on service-to-service calls made for this request. */
   authorization: string | null;
   loaders: LoaderCache;
+  /** This run of the request, for the read retry (lib/read-retry). */
+  run?: { droppedRead: boolean };
 }
 
 export class LoaderCache {

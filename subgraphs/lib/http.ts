@@ -59,11 +59,12 @@ export function requestIdOf(req: IncomingMessage): string {
  */
 export function serveApollo<C extends BaseContext>(
   server: ApolloServer<C>,
-  context: (req: IncomingMessage, requestId: string) => Promise<C>,
+  /** `run` is what `around` hands each execution (the read retry's mark), undefined without one. */
+  context: (req: IncomingMessage, requestId: string, run?: any) => Promise<C>,
   extra?: ExtraRoute,
   limits: { maxQueryChars?: number } = {},
   /** Wraps each execution, e.g. `withReadRetry` (subgraphs) to run it again. */
-  around: (execute: () => Promise<HTTPGraphQLResponse>) => Promise<HTTPGraphQLResponse> = (execute) => execute(),
+  around: (execute: (run: any) => Promise<HTTPGraphQLResponse>) => Promise<HTTPGraphQLResponse> = (execute) => execute(undefined),
 ): Server {
   const http = createServer(async (req, res) => {
     const requestId = requestIdOf(req);
@@ -107,9 +108,9 @@ export function serveApollo<C extends BaseContext>(
         res.end(httpErrorBody('BAD_REQUEST', `查询语句超过 ${limits.maxQueryChars} 个字符`, `Operation longer than ${limits.maxQueryChars} characters`));
         return;
       }
-      const result = await around(() => server.executeHTTPGraphQLRequest({
+      const result = await around((run) => server.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-        context: () => context(req, requestId),
+        context: () => context(req, requestId, run),
       }));
       const out: Record<string, string> = {};
       for (const [k, v] of result.headers) out[k] = v;

@@ -218,9 +218,8 @@ export function checkInputValue(value: unknown, type: GraphQLInputType, rule: In
  * The check as one pass over the operation, before execution: every field of the operation (its
  * fragments included) that takes arguments has them checked against the declared rules or the
  * default caps. Once per request rather than per resolver call: a type-graphql global middleware
- * would wrap every field resolver of every row in an async chain (measured: dashboards 6–12 %
- * slower at county scale), and a bad argument repeated on 48 cooperatives would be refused 48
- * times. A refusal stops the whole request with HTTP 400, so a refused write touches nothing.
+ * would wrap every field resolver of every row in an async chain, and a bad argument repeated on
+ * 48 cooperatives would be refused 48 times. A refusal stops the whole request with HTTP 400, so a refused write touches nothing.
  */
 export function checkOperationInput(
   schema: GraphQLSchema,

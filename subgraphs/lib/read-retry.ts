@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { classifyDbFailure } from './db-failure';
 import { logger } from './logger';
@@ -25,20 +24,24 @@ export const READ_RETRY_PAUSE_MS = 400;
 /** Retries done by this process (tests read it). */
 export const readRetryStats = { retries: 0 };
 
-interface RunState {
+/**
+ * One run of a request, handed to its context (`Ctx.run`) and read back after it. Not an
+ * AsyncLocalStorage: on Node 20 running one turns on promise hooks for the whole process, a cost
+ * on every promise of every request (measured in the bench; figures in the session notes).
+ */
+export interface RunMark {
   droppedRead: boolean;
 }
-const current = new AsyncLocalStorage<RunState>();
 
 /** Marks the running request when a query (not a mutation) hit a dropped connection. */
-export function readRetryPlugin<C extends BaseContext>(): ApolloServerPlugin<C> {
+export function readRetryPlugin<C extends BaseContext & { run?: RunMark }>(): ApolloServerPlugin<C> {
   return {
     async requestDidStart() {
       return {
-        async didEncounterErrors({ operation, errors }) {
+        async didEncounterErrors({ operation, errors, contextValue }) {
           if (operation?.operation !== 'query') return;
-          const state = current.getStore();
-          if (state && errors.some((e) => classifyDbFailure(e) === 'dropped')) state.droppedRead = true;
+          const mark = contextValue.run;
+          if (mark && errors.some((e) => classifyDbFailure(e) === 'dropped')) mark.droppedRead = true;
         },
       };
     },
@@ -46,12 +49,12 @@ export function readRetryPlugin<C extends BaseContext>(): ApolloServerPlugin<C> 
 }
 
 /** Runs one HTTP GraphQL execution; runs it a second time, after a pause, if the plugin marked it. */
-export async function withReadRetry<T>(execute: () => Promise<T>, pauseMs = READ_RETRY_PAUSE_MS): Promise<T> {
-  const first: RunState = { droppedRead: false };
-  const result = await current.run(first, execute);
+export async function withReadRetry<T>(execute: (run: RunMark) => Promise<T>, pauseMs = READ_RETRY_PAUSE_MS): Promise<T> {
+  const first: RunMark = { droppedRead: false };
+  const result = await execute(first);
   if (!first.droppedRead) return result;
   readRetryStats.retries++;
   logger.warn({ pauseMs }, 'read hit a dropped database connection; retrying once');
   await new Promise((r) => setTimeout(r, pauseMs));
-  return current.run({ droppedRead: false }, execute);
+  return execute({ droppedRead: false });
 }

@@ -16,7 +16,7 @@ import { listen, serveApollo } from './http';
 import { compileRules, inputCheckPlugin } from './input-check';
 import { operationCheckPlugin } from './operation-check';
 import { logger } from './logger';
-import { readRetryPlugin, withReadRetry } from './read-retry';
+import { readRetryPlugin, withReadRetry, type RunMark } from './read-retry';
 import { requestLog } from './request-log';
 
 export interface SubgraphDefinition {
@@ -56,10 +56,10 @@ export async function startSubgraph(def: SubgraphDefinition, dbUrl: string, port
     plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), requestLog<Ctx>('debug'), readRetryPlugin<Ctx>(), operationCheckPlugin<Ctx>(), inputCheckPlugin<Ctx>(compileRules())],
   });
   await apollo.start();
-  const http: Server = serveApollo(apollo, async (req, requestId) => {
+  const http: Server = serveApollo(apollo, async (req, requestId, run?: RunMark) => {
     const authorization = (req.headers.authorization as string | undefined) ?? null;
     const caller = await requestCaller(key, authorization);
-    return makeCtx(orm, caller, requestId, authorization);
+    return { ...makeCtx(orm, caller, requestId, authorization), run };
   }, undefined, {}, withReadRetry);
   const actual = await listen(http, port);
   logger.info({ subgraph: def.name, port: actual }, 'subgraph listening');
