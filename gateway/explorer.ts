@@ -47,7 +47,7 @@ const DEFAULT_QUERY = `# 公示栏无需令牌。其他标签页是 schema/opera
 query DisclosureBoard {
   disclosureBoard(cooperativeId: "1", first: 10) {
     totalCount
-    edges { node { id kind on nameMasked amount } }
+    edges { node { id kind on nameMasked amount purposeZh } }
   }
 }
 `;
