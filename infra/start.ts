@@ -7,17 +7,30 @@ import { portFree, portInUseLine } from '../subgraphs/lib/ports';
 import { startPostgres, type PgHandle } from './postgres';
 import { SERVICE_NODE_FLAGS, SUBGRAPH_DEFS } from './services';
 import { isEmpty, seedCounty } from './seed/county';
+import { RESTART_POLICY, restartDecision } from './restart.rules';
 
 /**
  * `npm start`: embedded PostgreSQL (unless *_DATABASE_URL / DATABASE_URL point elsewhere),
  * migrations, demo data when empty, then every subgraph and the gateway as their own Node
  * processes, each health-checked before the next; Ctrl-C / SIGTERM stops them all and the database.
+ * Once everything is up, a service that dies is restarted with backoff (`restart.rules`) while the
+ * others keep serving; after repeated crashes in a short time the runner stops trying and says so.
  */
 const say = (svc: string, line: string) => process.stdout.write(`${`[${svc}]`.padEnd(10)} ${line}\n`);
 
-const children: { name: string; proc: ChildProcess }[] = [];
+interface Child {
+  name: string;
+  script: string;
+  env: NodeJS.ProcessEnv;
+  port: number;
+  proc: ChildProcess;
+  crashes: number[];
+}
+const children: Child[] = [];
 let pg: PgHandle | null = null;
 let stopping = false;
+/** Until every service is up a death fails the start (as before); after, it is restarted. */
+let ready = false;
 
 /** A start-up failure whose message says it all (the child's own output, relayed above, has the details). */
 class StartFailure extends Error {}
@@ -37,20 +50,47 @@ async function waitHealthy(name: string, port: number, proc: ChildProcess): Prom
   throw new StartFailure(`${name} did not become healthy on :${port}`);
 }
 
-function launch(name: string, script: string, env: NodeJS.ProcessEnv): ChildProcess {
+function spawnService(c: Omit<Child, 'proc'>): ChildProcess {
   // CHILD_NODE_ARGS: extra Node flags for the services only, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
   // (Node refuses --cpu-prof in NODE_OPTIONS); see test/bench/README.md.
   const extra = (process.env.CHILD_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
-  const proc = spawn(process.execPath, [...SERVICE_NODE_FLAGS, ...extra, join(ROOT, 'dist', script)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  for (const stream of [proc.stdout!, proc.stderr!]) createInterface({ input: stream }).on('line', (l) => say(name, l));
-  proc.on('exit', (code, signal) => {
-    if (!stopping) {
-      say('start', `${name} stopped unexpectedly (${signal ?? code}); shutting everything down`);
-      void shutdown(1);
-    }
-  });
-  children.push({ name, proc });
+  const proc = spawn(process.execPath, [...SERVICE_NODE_FLAGS, ...extra, join(ROOT, 'dist', c.script)], { env: c.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  for (const stream of [proc.stdout!, proc.stderr!]) createInterface({ input: stream }).on('line', (l) => say(c.name, l));
+  proc.on('exit', (code, signal) => void died(c.name, proc, signal ?? code));
   return proc;
+}
+
+function launch(name: string, script: string, env: NodeJS.ProcessEnv, port: number): ChildProcess {
+  const c: Child = { name, script, env, port, crashes: [], proc: null as unknown as ChildProcess };
+  c.proc = spawnService(c);
+  children.push(c);
+  return c.proc;
+}
+
+async function died(name: string, proc: ChildProcess, how: string | number | null): Promise<void> {
+  const c = children.find((x) => x.name === name);
+  if (stopping || !c || c.proc !== proc) return;
+  if (!ready) {
+    say('start', `${name} stopped unexpectedly during start-up (${how}); shutting everything down`);
+    return shutdown(1);
+  }
+  c.crashes.push(Date.now());
+  const d = restartDecision(c.crashes, Date.now());
+  if (!d.restart) {
+    say('start', `${name} 在 ${RESTART_POLICY.windowMs / 1000} 秒内崩溃 ${d.crashesInWindow} 次,不再重启 / ${name} crashed ${d.crashesInWindow} times in ${RESTART_POLICY.windowMs / 1000} s (last: ${how}); not restarting it — the other services keep running, see its log above, then restart npm start`);
+    return;
+  }
+  say('start', `${name} stopped unexpectedly (${how}); restarting in ${d.delayMs} ms (crash ${d.crashesInWindow} in ${RESTART_POLICY.windowMs / 1000} s)`);
+  await new Promise((r) => setTimeout(r, d.delayMs));
+  if (stopping) return;
+  c.proc = spawnService(c);
+  try {
+    await waitHealthy(name, c.port, c.proc);
+    say('start', `${name} restarted, healthy on :${c.port}`);
+  } catch (e) {
+    // it died again while starting: its exit handler decides the next step
+    say('start', `${name} did not come back: ${e instanceof Error ? e.message : String(e)}`);
+  }
 }
 
 async function shutdown(code: number): Promise<void> {
@@ -58,7 +98,7 @@ async function shutdown(code: number): Promise<void> {
   stopping = true;
   say('start', 'stopping…');
   await Promise.all(
-    children.reverse().map(
+    [...children].reverse().map(
       ({ proc }) =>
         new Promise<void>((r) => {
           if (proc.exitCode !== null || proc.signalCode !== null) return r();
@@ -139,12 +179,13 @@ async function main(): Promise<void> {
   for (const n of names) {
     const port = subgraphPort(n);
     const env = { ...common, SERVICE_NAME: n, PORT: String(port), PORT_VARIABLE: `${n.toUpperCase()}_PORT`, [`${n.toUpperCase()}_DATABASE_URL`]: urls[n] };
-    const proc = launch(n, `subgraphs/${n}/index.js`, env);
+    const proc = launch(n, `subgraphs/${n}/index.js`, env, port);
     await waitHealthy(n, port, proc);
     say('start', `${n} healthy on :${port}`);
   }
-  const gw = launch('gateway', 'gateway/index.js', { ...common, SERVICE_NAME: 'gateway', PORT: String(gwPort), PORT_VARIABLE: 'GATEWAY_PORT' });
+  const gw = launch('gateway', 'gateway/index.js', { ...common, SERVICE_NAME: 'gateway', PORT: String(gwPort), PORT_VARIABLE: 'GATEWAY_PORT' }, gwPort);
   await waitHealthy('gateway', gwPort, gw);
+  ready = true;
   say('start', `ready: GraphQL at http://localhost:${gwPort}/graphql, explorer at http://localhost:${gwPort}/`);
   say('start', 'a token: npm run token -- --role COUNTY --county 1   (Ctrl-C stops everything)');
 }

@@ -105,3 +105,35 @@ it('starts the whole federation with the demo county, answers the README query, 
   expect(await stop(second.proc)).toBe(0);
   for (const p of Object.values(ports)) expect(await portOpen(p)).toBe(false);
 });
+
+it('restarts a service that dies (SIGKILL) while the others keep serving, and the gateway answers again', async () => {
+  const run = startOnce();
+  await run.ready;
+  try {
+    const token = await signToken(loadKey(join(dir, 'data')), { sub: 'test', role: 'COUNTY', counties: [1] });
+    const dashboard = async () => {
+      const res = await fetch(`http://127.0.0.1:${ports.gateway}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query: operation('CountyDashboard'), variables: { countyId: '1', asOf: '2026-11-27' } }),
+      });
+      return (await res.json()) as any;
+    };
+    const pidOf = async (port: number) => ((await (await fetch(`http://127.0.0.1:${port}/metrics`)).json()) as { pid: number }).pid;
+    const before = await pidOf(ports.loans);
+    const membersPid = await pidOf(ports.members);
+    process.kill(before, 'SIGKILL');
+    const until = Date.now() + 30_000;
+    while (!run.output().includes('loans restarted, healthy') && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    expect(run.output()).toMatch(/loans stopped unexpectedly \(SIGKILL\); restarting in \d+ ms/);
+    expect(run.output()).toContain('loans restarted, healthy');
+    expect(await pidOf(ports.loans)).not.toBe(before);
+    expect(await pidOf(ports.members)).toBe(membersPid); // the rest was never stopped
+    const body = await dashboard();
+    expect(body.errors).toBeUndefined();
+    expect(body.data.county.cooperatives.edges[0].node.portfolio.outstanding).toMatch(/^\d+$/);
+  } finally {
+    expect(await stop(run.proc)).toBe(0);
+  }
+  for (const p of Object.values(ports)) expect(await portOpen(p)).toBe(false);
+});
