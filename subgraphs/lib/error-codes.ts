@@ -1,5 +1,5 @@
 import { classifyDbFailure, RETRY_AFTER_SECONDS } from './db-failure';
-import { DomainError, registerCodes } from './errors';
+import { DomainError, registerCodes, type Details } from './errors';
 
 /**
  * The catalogue of every refusal code: the single source for DomainError messages and for
@@ -56,8 +56,7 @@ export const ERROR_CODES = {
 } as const satisfies Record<string, readonly [string, string, string]>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
-/** Machine-readable facts of a refusal; lists are ids as strings (GraphQL `ID`). */
-export type Details = Record<string, string | number | boolean | null | readonly string[]>;
+export type { Details };
 
 function fill(template: string, details: Details): string {
   return template.replace(/\{(\w+)\}/g, (_, k: string) => (k in details ? String(details[k]) : `{${k}}`));

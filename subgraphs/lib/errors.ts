@@ -1,6 +1,9 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { logger } from './logger';
 
+/** Machine-readable facts of a refusal; lists are ids as strings (GraphQL `ID`). */
+export type Details = Record<string, string | number | boolean | null | readonly string[]>;
+
 /**
  * A refusal the caller can act on. `code` is stable and listed in schema/ERRORS.md;
  * the message carries Chinese and English; `details` holds machine-readable facts
@@ -11,7 +14,7 @@ export class DomainError extends Error {
     readonly code: string,
     readonly messageZh: string,
     readonly messageEn: string,
-    readonly details: Record<string, string | number | boolean | null | readonly string[]> = {},
+    readonly details: Details = {},
   ) {
     super(`${messageZh} / ${messageEn}`);
     this.name = 'DomainError';

@@ -57,14 +57,14 @@ export function requestIdOf(req: IncomingMessage): string {
  * A minimal node:http integration for Apollo Server: POST/GET /graphql, GET /health,
  * plus optional extra routes. Keep-alive on, as the gateway reuses connections.
  */
-export function serveApollo<C extends BaseContext>(
+export function serveApollo<C extends BaseContext, R = undefined>(
   server: ApolloServer<C>,
   /** `run` is what `around` hands each execution (the read retry's mark), undefined without one. */
-  context: (req: IncomingMessage, requestId: string, run?: any) => Promise<C>,
+  context: (req: IncomingMessage, requestId: string, run?: R) => Promise<C>,
   extra?: ExtraRoute,
   limits: { maxQueryChars?: number } = {},
   /** Wraps each execution, e.g. `withReadRetry` (subgraphs) to run it again. */
-  around: (execute: (run: any) => Promise<HTTPGraphQLResponse>) => Promise<HTTPGraphQLResponse> = (execute) => execute(undefined),
+  around: (execute: (run?: R) => Promise<HTTPGraphQLResponse>) => Promise<HTTPGraphQLResponse> = (execute) => execute(),
 ): Server {
   const http = createServer(async (req, res) => {
     const requestId = requestIdOf(req);
