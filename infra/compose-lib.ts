@@ -1,9 +1,7 @@
 import { composeServices } from '@apollo/composition';
 import { parse } from 'graphql';
-import { errorsMarkdown } from '../subgraphs/lib/error-codes';
-import { SUBGRAPHS, type SubgraphName } from '../subgraphs/lib/config';
 import { printSubgraphSdl } from '../subgraphs/lib/subgraph';
-import { SUBGRAPH_DEFS } from './services';
+import { REGISTRY, registryErrorsMarkdown } from '../subgraphs/registry';
 
 export interface Composition {
   subgraphs: Record<string, string>;
@@ -14,16 +12,12 @@ export interface Composition {
 /** Print every subgraph's SDL from code and compose the supergraph (no database needed). */
 export async function compose(): Promise<Composition> {
   const subgraphs: Record<string, string> = {};
-  for (const name of Object.keys(SUBGRAPH_DEFS) as SubgraphName[]) subgraphs[name] = await printSubgraphSdl(SUBGRAPH_DEFS[name]);
+  for (const def of REGISTRY) subgraphs[def.name] = await printSubgraphSdl(def);
   const result = composeServices(
-    Object.entries(subgraphs).map(([name, sdl]) => ({
-      name,
-      typeDefs: parse(sdl),
-      url: `http://127.0.0.1:${SUBGRAPHS[name as SubgraphName].port}/graphql`,
-    })),
+    REGISTRY.map((def) => ({ name: def.name, typeDefs: parse(subgraphs[def.name]!), url: `http://127.0.0.1:${def.port}/graphql` })),
   );
   if (result.errors) {
     throw new Error('composition failed:\n' + result.errors.map((e) => `- ${e.message}`).join('\n'));
   }
-  return { subgraphs, supergraph: result.supergraphSdl.trim() + '\n', errorsMd: errorsMarkdown() };
+  return { subgraphs, supergraph: result.supergraphSdl.trim() + '\n', errorsMd: registryErrorsMarkdown() };
 }

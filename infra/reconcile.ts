@@ -1,31 +1,38 @@
-import { databaseUrl, SUBGRAPHS } from '../subgraphs/lib/config';
+import { databaseUrl, envVariable, subgraphUrl } from '../subgraphs/lib/config';
 import { openDatabase } from '../subgraphs/lib/db';
 import type { EntityManager } from '../subgraphs/lib/db';
-import { reconcileContributions } from '../subgraphs/members/contribution.service';
-import { SUBGRAPH_DEFS } from './services';
+import { REGISTRY } from '../subgraphs/registry';
 
 /**
- * `npm run reconcile`: finds half-finished cross-subgraph sagas and completes or reverses them.
- * Today that is the members → loans contribution saga (rows still PENDING are posted again with
- * their idempotency key; a refusal compensates). The loans subgraph must be reachable (npm start).
- * Run it while `npm start` is up; *_DATABASE_URL / DATABASE_URL point it at other servers.
+ * `npm run reconcile`: finds half-finished cross-subgraph sagas and completes or reverses them, on
+ * each registry subgraph that declares reconciliation. The services its steps are sent to must be
+ * reachable: run it while `npm start` is up (*_URL / *_DATABASE_URL / DATABASE_URL point it elsewhere).
  */
+const localUrl = (database: string) => `postgres://postgres@127.0.0.1:${process.env.PG_PORT ?? 5433}/${database}`;
+
 async function main(): Promise<void> {
-  const url = process.env.MEMBERS_DATABASE_URL ?? (process.env.DATABASE_URL ? databaseUrl('members') : `postgres://postgres@127.0.0.1:${process.env.PG_PORT ?? 5433}/${SUBGRAPHS.members.db}`);
-  try {
-    await fetch(process.env.LOANS_URL ?? `http://127.0.0.1:${SUBGRAPHS.loans.port}/health`);
-  } catch {
-    console.error('the loans subgraph is not reachable: run this while `npm start` is up (or set LOANS_URL)');
-    process.exit(2);
+  for (const d of REGISTRY) {
+    try {
+      await fetch(subgraphUrl(d.name).replace(/\/graphql$/, '/health'));
+    } catch {
+      console.error(`the ${d.name} subgraph is not reachable: run this while \`npm start\` is up (or set ${envVariable(d.name, 'URL')})`);
+      process.exit(2);
+    }
   }
-  const orm = await openDatabase({ url, entities: SUBGRAPH_DEFS.members.entities, migrations: SUBGRAPH_DEFS.members.migrations, poolMax: 2 });
-  try {
-    const report = await reconcileContributions(orm.em.fork() as EntityManager);
-    console.log(`contributions: ${report.posted} posted, ${report.compensated} reversed, ${report.stillPending} still pending`);
-    process.exitCode = report.stillPending > 0 ? 1 : 0;
-  } finally {
-    await orm.close(true);
+  let unfinished = false;
+  for (const d of REGISTRY) {
+    if (!d.reconcile) continue;
+    const url = process.env[envVariable(d.name, 'DATABASE_URL')] ?? (process.env.DATABASE_URL ? databaseUrl(d.name) : localUrl(d.database));
+    const orm = await openDatabase({ url, entities: d.entities, migrations: d.migrations, poolMax: 2 });
+    try {
+      const r = await d.reconcile(orm.em.fork() as EntityManager);
+      console.log(`${d.name}: ${r.line}`);
+      unfinished ||= r.unfinished;
+    } finally {
+      await orm.close(true);
+    }
   }
+  process.exitCode = unfinished ? 1 : 0;
 }
 
 main().catch((e) => {

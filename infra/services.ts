@@ -1,14 +1,3 @@
-import type { SubgraphDefinition } from '../subgraphs/lib/subgraph';
-import { membersSubgraph } from '../subgraphs/members';
-import { loansSubgraph } from '../subgraphs/loans';
-import type { SubgraphName } from '../subgraphs/lib/config';
-
-/** Every subgraph of the federation, in start order. */
-export const SUBGRAPH_DEFS: Record<SubgraphName, SubgraphDefinition> = {
-  members: membersSubgraph,
-  loans: loansSubgraph,
-};
-
 /**
  * Node flags of every service process (gateway, subgraphs; the benchmark gives its floor and peer
  * the same). A 32 MB young-generation semi-space: a region dashboard allocates tens of megabytes

@@ -1,11 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { DATA_DIR, ROOT, SUBGRAPHS, databaseUrl, subgraphPort, type SubgraphName } from '../subgraphs/lib/config';
+import { DATA_DIR, ROOT, databaseUrl, envVariable, subgraphPort } from '../subgraphs/lib/config';
 import { openDatabase } from '../subgraphs/lib/db';
 import { portFree, portInUseLine } from '../subgraphs/lib/ports';
 import { startPostgres, type PgHandle } from './postgres';
-import { SERVICE_NODE_FLAGS, SUBGRAPH_DEFS } from './services';
+import { REGISTRY } from '../subgraphs/registry';
+import { SERVICE_NODE_FLAGS } from './services';
 import { isEmpty, seedCounty } from './seed/county';
 import { RESTART_POLICY, restartDecision } from './restart.rules';
 
@@ -20,7 +21,8 @@ const say = (svc: string, line: string) => process.stdout.write(`${`[${svc}]`.pa
 
 interface Child {
   name: string;
-  script: string;
+  /** The built script and its arguments. */
+  script: string[];
   env: NodeJS.ProcessEnv;
   port: number;
   proc: ChildProcess;
@@ -54,13 +56,13 @@ function spawnService(c: Omit<Child, 'proc'>): ChildProcess {
   // CHILD_NODE_ARGS: extra Node flags for the services only, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
   // (Node refuses --cpu-prof in NODE_OPTIONS); see test/bench/README.md.
   const extra = (process.env.CHILD_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
-  const proc = spawn(process.execPath, [...SERVICE_NODE_FLAGS, ...extra, join(ROOT, 'dist', c.script)], { env: c.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [...SERVICE_NODE_FLAGS, ...extra, join(ROOT, 'dist', c.script[0]!), ...c.script.slice(1)], { env: c.env, stdio: ['ignore', 'pipe', 'pipe'] });
   for (const stream of [proc.stdout!, proc.stderr!]) createInterface({ input: stream }).on('line', (l) => say(c.name, l));
   proc.on('exit', (code, signal) => void died(c.name, proc, signal ?? code));
   return proc;
 }
 
-function launch(name: string, script: string, env: NodeJS.ProcessEnv, port: number): ChildProcess {
+function launch(name: string, script: string[], env: NodeJS.ProcessEnv, port: number): ChildProcess {
   const c: Child = { name, script, env, port, crashes: [], proc: null as unknown as ChildProcess };
   c.proc = spawnService(c);
   children.push(c);
@@ -141,12 +143,12 @@ async function portProblem(uses: PortUse[]): Promise<string | null> {
 async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
-  const names = Object.keys(SUBGRAPH_DEFS) as SubgraphName[];
-  const external = !!process.env.DATABASE_URL || names.every((n) => process.env[`${n.toUpperCase()}_DATABASE_URL`]);
+  const names = REGISTRY.map((d) => d.name);
+  const external = !!process.env.DATABASE_URL || names.every((n) => process.env[envVariable(n, 'DATABASE_URL')]);
   const gwPort = Number(process.env.GATEWAY_PORT ?? 4000);
   const problem = await portProblem([
     ...(external ? [] : [{ variable: 'PG_PORT', port: Number(process.env.PG_PORT ?? 5433), host: '127.0.0.1' }]),
-    ...names.map((n) => ({ variable: `${n.toUpperCase()}_PORT`, port: subgraphPort(n), host: '127.0.0.1' })),
+    ...names.map((n) => ({ variable: envVariable(n, 'PORT'), port: subgraphPort(n), host: '127.0.0.1' })),
     { variable: 'GATEWAY_PORT', port: gwPort, host: process.env.GATEWAY_HOST ?? '127.0.0.1' },
   ]);
   if (problem) {
@@ -161,29 +163,29 @@ async function main(): Promise<void> {
     say('postgres', `starting embedded PostgreSQL on :${port}`);
     pg = await startPostgres({ port, dataDir: process.env.PGDATA_DIR, log: (l) => (process.env.PG_LOG ? say('postgres', l) : undefined) });
     say('postgres', `ready, data in ${pg.dataDir}`);
-    await pg.ensureDatabases(names.map((n) => SUBGRAPHS[n].db));
-    for (const n of names) urls[n] = pg.url(SUBGRAPHS[n].db);
+    await pg.ensureDatabases(REGISTRY.map((d) => d.database));
+    for (const d of REGISTRY) urls[d.name] = pg.url(d.database);
   }
-  for (const n of names) {
-    const orm = await openDatabase({ url: urls[n]!, entities: [], migrations: SUBGRAPH_DEFS[n].migrations, poolMax: 2 });
+  for (const d of REGISTRY) {
+    const orm = await openDatabase({ url: urls[d.name]!, entities: [], migrations: d.migrations, poolMax: 2 });
     await orm.close(true);
   }
   say('start', 'migrations applied');
-  if (await isEmpty({ members: urls.members!, loans: urls.loans! })) {
+  if (await isEmpty(urls)) {
     say('seed', '数据库为空,正在生成盐池县演示数据 / empty databases: loading the demo county…');
-    const stats = await seedCounty({ members: urls.members!, loans: urls.loans! }, { log: (m) => say('seed', m) });
+    const stats = await seedCounty(urls, { log: (m) => say('seed', m) });
     say('seed', `done in ${stats.ms} ms: ${stats.cooperatives} cooperatives, ${stats.members} members, ${stats.loans} loans`);
   }
   const common: NodeJS.ProcessEnv = { ...process.env, DATA_DIR };
-  for (const n of names) common[`${n.toUpperCase()}_URL`] = `http://127.0.0.1:${subgraphPort(n)}/graphql`;
+  for (const n of names) common[envVariable(n, 'URL')] = `http://127.0.0.1:${subgraphPort(n)}/graphql`;
   for (const n of names) {
     const port = subgraphPort(n);
-    const env = { ...common, SERVICE_NAME: n, PORT: String(port), PORT_VARIABLE: `${n.toUpperCase()}_PORT`, [`${n.toUpperCase()}_DATABASE_URL`]: urls[n] };
-    const proc = launch(n, `subgraphs/${n}/index.js`, env, port);
+    const env = { ...common, SERVICE_NAME: n, PORT: String(port), PORT_VARIABLE: envVariable(n, 'PORT'), [envVariable(n, 'DATABASE_URL')]: urls[n] };
+    const proc = launch(n, ['infra/service.js', n], env, port);
     await waitHealthy(n, port, proc);
     say('start', `${n} healthy on :${port}`);
   }
-  const gw = launch('gateway', 'gateway/index.js', { ...common, SERVICE_NAME: 'gateway', PORT: String(gwPort), PORT_VARIABLE: 'GATEWAY_PORT' }, gwPort);
+  const gw = launch('gateway', ['gateway/index.js'], { ...common, SERVICE_NAME: 'gateway', PORT: String(gwPort), PORT_VARIABLE: 'GATEWAY_PORT' }, gwPort);
   await waitHealthy('gateway', gwPort, gw);
   ready = true;
   say('start', `ready: GraphQL at http://localhost:${gwPort}/graphql, explorer at http://localhost:${gwPort}/`);

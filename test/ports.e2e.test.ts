@@ -3,7 +3,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT } from '../subgraphs/lib/config';
+import { ROOT, envVariable } from '../subgraphs/lib/config';
+import { REGISTRY } from '../subgraphs/registry';
 import { portFree, portInUseLine } from '../subgraphs/lib/ports';
 import { freePort } from '../infra/postgres';
 import { createTestDatabases } from './support/db';
@@ -31,8 +32,12 @@ afterAll(async () => {
 
 /** Runs a built script to its end: exit code and everything it printed. */
 function run(script: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return runArgs(script, [], env);
+}
+
+function runArgs(script: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [join(ROOT, 'dist', script)], {
+    const proc = spawn(process.execPath, [join(ROOT, 'dist', script), ...args], {
       // LOG_LEVEL=info: the services' logger is on, as for a user, so a logged stack would show
       env: { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'info', DATA_DIR: join(dir, 'data'), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -96,8 +101,8 @@ describe('a service run alone', () => {
 
   it('each subgraph names PORT in one line', async () => {
     const dbs = await createTestDatabases();
-    for (const name of ['members', 'loans'] as const) {
-      const r = await run(`subgraphs/${name}/index.js`, { PORT: String(takenPort), [`${name.toUpperCase()}_DATABASE_URL`]: dbs[name], SNAPSHOT_PRECOMPUTE: '0' });
+    for (const { name } of REGISTRY) {
+      const r = await runArgs('infra/service.js', [name], { PORT: String(takenPort), [envVariable(name, 'DATABASE_URL')]: dbs[name]!, SNAPSHOT_PRECOMPUTE: '0' });
       expect([name, r.code]).toEqual([name, 1]);
       expect(r.stderr).toBe(`${portInUseLine(takenPort, 'PORT')}\n`);
       expect(r.stdout).not.toMatch(/"err"|stack|EADDRINUSE/);

@@ -9,16 +9,13 @@
  */
 import { connect } from 'node:net';
 import { Client } from 'pg';
-import { SUBGRAPHS, databaseUrl, type SubgraphName } from '../../subgraphs/lib/config';
-import { openDatabase, type MigrationEntry } from '../../subgraphs/lib/db';
-import { membersMigrations } from '../../subgraphs/members/migrations';
-import { loansMigrations } from '../../subgraphs/loans/migrations';
+import { databaseUrl, envVariable } from '../../subgraphs/lib/config';
+import { openDatabase } from '../../subgraphs/lib/db';
+import { REGISTRY } from '../../subgraphs/registry';
 import { startPostgres, type PgHandle } from '../postgres';
 import { DEFAULT_SEED, type ScaleName } from './county';
 import { existingRows, seed, type SeedReport, type SeedUrls } from './write';
 
-const MIGRATIONS: Record<SubgraphName, MigrationEntry[]> = { members: membersMigrations, loans: loansMigrations };
-const NAMES = Object.keys(SUBGRAPHS) as SubgraphName[];
 
 interface Args {
   scale: ScaleName;
@@ -139,10 +136,10 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void stop().then(() => process.exit(130)));
   process.once('SIGTERM', () => void stop().then(() => process.exit(143)));
   try {
-    const external = !!process.env.DATABASE_URL || NAMES.some((n) => process.env[`${n.toUpperCase()}_DATABASE_URL`]);
+    const external = !!process.env.DATABASE_URL || REGISTRY.some((d) => process.env[envVariable(d.name, 'DATABASE_URL')]);
     let urls: SeedUrls;
     if (external) {
-      urls = { members: databaseUrl('members'), loans: databaseUrl('loans') };
+      urls = Object.fromEntries(REGISTRY.map((d) => [d.name, databaseUrl(d.name)]));
       say('using the databases from *_DATABASE_URL / DATABASE_URL');
     } else {
       const port = Number(process.env.PG_PORT ?? 5433);
@@ -154,14 +151,14 @@ async function main(): Promise<void> {
         pg = await startPostgres({ port, dataDir: process.env.PGDATA_DIR });
         say(`ready, data in ${pg.dataDir}`);
       }
-      urls = { members: `${base}/${SUBGRAPHS.members.db}`, loans: `${base}/${SUBGRAPHS.loans.db}` };
+      urls = Object.fromEntries(REGISTRY.map((d) => [d.name, `${base}/${d.database}`]));
       if (!args.reset) {
         const admin = new Client({ connectionString: `${base}/postgres` });
         await admin.connect();
         try {
-          for (const n of NAMES) {
-            const r = await admin.query('select 1 from pg_database where datname = $1', [SUBGRAPHS[n].db]);
-            if (r.rowCount === 0) await admin.query(`create database "${SUBGRAPHS[n].db}"`);
+          for (const { database } of REGISTRY) {
+            const r = await admin.query('select 1 from pg_database where datname = $1', [database]);
+            if (r.rowCount === 0) await admin.query(`create database "${database}"`);
           }
         } finally {
           await admin.end();
@@ -172,8 +169,8 @@ async function main(): Promise<void> {
       say('--reset: dropping and recreating the members and loans databases');
       await recreate(urls);
     }
-    for (const n of NAMES) {
-      const orm = await openDatabase({ url: urls[n], entities: [], migrations: MIGRATIONS[n], poolMax: 2 });
+    for (const d of REGISTRY) {
+      const orm = await openDatabase({ url: urls[d.name]!, entities: [], migrations: d.migrations, poolMax: 2 });
       await orm.close(true);
     }
     say('migrations applied');

@@ -39,10 +39,8 @@ import {
 } from './county';
 import { BANK_NAME } from './names';
 
-export interface SeedUrls {
-  members: string;
-  loans: string;
-}
+/** A database URL per registry subgraph, by name. */
+export type SeedUrls = Record<string, string>;
 
 export interface SeedOptions extends PlanOptions {
   log?: (msg: string) => void;

@@ -1,6 +1,6 @@
 import { Agent, request } from 'node:http';
 import { loadKey, signToken } from './auth';
-import { DATA_DIR, subgraphUrl, type SubgraphName } from './config';
+import { DATA_DIR, subgraphUrl } from './config';
 import type { Ctx } from './context';
 import { fail } from './error-codes';
 import { DomainError } from './errors';
@@ -22,7 +22,7 @@ async function token(): Promise<string> {
  * the current request id. A DomainError from the other side is re-thrown as the same DomainError;
  * transport failures become SAGA_STEP_FAILED.
  */
-export async function callSubgraph<T>(ctx: Ctx | null, name: SubgraphName, query: string, variables: Record<string, unknown>): Promise<T> {
+export async function callSubgraph<T>(ctx: Ctx | null, name: string, query: string, variables: Record<string, unknown>): Promise<T> {
   const url = new URL(subgraphUrl(name));
   const body = JSON.stringify({ query, variables }, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
   const auth = await token();

@@ -3,13 +3,13 @@ import type { Server } from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
-import type { MikroORM } from '@mikro-orm/postgresql';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { BuildSchemaOptions } from 'type-graphql';
 import { loadKey, requestCaller } from './auth';
-import { DATA_DIR } from './config';
+import { DATA_DIR, type SubgraphAddress } from './config';
 import { makeCtx, type Ctx } from './context';
 import { openDatabase, type DbOptions } from './db';
-import { databaseUnavailable } from './error-codes';
+import { databaseUnavailable, type CodeTable } from './error-codes';
 import { formatError } from './errors';
 import { buildFederatedSchema, type ReferenceResolvers } from './federation';
 import { listen, serveApollo } from './http';
@@ -19,13 +19,23 @@ import { logger } from './logger';
 import { readRetryPlugin, withReadRetry, type RunMark } from './read-retry';
 import { requestLog } from './request-log';
 
-export interface SubgraphDefinition {
-  name: string;
+/**
+ * Everything the runners need to know about one subgraph, declared in its own folder (`index.ts`)
+ * and gathered by `subgraphs/registry.ts`: `npm start`, the test stack, compose, seed, reconcile and
+ * the bench read it from there and name no subgraph themselves.
+ */
+export interface SubgraphDefinition extends SubgraphAddress {
   entities: DbOptions['entities'];
   migrations: DbOptions['migrations'];
   resolvers: BuildSchemaOptions['resolvers'];
   orphanedTypes?: BuildSchemaOptions['orphanedTypes'];
   references: (orm: MikroORM) => ReferenceResolvers;
+  /** The refusal codes only this subgraph raises (its `codes.ts`), for the catalogue and schema/ERRORS.md. */
+  codes: CodeTable;
+  /** Background work of a running service (not of the test stack unless asked): returns its stop. */
+  background?: (orm: MikroORM) => () => void;
+  /** `npm run reconcile`'s work on this subgraph's database: one report line, and whether anything is left. */
+  reconcile?: (em: EntityManager) => Promise<{ line: string; unfinished: boolean }>;
 }
 
 export interface RunningSubgraph {

@@ -1,6 +1,6 @@
 import type { Ctx } from '../lib/context';
 import { parseDay } from '../lib/dates';
-import { fail, invalid } from '../lib/error-codes';
+import { fail, invalid } from './codes';
 import { requireRole } from '../lib/auth';
 import { audit, once } from '../lib/tx';
 import { contribution, type ContributionKind } from './ledger.rules';

@@ -1,6 +1,6 @@
 import type { Ctx } from '../lib/context';
 import { parseDay } from '../lib/dates';
-import { invalid } from '../lib/error-codes';
+import { invalid } from './codes';
 import { requireRole } from '../lib/auth';
 import { readScope } from '../lib/scope';
 

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { requireRole, type Role } from '../lib/auth';
 import type { Ctx } from '../lib/context';
 import { groupInKeyOrder } from '../lib/context';
-import { fail } from '../lib/error-codes';
+import { fail } from './codes';
 import { maskName } from '../lib/mask';
 import { readScope } from '../lib/scope';
 import { pageOf, toConnection, type PageArgs } from '../lib/connection';

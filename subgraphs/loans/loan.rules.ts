@@ -6,7 +6,7 @@
  */
 import { applyBp, mulDivRound, ratioBp, sumFen } from '../lib/money';
 import { addMonths, daysBetween } from '../lib/dates';
-import { fail, invalid } from '../lib/error-codes';
+import { fail, invalid } from './codes';
 
 export type PovertyStatus = 'REGISTERED_POOR' | 'ORDINARY' | 'WEALTHY';
 export type CooperativeStatus = 'ACTIVE' | 'RECTIFYING' | 'EXITED';

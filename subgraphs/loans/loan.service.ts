@@ -3,7 +3,7 @@ import type { Ctx } from '../lib/context';
 import { groupInKeyOrder, inKeyOrder } from '../lib/context';
 import { intArray } from '../lib/db';
 import { parseDay } from '../lib/dates';
-import { fail, invalid } from '../lib/error-codes';
+import { fail, invalid } from './codes';
 import { maskAccount, maskName } from '../lib/mask';
 import { canRead, readScope, requireWrite, seesPersonalNumbers } from '../lib/scope';
 import { requireRole, type Role } from '../lib/auth';

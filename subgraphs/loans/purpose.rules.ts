@@ -3,7 +3,7 @@
  * text someone typed (a typed purpose can carry a name). The free text stays on the loan as an
  * internal note for the board and supervisors.
  */
-import { invalid } from '../lib/error-codes';
+import { invalid } from './codes';
 
 export const LOAN_PURPOSES = {
   SHEEP: { zh: '养羊', en: 'Sheep (e.g. Tan sheep)' },

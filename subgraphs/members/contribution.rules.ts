@@ -4,7 +4,7 @@
  */
 import { sumFen } from '../lib/money';
 import { monthsBetween, type Day } from '../lib/dates';
-import { fail, invalid } from '../lib/error-codes';
+import { fail, invalid } from './codes';
 import type { CooperativeStatus } from './cooperative.rules';
 import type { MemberStatus, PovertyStatus } from './member.rules';
 

@@ -8,7 +8,7 @@ import {
   cooperativeById, cooperativePolicy, insuredMemberCount, listCooperatives, setCooperativeStatus, updateCooperativePolicy,
 } from './cooperative.service';
 import { Cooperative, CooperativeConnection, CooperativePolicy, CooperativeStatusEnum } from './cooperative.type';
-import { fail } from '../lib/error-codes';
+import { fail } from './codes';
 import { countyById, townshipById, villageById } from './geography.service';
 import { County, Township, Village } from './geography.type';
 import { groupsOfCooperative } from './guarantee.service';

@@ -2,7 +2,7 @@
  * Pure rules for cooperatives: policy parameters (政策参数) and status changes
  * (整改 rectification, 退出 exit). No ORM, GraphQL, I/O or clock.
  */
-import { fail, invalid } from '../lib/error-codes';
+import { fail, invalid } from './codes';
 
 export type CooperativeStatus = 'ACTIVE' | 'RECTIFYING' | 'EXITED';
 export type ManagementMode = 'VILLAGE_CASH' | 'TOWNSHIP_BANK_ONLY';

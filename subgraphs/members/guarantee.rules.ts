@@ -2,7 +2,7 @@
  * Pure rules for guarantee groups: joint guarantee (五户联保) and party-member guarantee (党员一帮一).
  * No ORM, GraphQL, I/O or clock.
  */
-import { fail, invalid } from '../lib/error-codes';
+import { fail, invalid } from './codes';
 import type { CooperativeStatus } from './cooperative.rules';
 import type { MemberStatus } from './member.rules';
 

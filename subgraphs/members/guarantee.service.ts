@@ -6,7 +6,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Ctx } from '../lib/context';
 import { groupInKeyOrder, inKeyOrder } from '../lib/context';
 import { intArray } from '../lib/db';
-import { fail } from '../lib/error-codes';
+import { fail } from './codes';
 import { requireRole } from '../lib/auth';
 import { requireWrite } from '../lib/scope';
 import { audit, inTransaction } from '../lib/tx';

@@ -1,9 +1,8 @@
 import 'reflect-metadata';
-import { databaseUrl } from '../lib/config';
-import { logger } from '../lib/logger';
-import { exitIfPortInUse } from '../lib/ports';
-import { startSubgraph, type SubgraphDefinition } from '../lib/subgraph';
+import type { SubgraphDefinition } from '../lib/subgraph';
+import { MEMBERS_CODES } from './codes';
 import { ContributionEntity } from './contribution.entity';
+import { reconcileContributions } from './contribution.service';
 import { ContributionResolver } from './contribution.resolver';
 import { CooperativeEntity } from './cooperative.entity';
 import { cooperativeReference } from './cooperative.reference';
@@ -26,6 +25,9 @@ import { membersMigrations } from './migrations';
 /** Owns the federation entities `Cooperative` and `Member`: geography, cooperatives, member households. */
 export const membersSubgraph: SubgraphDefinition = {
   name: 'members',
+  port: 4001,
+  database: 'members',
+  codes: MEMBERS_CODES,
   entities: [
     CountyEntity, TownshipEntity, VillageEntity, CooperativeEntity, MemberEntity, ContributionEntity,
     GuaranteeGroupEntity, GuaranteeGroupMemberEntity, InsurancePolicyEntity, ShareholdingEntity,
@@ -41,34 +43,8 @@ export const membersSubgraph: SubgraphDefinition = {
     Member: memberReference,
     County: { __resolveReference: (ref: { id: string }, ctx: Ctx) => countyById(ctx, parseId(ref.id)) },
   }),
+  async reconcile(em) {
+    const r = await reconcileContributions(em);
+    return { line: `contributions: ${r.posted} posted, ${r.compensated} reversed, ${r.stillPending} still pending`, unfinished: r.stillPending > 0 };
+  },
 };
-
-export { reconcileContributions } from './contribution.service';
-
-if (require.main === module) {
-  process.env.SERVICE_NAME ??= 'members';
-  const port = Number(process.env.PORT ?? 4001);
-  startSubgraph(membersSubgraph, databaseUrl('members'), port)
-    .then((running) => {
-      let stopping = false;
-      const stop = (signal: string) => {
-        if (stopping) return;
-        stopping = true;
-        logger.info({ signal }, 'members subgraph stopping');
-        running.stop().then(
-          () => process.exit(0),
-          (e) => {
-            logger.error({ err: e }, 'members subgraph did not stop cleanly');
-            process.exit(1);
-          },
-        );
-      };
-      process.once('SIGINT', () => stop('SIGINT'));
-      process.once('SIGTERM', () => stop('SIGTERM'));
-    })
-    .catch((e) => {
-      exitIfPortInUse(e, port);
-      logger.error({ err: e }, 'members subgraph failed to start');
-      process.exit(1);
-    });
-}

@@ -3,7 +3,7 @@
  * farmer cooperatives (扶贫合作社入股). No ORM, GraphQL, I/O or clock.
  */
 import type { Day } from '../lib/dates';
-import { fail, invalid } from '../lib/error-codes';
+import { fail, invalid } from './codes';
 import type { MemberStatus, PovertyStatus } from './member.rules';
 
 export type ShareholdingSource = 'MUTUAL_AID' | 'SHUANGDAO';

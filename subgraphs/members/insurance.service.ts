@@ -5,7 +5,7 @@
 import type { Ctx } from '../lib/context';
 import { groupInKeyOrder } from '../lib/context';
 import { intArray } from '../lib/db';
-import { fail } from '../lib/error-codes';
+import { fail } from './codes';
 import { requireRole, type Role } from '../lib/auth';
 import { requireWrite } from '../lib/scope';
 import { audit, inTransaction } from '../lib/tx';

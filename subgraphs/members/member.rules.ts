@@ -2,7 +2,7 @@
  * Pure rules for member households (社员): admission under closed membership (社员制),
  * resident identity numbers, one-card accounts and masking. No ORM, GraphQL, I/O or clock.
  */
-import { fail, invalid } from '../lib/error-codes';
+import { fail, invalid } from './codes';
 import type { CooperativeStatus } from './cooperative.rules';
 
 export type PovertyStatus = 'REGISTERED_POOR' | 'ORDINARY' | 'WEALTHY';

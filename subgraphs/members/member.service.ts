@@ -6,7 +6,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Ctx } from '../lib/context';
 import { inKeyOrder } from '../lib/context';
 import { intArray } from '../lib/db';
-import { fail } from '../lib/error-codes';
+import { fail } from './codes';
 import { requireRole, type Role } from '../lib/auth';
 import { maskAccount, maskName } from '../lib/mask';
 import { requireWrite, type CoopLocation, type Sql } from '../lib/scope';

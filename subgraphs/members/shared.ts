@@ -3,7 +3,7 @@
  * violations. Paging (cursors, page args, the batched page query) lives in lib/connection.
  */
 import type { Ctx } from '../lib/context';
-import { invalid } from '../lib/error-codes';
+import { invalid } from './codes';
 import { readScope, type Sql } from '../lib/scope';
 
 /** Scope columns for cooperative-level rows: alias `c` is the cooperative. */

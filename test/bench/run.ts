@@ -7,6 +7,7 @@ import { createInterface } from 'node:readline';
 import { Client } from 'pg';
 import { loadKey, signToken, type TokenClaims } from '../../subgraphs/lib/auth';
 import { DATA_DIR, ROOT, databaseUrl } from '../../subgraphs/lib/config';
+import { REGISTRY } from '../../subgraphs/registry';
 import { phase, sqlCount, type Phase, type Request, type Target } from './measure';
 import { readOperations, readVariables, resolveVariables, type Discovered, type NamedOperation } from './operations';
 import { markdownReport, printTable } from './report';
@@ -29,7 +30,8 @@ interface Options {
   ops: string[] | null;
 }
 
-const PORTS = { postgres: Number(process.env.PG_PORT ?? 5433), gateway: 4000, members: 4001, loans: 4002 };
+const SUBGRAPH_PORTS: [string, number][] = REGISTRY.map((d) => [d.name, d.port]);
+const PORTS: Record<string, number> = { postgres: Number(process.env.PG_PORT ?? 5433), gateway: 4000, ...Object.fromEntries(SUBGRAPH_PORTS) };
 const RESULTS_DIR = join(ROOT, 'test', 'bench', 'results');
 const SCALES: Record<Scale, { min: number; max: number; expected: number }> = {
   county: { min: 10, max: 200, expected: 48 },
@@ -195,7 +197,7 @@ async function startSystem(): Promise<void> {
     if (/^\[(seed|start)\]/.test(l)) log(`  ${l}`);
   });
   log(`system ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  for (const [name, port] of [['gateway', PORTS.gateway], ['members', PORTS.members], ['loans', PORTS.loans]] as const) {
+  for (const [name, port] of [['gateway', PORTS.gateway!] as [string, number], ...SUBGRAPH_PORTS]) {
     const m = (await (await fetch(`http://127.0.0.1:${port}/metrics`)).json()) as { pid: number };
     systemPids.push({ name, pid: m.pid });
   }
@@ -242,7 +244,7 @@ function postgresMemory(): { processes: number; vmHwmSumBytes: number; postmaste
   return { processes: pids.length, vmHwmSumBytes: sum, postmasterVmHwmBytes: hwm(root) };
 }
 
-async function withDb<T>(db: 'members' | 'loans', f: (c: Client) => Promise<T>): Promise<T> {
+async function withDb<T>(db: string, f: (c: Client) => Promise<T>): Promise<T> {
   const c = new Client({ connectionString: databaseUrl(db) });
   await c.connect();
   try {
@@ -444,7 +446,7 @@ async function main(): Promise<number> {
   }, /"msg":"gateway listening"/, 60_000);
   log(`gateway alone on :${alonePort} (replaying subgraph answers from :${replayPorts.join(', :')})`);
 
-  const subgraphSql = [`http://127.0.0.1:${PORTS.members}/metrics`, `http://127.0.0.1:${PORTS.loans}/metrics`];
+  const subgraphSql = SUBGRAPH_PORTS.map(([, port]) => `http://127.0.0.1:${port}/metrics`);
   const targets: Target[] = [
     { name: 'ours', url: `http://127.0.0.1:${PORTS.gateway}/graphql`, sqlMetrics: subgraphSql },
     { name: 'floor', url: `http://127.0.0.1:${floorPort}/graphql`, sqlMetrics: [`http://127.0.0.1:${floorPort}/metrics`] },
@@ -511,7 +513,7 @@ async function main(): Promise<number> {
   }
 
   const memory: Record<string, unknown> = {};
-  for (const [name, port] of [['gateway', PORTS.gateway], ['members', PORTS.members], ['loans', PORTS.loans], ['floor', floorPort], ['peer', peerPort], ['gateway alone', alonePort]] as const) {
+  for (const [name, port] of [['gateway', PORTS.gateway!] as [string, number], ...SUBGRAPH_PORTS, ['floor', floorPort], ['peer', peerPort], ['gateway alone', alonePort]] as [string, number][]) {
     const m = await metricsOf(port);
     memory[name] = m ? { pid: m.pid, maxRssBytes: m.maxRssBytes, rssBytesAtEnd: m.rssBytes } : null;
   }

@@ -1,15 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { openDatabase, type MigrationEntry } from '../../subgraphs/lib/db';
-import { membersMigrations } from '../../subgraphs/members/migrations';
-import { loansMigrations } from '../../subgraphs/loans/migrations';
+import { openDatabase } from '../../subgraphs/lib/db';
+import { REGISTRY } from '../../subgraphs/registry';
 
-export interface TestDatabases {
-  members: string;
-  loans: string;
-}
-
-const MIGRATIONS: Record<keyof TestDatabases, MigrationEntry[]> = { members: membersMigrations, loans: loansMigrations };
+/** A database URL per registry subgraph, by name. */
+export type TestDatabases = Record<string, string>;
 
 /** Fresh, migrated databases for one test file (on the run's throw-away server, or on `baseUrl`'s). */
 export async function createTestDatabases(baseUrl?: string): Promise<TestDatabases> {
@@ -20,16 +15,16 @@ export async function createTestDatabases(baseUrl?: string): Promise<TestDatabas
   await admin.connect();
   const out = {} as TestDatabases;
   try {
-    for (const name of Object.keys(MIGRATIONS) as (keyof TestDatabases)[]) {
-      const db = `t_${tag}_${name}`;
+    for (const { name, database } of REGISTRY) {
+      const db = `t_${tag}_${database}`;
       await admin.query(`create database ${db}`);
       out[name] = `${base}/${db}`;
     }
   } finally {
     await admin.end();
   }
-  for (const name of Object.keys(MIGRATIONS) as (keyof TestDatabases)[]) {
-    const orm = await openDatabase({ url: out[name], entities: [], migrations: MIGRATIONS[name], poolMax: 2 });
+  for (const { name, migrations } of REGISTRY) {
+    const orm = await openDatabase({ url: out[name]!, entities: [], migrations, poolMax: 2 });
     await orm.close(true);
   }
   return out;

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { loadKey, signToken, type TokenClaims } from '../../subgraphs/lib/auth';
-import { DATA_DIR, ROOT } from '../../subgraphs/lib/config';
+import { DATA_DIR, ROOT, envVariable } from '../../subgraphs/lib/config';
 import { startSubgraph, type RunningSubgraph } from '../../subgraphs/lib/subgraph';
 import { startGateway, type RunningGateway } from '../../gateway/server';
-import { SUBGRAPH_DEFS } from '../../infra/services';
+import { REGISTRY } from '../../subgraphs/registry';
 import { createTestDatabases, type TestDatabases } from './db';
 
 export interface GqlResult<T> {
@@ -17,7 +17,7 @@ export interface Stack {
   subgraphs: Record<string, RunningSubgraph>;
   gql<T = any>(query: string, variables?: object, token?: string): Promise<GqlResult<T>>;
   /** POST straight to one subgraph (internal operations, representations). */
-  subgraphGql<T = any>(name: keyof TestDatabases, query: string, variables?: object, token?: string): Promise<GqlResult<T>>;
+  subgraphGql<T = any>(name: string, query: string, variables?: object, token?: string): Promise<GqlResult<T>>;
   token(claims: TokenClaims): Promise<string>;
   stop(): Promise<void>;
 }
@@ -39,9 +39,9 @@ async function post<T>(url: string, query: string, variables?: object, token?: s
 export async function startStack(opts: { pgBaseUrl?: string } = {}): Promise<Stack> {
   const urls = await createTestDatabases(opts.pgBaseUrl);
   const subgraphs: Record<string, RunningSubgraph> = {};
-  for (const [name, def] of Object.entries(SUBGRAPH_DEFS)) {
-    subgraphs[name] = await startSubgraph(def, urls[name as keyof TestDatabases], 0);
-    process.env[`${name.toUpperCase()}_URL`] = subgraphs[name]!.url;
+  for (const def of REGISTRY) {
+    subgraphs[def.name] = await startSubgraph(def, urls[def.name]!, 0);
+    process.env[envVariable(def.name, 'URL')] = subgraphs[def.name]!.url;
   }
   let gateway: RunningGateway;
   try {

@@ -5,7 +5,7 @@ import { ROOT } from '../../subgraphs/lib/config';
 import { addDays } from '../../subgraphs/lib/dates';
 import { DomainError } from '../../subgraphs/lib/errors';
 import { checkInputValue, compileRules, DEFAULT_MAX_CHARS, ID_MAX_CHARS, stringProblem, todayInChina, type RuleTables } from '../../subgraphs/lib/input-check';
-import '../../infra/services'; // every subgraph's classes, so their declared rules are in the metadata
+import '../../subgraphs/registry'; // every subgraph's classes, so their declared rules are in the metadata
 
 describe('stringProblem', () => {
   it.each<[string, string, number]>([

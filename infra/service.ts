@@ -1,0 +1,46 @@
+import 'reflect-metadata';
+import { databaseUrl, subgraphPort } from '../subgraphs/lib/config';
+import { logger } from '../subgraphs/lib/logger';
+import { exitIfPortInUse } from '../subgraphs/lib/ports';
+import { startSubgraph } from '../subgraphs/lib/subgraph';
+import { REGISTRY, subgraphNamed } from '../subgraphs/registry';
+
+/**
+ * One subgraph as its own process: `node dist/infra/service.js <name>` (what `npm start` runs for
+ * each registry entry). PORT, else `<NAME>_PORT`, else the declared port; the database from
+ * `<NAME>_DATABASE_URL` / DATABASE_URL. SIGINT / SIGTERM stop it cleanly.
+ */
+const name = process.argv[2] ?? '';
+if (!REGISTRY.some((d) => d.name === name)) {
+  process.stderr.write(`usage: node dist/infra/service.js <${REGISTRY.map((d) => d.name).join('|')}>\n`);
+  process.exit(2);
+}
+const def = subgraphNamed(name);
+process.env.SERVICE_NAME ??= def.name;
+const port = Number(process.env.PORT ?? subgraphPort(def.name));
+
+startSubgraph(def, databaseUrl(def.name), port)
+  .then((running) => {
+    const stopBackground = def.background?.(running.orm) ?? (() => {});
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      logger.info({ signal, subgraph: def.name }, 'subgraph stopping');
+      stopBackground();
+      running.stop().then(
+        () => process.exit(0),
+        (e) => {
+          logger.error({ err: e, subgraph: def.name }, 'subgraph did not stop cleanly');
+          process.exit(1);
+        },
+      );
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  })
+  .catch((e) => {
+    exitIfPortInUse(e, port);
+    logger.error({ err: e, subgraph: def.name }, 'subgraph failed to start');
+    process.exit(1);
+  });

@@ -1,0 +1,32 @@
+import { defineCodes, type CodeTable, type Failures } from '../lib/error-codes';
+
+/** Refusal codes only the loans subgraph raises (shared ones are lib's `LIB_CODES`). */
+export const LOANS_CODES = {
+  COOPERATIVE_RECTIFYING: ['互助社正在整改,暂停新增借款', 'The cooperative is rectifying; no new loans', 'Rectification (整改): collect overdue loans first.'],
+  MEMBER_HAS_OUTSTANDING: ['社员尚有未还借款', 'The member still has an outstanding loan', 'Withdrawal refused while a loan is outstanding.'],
+  NOT_A_MEMBER: ['非本社社员不能借款', 'Only members of this cooperative may borrow', 'Closed fund (封闭运行): no lending to outsiders.'],
+  WEALTHY_HOUSEHOLD: ['富裕户不能借用互助资金', 'Wealthy households may not borrow', 'Targeting (精准到户).'],
+  LOAN_ABOVE_FIRST_CAP: ['首次借款不得超过{cap}分', 'A first loan may not exceed {cap} fen', 'First-loan cap (default 5,000 yuan).'],
+  LOAN_ABOVE_LATER_CAP: ['借款不得超过{cap}分', 'A loan may not exceed {cap} fen', 'Later-loan cap (default 10,000 yuan).'],
+  LOAN_ABOVE_SHUANGDAO_CAP: ['“双到”户借款不得超过{cap}分', 'A 双到 household\'s loan may not exceed {cap} fen', 'Cap for households whose contribution came from 双到 money (default 10,000 yuan).'],
+  CONCENTRATION_EXCEEDED: ['单户借款占可借资金比例超过{shareBp}个基点', 'One household would hold more than {shareBp} bp of the lendable fund', 'No concentration (default 5% per household).'],
+  TERM_TOO_LONG: ['借款期限不得超过{months}个月', 'Term may not exceed {months} months', 'Maximum term (default 12 months).'],
+  NO_GUARANTEE: ['借款人须在有效联保小组中或有党员担保', 'The borrower needs an active guarantee group or party-member guarantor', 'Joint guarantee (五户联保).'],
+  GROUP_MEMBER_OVERDUE: ['联保小组有逾期借款,暂停新借', 'A member of the guarantee group is overdue', 'While any group member is overdue, nobody in the group borrows; details: `memberIds` (the overdue households), `borrowerOverdue`.'],
+  OUTSTANDING_LOAN_EXISTS: ['尚有未结清借款', 'The member already has an open loan', 'One open loan per household at a time.'],
+  INVALID_TRANSITION: ['借款当前状态为{status},不能{action}', 'Loan is {status}; cannot {action}', 'Lifecycle steps must happen in order.'],
+  SELF_APPROVAL: ['审批人不能是申请人', 'The approver cannot be the requester', 'Maker-checker.'],
+  COUNTY_APPROVAL_REQUIRED: ['单笔支出超过最高借款限额,须县扶贫办批准', 'A payment above the maximum loan amount needs county approval', '单笔支出超过最高借款限额的,需由县扶贫部门同意.'],
+  INSUFFICIENT_FUND: ['可借资金不足', 'Not enough lendable money in the fund', 'Bank deposit balance below the disbursement.'],
+  CASH_REFUSED: ['“银收银付”模式下不得现金收付', 'Cash is refused under bank-only management', 'Bank-only money (银收银付).'],
+  LARGE_CASH_REFUSED: ['大额现金支取被拒绝(上限{limit}分)', 'Large cash payment refused (limit {limit} fen)', 'Cash above the limit, even under village management.'],
+  CARD_ACCOUNT_MISSING: ['社员未登记一卡通账户', 'The member has no one-card account on record', 'Disbursements go to the member\'s 一卡通 account.'],
+  REPAYMENT_EXCEEDS_OWED: ['还款超过应还金额{owed}分', 'Repayment exceeds the {owed} fen owed', 'No overpayment.'],
+  NOT_OVERDUE: ['借款未逾期,不能核销', 'Only overdue loans can be written off', 'Write-off is for bad loans.'],
+  RISK_RESERVE_INSUFFICIENT: ['风险准备金不足以核销', 'The risk reserve cannot cover this write-off', 'Write-off only through the risk reserve.'],
+} as const satisfies CodeTable;
+
+const codes: Failures<Extract<keyof typeof LOANS_CODES, string>> = defineCodes('loans', LOANS_CODES);
+export const fail: typeof codes.fail = codes.fail;
+export const domainError: typeof codes.domainError = codes.domainError;
+export { invalid } from '../lib/error-codes';
