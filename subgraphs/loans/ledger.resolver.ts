@@ -3,10 +3,11 @@ import { Arg, Args, Ctx, Directive, ID, Mutation, Query, Resolver } from 'type-g
 import type { Ctx as Context } from '../lib/context';
 import { PageArgs } from '../lib/connection';
 import { DisclosureConnection, LedgerTxnConnection, TrialBalance } from './ledger.type';
-import { InjectCapitalInput, PostContributionInput } from './loan.inputs';
+import { InjectCapitalInput } from './loan.inputs';
+import { LedgerEventInput } from './ledger.inputs';
 import { disclosurePage, ledgerPage, trialBalance } from './ledger.service';
 import { injectCapital } from './loan.service';
-import { postContribution } from './contribution.service';
+import { postLedgerEvent } from './ledger-event.service';
 
 const coopId = (id: string) => Number(/^\d{1,9}$/.test(id) ? id : 0);
 
@@ -32,9 +33,9 @@ export class LedgerResolver {
     return injectCapital(ctx, input);
   }
 
-  @Mutation(() => String, { description: 'Internal: post a member contribution (内部接口)' })
+  @Mutation(() => String, { description: 'Internal: post one business event of another subgraph\'s saga to the fund ledger; returns the ledger transaction id (内部接口: 记账事件)' })
   @Directive('@inaccessible')
-  _postContribution(@Arg('input') input: PostContributionInput, @Ctx() ctx: Context) {
-    return postContribution(ctx, input);
+  _postLedgerEvent(@Arg('event') event: LedgerEventInput, @Ctx() ctx: Context) {
+    return postLedgerEvent(ctx, event);
   }
 }

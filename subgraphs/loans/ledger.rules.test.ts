@@ -6,6 +6,9 @@ import {
   contribution,
   disbursement,
   displayBalance,
+  LEDGER_EVENTS,
+  ledgerEventPosting,
+  type LedgerEvent,
   lendableFund,
   lendableNow,
   repayment,
@@ -59,6 +62,24 @@ describe('posting builders balance and hit the right accounts with the right sig
     expect(byAccount(lines)).toEqual(want);
     expect(lines.every((l) => l.amountFen !== 0n)).toBe(true);
     expect(new Set(lines.map((l) => l.account)).size).toBe(lines.length);
+  });
+});
+
+describe('ledger events posted by other subgraphs', () => {
+  it.each<[LedgerEvent, 'CONTRIBUTION' | 'CONTRIBUTION_RETURN', Partial<Record<Account, bigint>>]>([
+    [{ event: 'CONTRIBUTION_RECEIVED', source: 'HOUSEHOLD', amountFen: 40_000n }, 'CONTRIBUTION', { BANK: 40_000n, MEMBER_CONTRIBUTIONS: -40_000n }],
+    [{ event: 'CONTRIBUTION_RECEIVED', source: 'GOVERNMENT_SUBSIDY', amountFen: 60_000n }, 'CONTRIBUTION', { BANK: 60_000n, GOVERNMENT_CAPITAL: -60_000n }],
+    [{ event: 'CONTRIBUTION_RECEIVED', source: 'SHUANGDAO', amountFen: 100_000n }, 'CONTRIBUTION', { BANK: 100_000n, SHUANGDAO_CAPITAL: -100_000n }],
+    [{ event: 'CONTRIBUTION_RETURNED', amountFen: 40_000n }, 'CONTRIBUTION_RETURN', { MEMBER_CONTRIBUTIONS: 40_000n, BANK: -40_000n }],
+  ])('%o', (event, kind, want) => {
+    const p = ledgerEventPosting(event);
+    expect(p.txnKind).toBe(kind);
+    expect(byAccount(p.lines)).toEqual(want);
+    expect(net(p.lines)).toBe(0n);
+  });
+
+  it('the closed list names exactly the events with a posting', () => {
+    expect([...LEDGER_EVENTS]).toEqual(['CONTRIBUTION_RECEIVED', 'CONTRIBUTION_RETURNED']);
   });
 });
 

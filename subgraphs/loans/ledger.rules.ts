@@ -91,6 +91,29 @@ export function contribution(kind: ContributionKind, amountFen: bigint): Line[] 
   }
 }
 
+/**
+ * The business events another subgraph posts to the fund ledger: a closed list, each with its own
+ * facts (loans' internal `_postLedgerEvent` takes exactly one). Its postings are derived here, like
+ * every other posting of the ledger.
+ */
+export const LEDGER_EVENTS = ['CONTRIBUTION_RECEIVED', 'CONTRIBUTION_RETURNED'] as const;
+export type LedgerEventName = (typeof LEDGER_EVENTS)[number];
+export type ContributionSource = Exclude<ContributionKind, 'HOUSEHOLD_WITHDRAWAL'>;
+
+export type LedgerEvent =
+  | { event: 'CONTRIBUTION_RECEIVED'; source: ContributionSource; amountFen: bigint }
+  | { event: 'CONTRIBUTION_RETURNED'; amountFen: bigint };
+
+/** The ledger transaction kind and lines of an event (the amount is checked positive by the caller). */
+export function ledgerEventPosting(e: LedgerEvent): { txnKind: 'CONTRIBUTION' | 'CONTRIBUTION_RETURN'; lines: Line[] } {
+  switch (e.event) {
+    case 'CONTRIBUTION_RECEIVED':
+      return { txnKind: 'CONTRIBUTION', lines: contribution(e.source, e.amountFen) };
+    case 'CONTRIBUTION_RETURNED':
+      return { txnKind: 'CONTRIBUTION_RETURN', lines: contribution('HOUSEHOLD_WITHDRAWAL', e.amountFen) };
+  }
+}
+
 export function disbursement(amountFen: bigint, channel: Channel): Line[] {
   return posting([dr('LOANS_RECEIVABLE', amountFen), cr(moneyAccount(channel), amountFen)]);
 }

@@ -70,17 +70,3 @@ export class InjectCapitalInput {
   @Field(() => CapitalSourceEnum, { description: 'Source (来源)' }) source!: CapitalSourceEnum;
   @NotFuture() @Field(() => LocalDateScalar, { description: 'Date received (到账日期)' }) on!: string;
 }
-
-@InputType({ description: 'Internal: post a member contribution to the fund ledger (内部: 互助金入账)' })
-@Directive('@inaccessible')
-export class PostContributionInput {
-  @MaxChars(200) @Field({ description: 'Idempotency key, contribution:<id> (幂等键)' }) idempotencyKey!: string;
-  @Field(() => Int, { description: 'Cooperative (互助社)' }) cooperativeId!: number;
-  @Field(() => Int, { description: 'County (县)' }) countyId!: number;
-  @Field(() => Int, { description: 'Township (乡镇)' }) townshipId!: number;
-  @Field(() => Int, { description: 'Member (社员)' }) memberId!: number;
-  @MaxChars(32) @Field({ description: 'HOUSEHOLD, GOVERNMENT_SUBSIDY, SHUANGDAO or HOUSEHOLD_WITHDRAWAL (类型)' }) kind!: string;
-  @Field(() => MoneyScalar, { description: 'Positive amount in fen (金额)' }) amount!: bigint;
-  @NotFuture() @Field(() => LocalDateScalar, { description: 'Date (日期)' }) paidOn!: string;
-  @MaxChars(50) @Field(() => String, { nullable: true, description: 'Head of household\'s name masked like 张*明, for the disclosure board (公示姓名)' }) nameMasked?: string | null;
-}

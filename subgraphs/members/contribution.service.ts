@@ -1,7 +1,7 @@
 /**
  * Contributions (互助金) — a saga, because the money lives in the loans subgraph's fund ledger:
  *  1. `once(idempotencyKey)`: insert the rows as PENDING (committed, audited);
- *  2. post each row to the ledger through loans' internal `_postContribution`, keyed `contribution:<id>`;
+ *  2. post each row to the ledger through loans' internal `_postLedgerEvent`, keyed `contribution:<id>`;
  *  3. mark it POSTED (a withdrawal then also makes the member WITHDRAWN and leave its group).
  * A transport failure (SAGA_STEP_FAILED) leaves rows PENDING for `reconcileContributions`; a refusal by
  * loans deletes the pending rows (compensation) and is re-thrown.
@@ -105,7 +105,7 @@ async function freshContributions(ctx: Ctx, memberId: number): Promise<Contribut
 
 // ---- the saga ------------------------------------------------------------------------------
 
-const POST_CONTRIBUTION = `mutation($input: PostContributionInput!) { _postContribution(input: $input) }`;
+const POST_LEDGER_EVENT = `mutation($event: LedgerEventInput!) { _postLedgerEvent(event: $event) }`;
 
 interface PendingRow extends ContributionDbRow { county_id: number; township_id: number; head_name: string }
 
@@ -123,15 +123,16 @@ async function pendingRows(em: EntityManager, ids: readonly number[] | null): Pr
 /** Step 2 + 3 for one row. Throws what loans throws. */
 async function postRow(ctx: Ctx, r: PendingRow): Promise<void> {
   const key = r.idempotency_key ?? `contribution:${r.id}`;
-  const data = await callSubgraph<{ _postContribution: string }>(ctx, 'loans', POST_CONTRIBUTION, {
-    input: {
-      idempotencyKey: key, cooperativeId: r.cooperative_id, countyId: r.county_id, townshipId: r.township_id,
-      memberId: r.member_id, kind: r.kind, amount: BigInt(r.amount_fen), paidOn: r.paid_on,
-      // the board shows who contributed, masked; the full name never leaves members
-      nameMasked: maskName(r.head_name),
-    },
-  });
-  const ledgerTxnId = data?._postContribution ?? null;
+  const facts = {
+    cooperativeId: r.cooperative_id, countyId: r.county_id, townshipId: r.township_id, memberId: r.member_id, amount: BigInt(r.amount_fen),
+    // the board shows who contributed, masked; the full name never leaves members
+    nameMasked: maskName(r.head_name),
+  };
+  const event = r.kind === 'HOUSEHOLD_WITHDRAWAL'
+    ? { idempotencyKey: key, contributionReturned: { ...facts, returnedOn: r.paid_on } }
+    : { idempotencyKey: key, contributionReceived: { ...facts, source: r.kind, paidOn: r.paid_on } };
+  const data = await callSubgraph<{ _postLedgerEvent: string }>(ctx, 'loans', POST_LEDGER_EVENT, { event });
+  const ledgerTxnId = data?._postLedgerEvent ?? null;
   await inTransaction(ctx, async (em) => {
     const n = await em.nativeUpdate(ContributionEntity, { id: Number(r.id), ledgerStatus: 'PENDING' }, { ledgerStatus: 'POSTED' });
     if (n === 0) return; // posted meanwhile by a concurrent request or reconciliation
