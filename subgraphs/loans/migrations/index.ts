@@ -1,4 +1,5 @@
 import { SharedTables0001, type MigrationEntry } from '../../lib/db';
+import { SharedSagaSteps0002 } from '../../lib/saga';
 import { Migration0001Loans } from './Migration0001Loans';
 import { Migration0002PortfolioSnapshot } from './Migration0002PortfolioSnapshot';
 import { Migration0003Privacy } from './Migration0003Privacy';
@@ -9,4 +10,5 @@ export const loansMigrations: MigrationEntry[] = [
   { name: 'Migration0001Loans', class: Migration0001Loans },
   { name: 'Migration0002PortfolioSnapshot', class: Migration0002PortfolioSnapshot },
   { name: 'Migration0003Privacy', class: Migration0003Privacy },
+  { name: 'Migration0004SagaSteps', class: SharedSagaSteps0002 },
 ];

@@ -1,4 +1,5 @@
 import { SharedTables0001, type MigrationEntry } from '../../lib/db';
+import { SharedSagaSteps0002 } from '../../lib/saga';
 import { Migration0001Members } from './Migration0001Members';
 import { Migration0002Counters } from './Migration0002Counters';
 import { Migration0003Privacy } from './Migration0003Privacy';
@@ -9,4 +10,5 @@ export const membersMigrations: MigrationEntry[] = [
   { name: 'Migration0001Members', class: Migration0001Members },
   { name: 'Migration0002Counters', class: Migration0002Counters },
   { name: 'Migration0003Privacy', class: Migration0003Privacy },
+  { name: 'Migration0004SagaSteps', class: SharedSagaSteps0002 },
 ];
