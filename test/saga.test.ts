@@ -197,15 +197,15 @@ describe('runSaga (the request path)', () => {
   });
 
   it('compensate on a refusal: this and every later step compensated in one go, the refusal re-thrown', async () => {
-    const { kind, seen } = probeKind({ script: (tag) => (tag.endsWith('/2') ? (() => { throw domainError('INSUFFICIENT_FUND'); })() : `txn:${tag}`) });
+    const { kind, seen } = probeKind({ script: (tag) => (tag.endsWith('/2') ? (() => { throw domainError('COOPERATIVE_EXITED'); })() : `txn:${tag}`) });
     const { sagaId, tags } = await order(kind, 3);
     const e = await refusal(runSaga(requestCtx(), [kind], sagaId, POLICY));
-    expect(e.code).toBe('INSUFFICIENT_FUND');
+    expect(e.code).toBe('COOPERATIVE_EXITED');
     expect(await statuses(sagaId)).toEqual(['DONE', 'COMPENSATED', 'COMPENSATED']);
     expect(seen.sent).toEqual([tags[0], tags[1]]); // the third was never sent
-    expect(seen.compensated).toEqual([[tags[1], 'INSUFFICIENT_FUND'], [tags[2], 'INSUFFICIENT_FUND']]);
+    expect(seen.compensated).toEqual([[tags[1], 'COOPERATIVE_EXITED'], [tags[2], 'COOPERATIVE_EXITED']]);
     expect(await probe(tags[1]!)).toEqual(['compensated']);
-    expect((await steps(sagaId))[1]!.last_error).toMatchObject({ phase: 'send', code: 'INSUFFICIENT_FUND' });
+    expect((await steps(sagaId))[1]!.last_error).toMatchObject({ phase: 'send', code: 'COOPERATIVE_EXITED' });
     // a repeat gets the same refusal back and sends nothing
     const again = await refusal(runSaga(requestCtx(), [kind], sagaId, POLICY));
     expect([again.code, again.messageZh, again.messageEn]).toEqual([e.code, e.messageZh, e.messageEn]);

@@ -80,7 +80,7 @@ export async function openDatabase(opts: DbOptions): Promise<MikroORM> {
 /** Postgres int[] literal for `= ANY(?::int[])` parameters (knex expands JS arrays otherwise). */
 export const intArray = (xs: readonly (number | string)[]): string => `{${xs.map((x) => Number(x)).join(',')}}`;
 
-/** Shared tables every subgraph database has: idempotency keys, audit trail, saga steps. */
+/** Shared tables every subgraph database has: idempotency keys, audit trail (the saga outbox: saga.ts). */
 export class SharedTables0001 extends Migration {
   override async up(): Promise<void> {
     this.addSql(`create table idempotency_key (

@@ -19,7 +19,7 @@ export const LIB_CODES = {
   DATE_IN_FUTURE: ['日期不能晚于今天({today},北京时间):{field} 为 {date}', 'A date may not be after today ({today}, China time): {field} is {date}', 'Business dates of writes and as-of dates may not be later than today in China time (UTC+8).'],
   IDEMPOTENCY_KEY_REUSED: ['幂等键已用于另一请求', 'Idempotency key already used for a different request', 'Same idempotencyKey with a different operation or payload.'],
   COOPERATIVE_EXITED: ['互助社已退出,不再办理新业务', 'The cooperative has exited and takes no new business', 'Exit (退出): closed to new members and loans.'],
-  SAGA_STEP_FAILED: ['跨服务步骤暂未完成,已记录待对账', 'A cross-service step could not finish; it is queued for reconciliation', 'The first step is kept and `npm run reconcile` completes or reverses it.'],
+  SAGA_STEP_FAILED: ['跨服务步骤暂未完成,已记录待对账', 'A cross-service step could not finish; it is queued for reconciliation', 'The change is kept with its step queued: the service\'s background saga runner sends it again with backoff (or `npm run reconcile` at once); a refusal then reverses it, and after repeated failures the step is FAILED and listed for operators.'],
   DATABASE_UNAVAILABLE: ['数据库暂时不可用,请稍后重试', 'The database is temporarily unavailable; retry shortly', 'Retryable: PostgreSQL is restarting or unreachable. `details`: `{ retryable: true, retryAfterSeconds }`. A read was already retried once; repeat a money-moving write with the same `idempotencyKey` (it runs at most once). The gateway answers HTTP 503 with `Retry-After` when nothing else came back.'],
 } as const satisfies CodeTable;
 

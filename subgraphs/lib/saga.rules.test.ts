@@ -64,6 +64,8 @@ describe('outcomeOf', () => {
     ['GRAPHQL_PARSE_FAILED', 'retry'],
     ['BAD_USER_INPUT', 'retry'],
     ['BAD_REQUEST', 'retry'],
+    ['UNAUTHENTICATED', 'retry'], // the service token refused: keys out of step between services, configuration
+    ['FORBIDDEN', 'retry'],
     ['INSUFFICIENT_FUND', 'compensate'],
     ['COOPERATIVE_EXITED', 'compensate'],
     ['NOT_FOUND', 'compensate'],

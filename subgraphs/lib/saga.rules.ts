@@ -49,11 +49,15 @@ export function afterFailure(attempts: number, policy: SagaPolicy, now: Date): A
  * Codes that say nothing about the business request: the other side was unreachable or broken
  * (`callSubgraph` turns transport failures and uncoded 5xx answers into SAGA_STEP_FAILED; a 503
  * carries DATABASE_UNAVAILABLE), or GraphQL refused the call itself, which is a bug on our side
- * (a schema out of step with the caller). Compensating would undo what the household asked for
- * because of our own fault, so these are retried and end FAILED in front of an operator.
+ * (a schema out of step with the caller), or refused the service's own token (a signing key out of
+ * step between services: configuration, not the business). Compensating would undo what the
+ * household asked for because of our own fault, so these are retried and end FAILED in front of an
+ * operator.
  */
 const RETRY_CODES: ReadonlySet<string> = new Set([
   'SAGA_STEP_FAILED',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
   'DATABASE_UNAVAILABLE',
   'INTERNAL_SERVER_ERROR',
   'GRAPHQL_PARSE_FAILED',
