@@ -1,33 +1,39 @@
-import { databaseUrl, envVariable, subgraphUrl } from '../subgraphs/lib/config';
+import { databaseUrl, envVariable } from '../subgraphs/lib/config';
 import { openDatabase } from '../subgraphs/lib/db';
-import type { EntityManager } from '../subgraphs/lib/db';
+import { reconcileSagas, type SagaStepRow } from '../subgraphs/lib/saga';
 import { REGISTRY } from '../subgraphs/registry';
 
 /**
- * `npm run reconcile`: finds half-finished cross-subgraph sagas and completes or reverses them, on
- * each registry subgraph that declares reconciliation. The services its steps are sent to must be
- * reachable: run it while `npm start` is up (*_URL / *_DATABASE_URL / DATABASE_URL point it elsewhere).
+ * `npm run reconcile [-- --retry-failed]`: on every registry subgraph that sends saga steps, works
+ * each PENDING step now instead of at its next backoff (the services' own runners do the same in
+ * the background; a step one of them holds is skipped, never worked twice), and lists what is
+ * left: steps still PENDING (their target is down) and FAILED ones, which gave up after repeated
+ * failures. `--retry-failed` gives the FAILED steps a fresh set of attempts first. Exit code 1 while
+ * anything is left. Run it while `npm start` is up (*_URL / *_DATABASE_URL / DATABASE_URL point it
+ * at other servers).
  */
 const localUrl = (database: string) => `postgres://postgres@127.0.0.1:${process.env.PG_PORT ?? 5433}/${database}`;
 
+const describe = (s: SagaStepRow) =>
+  `  #${s.id} ${s.event} → ${s.target} (saga ${s.sagaId}, county ${s.countyId ?? '-'}, ${s.attempts} attempts)` +
+  (s.lastError ? `: ${s.lastError.code ?? 'error'} ${s.lastError.messageZh ?? ''} / ${s.lastError.message}` : '');
+
 async function main(): Promise<void> {
-  for (const d of REGISTRY) {
-    try {
-      await fetch(subgraphUrl(d.name).replace(/\/graphql$/, '/health'));
-    } catch {
-      console.error(`the ${d.name} subgraph is not reachable: run this while \`npm start\` is up (or set ${envVariable(d.name, 'URL')})`);
-      process.exit(2);
-    }
-  }
+  const retryFailed = process.argv.includes('--retry-failed');
   let unfinished = false;
   for (const d of REGISTRY) {
-    if (!d.reconcile) continue;
+    if (!d.sagas?.length) continue;
     const url = process.env[envVariable(d.name, 'DATABASE_URL')] ?? (process.env.DATABASE_URL ? databaseUrl(d.name) : localUrl(d.database));
     const orm = await openDatabase({ url, entities: d.entities, migrations: d.migrations, poolMax: 2 });
     try {
-      const r = await d.reconcile(orm.em.fork() as EntityManager);
-      console.log(`${d.name}: ${r.line}`);
-      unfinished ||= r.unfinished;
+      const r = await reconcileSagas(orm, d.sagas, { retryFailed });
+      console.log(
+        `${d.name}: ${r.done} done, ${r.compensated} compensated (refused, reversed), ${r.retried} still failing, ${r.failed} newly FAILED` +
+          (retryFailed ? `; ${r.retriedFailed} FAILED steps retried` : ''),
+      );
+      if (r.pendingSteps.length) console.log(`${d.name}: ${r.pendingSteps.length} step(s) still PENDING (target unreachable?):\n${r.pendingSteps.map(describe).join('\n')}`);
+      if (r.failedSteps.length) console.log(`${d.name}: ${r.failedSteps.length} step(s) FAILED (npm run reconcile -- --retry-failed):\n${r.failedSteps.map(describe).join('\n')}`);
+      unfinished ||= r.pendingSteps.length + r.failedSteps.length > 0;
     } finally {
       await orm.close(true);
     }

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { databaseUrl, subgraphPort } from '../subgraphs/lib/config';
 import { logger } from '../subgraphs/lib/logger';
 import { exitIfPortInUse } from '../subgraphs/lib/ports';
+import { startSagaRunner } from '../subgraphs/lib/saga';
 import { startSubgraph } from '../subgraphs/lib/subgraph';
 import { REGISTRY, subgraphNamed } from '../subgraphs/registry';
 
@@ -22,13 +23,15 @@ const port = Number(process.env.PORT ?? subgraphPort(def.name));
 startSubgraph(def, databaseUrl(def.name), port)
   .then((running) => {
     const stopBackground = def.background?.(running.orm) ?? (() => {});
+    // every service works its own saga outbox in the background (what the requests could not finish)
+    const runner = def.sagas?.length ? startSagaRunner(running.orm, def.sagas) : null;
     let stopping = false;
     const stop = (signal: string) => {
       if (stopping) return;
       stopping = true;
       logger.info({ signal, subgraph: def.name }, 'subgraph stopping');
       stopBackground();
-      running.stop().then(
+      Promise.resolve(runner?.stop()).then(() => running.stop()).then(
         () => process.exit(0),
         (e) => {
           logger.error({ err: e, subgraph: def.name }, 'subgraph did not stop cleanly');

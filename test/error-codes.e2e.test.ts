@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { ROOT } from '../subgraphs/lib/config';
 import { addDays, dayInChina } from '../subgraphs/lib/dates';
 import { LIB_CODES } from '../subgraphs/lib/error-codes';
 import { REGISTRY } from '../subgraphs/registry';
-import { reconcileContributions } from '../subgraphs/members/contribution.service';
+import { reconcileSagas } from '../subgraphs/lib/saga';
+import { CONTRIBUTION_STEPS } from '../subgraphs/members/contribution.saga';
 import { addGroup, addMembers, createWorld, inject, loanThrough, setPolicy, tokens, validIdNumber, withSql, WORLD } from './support/fixtures';
 import { expectCode, ok, seenCodes } from './support/expect';
 import { startStack, type Stack } from './support/stack';
@@ -233,10 +233,10 @@ describe('money movements', () => {
     }
     const pending = await withSql(stack.urls.members, (c) => c.query(`select count(*)::int n from contribution where member_id = $1 and ledger_status = 'PENDING'`, [D[4]]));
     expect(pending.rows[0].n).toBe(2);
-    const report = await reconcileContributions(stack.subgraphs.members!.orm.em.fork() as EntityManager);
-    expect(report).toMatchObject({ posted: 2, stillPending: 0 });
-    const again = await reconcileContributions(stack.subgraphs.members!.orm.em.fork() as EntityManager);
-    expect(again.posted).toBe(0);
+    const report = await reconcileSagas(stack.subgraphs.members!.orm, CONTRIBUTION_STEPS);
+    expect(report).toMatchObject({ done: 2, compensated: 0, failed: 0, pendingSteps: [], failedSteps: [] });
+    const again = await reconcileSagas(stack.subgraphs.members!.orm, CONTRIBUTION_STEPS);
+    expect(again.done).toBe(0);
     const txns = await withSql(stack.urls.loans, (c) => c.query(`select count(*)::int n from ledger_txn where cooperative_id = 103 and kind = 'CONTRIBUTION'`));
     expect(txns.rows[0].n).toBe(4); // D[0]'s two rows and D[4]'s two, each once
   });

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { sqlStats } from '../subgraphs/lib/db';
-import { reconcileContributions } from '../subgraphs/members/contribution.service';
+import { reconcileSagas } from '../subgraphs/lib/saga';
+import { CONTRIBUTION_STEPS } from '../subgraphs/members/contribution.saga';
 import { addMembers, createWorld, tokens, validIdNumber, withSql, WORLD } from './support/fixtures';
 import { expectCode, ok } from './support/expect';
 import { startStack, type GqlResult, type Stack } from './support/stack';
@@ -320,8 +320,8 @@ describe('contributions (saga with the loans ledger)', () => {
     let member = ok(await stack.gql(MEMBER, { id: String(m) }, t.county1)).member;
     expect(member.status).toBe('ACTIVE');
     expect(member.contributions.map((c: any) => [c.kind, c.ledgerStatus])).toEqual([['HOUSEHOLD', 'POSTED'], ['GOVERNMENT_SUBSIDY', 'POSTED'], ['HOUSEHOLD_WITHDRAWAL', 'PENDING']]);
-    const report = await reconcileContributions(stack.subgraphs.members!.orm.em.fork() as EntityManager);
-    expect(report).toEqual({ posted: 1, stillPending: 0, compensated: 0 });
+    const report = await reconcileSagas(stack.subgraphs.members!.orm, CONTRIBUTION_STEPS);
+    expect(report).toMatchObject({ done: 1, compensated: 0, retried: 0, failed: 0, pendingSteps: [], failedSteps: [] });
     member = ok(await stack.gql(MEMBER, { id: String(m) }, t.county1)).member;
     expect(member).toMatchObject({ status: 'WITHDRAWN', leftOn: '2024-02-01' });
     expect(member.contributions[2].ledgerStatus).toBe('POSTED');
@@ -329,7 +329,7 @@ describe('contributions (saga with the loans ledger)', () => {
     const before = await ledgerTxns(COOP_D, 'CONTRIBUTION_RETURN');
     ok(await stack.gql(WITHDRAW, { i: { idempotencyKey: 'w-rec', memberId: String(m), on: '2024-02-01' } }, t.township11));
     expect(await ledgerTxns(COOP_D, 'CONTRIBUTION_RETURN')).toBe(before);
-    expect((await reconcileContributions(stack.subgraphs.members!.orm.em.fork() as EntityManager)).posted).toBe(0);
+    expect((await reconcileSagas(stack.subgraphs.members!.orm, CONTRIBUTION_STEPS)).done).toBe(0);
   });
 });
 

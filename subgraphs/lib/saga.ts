@@ -6,6 +6,8 @@ import { fail } from './error-codes';
 import { DomainError, type Details } from './errors';
 import { logger } from './logger';
 import { afterFailure, outcomeOf, sagaPolicyFromEnv, type SagaPolicy } from './saga.rules';
+import type { Page } from './connection';
+import type { Sql } from './scope';
 
 /**
  * Sagas as a transactional outbox. A subgraph that needs another one to act writes the steps into
@@ -99,6 +101,7 @@ export class SharedSagaSteps0002 extends Migration {
       seq int not null check (seq > 0),
       event text not null,
       target text not null,
+      county_id int,
       idempotency_key text not null unique,
       payload jsonb not null,
       status text not null default 'PENDING' check (status in ('PENDING', 'DONE', 'COMPENSATED', 'FAILED')),
@@ -111,6 +114,8 @@ export class SharedSagaSteps0002 extends Migration {
       unique (saga_id, seq))`);
     // the runner's poll every half second reads only this
     this.addSql(`create index saga_step_due on saga_step (next_attempt_at) where status = 'PENDING'`);
+    // operators list the steps that gave up or wait (FAILED, PENDING), by county
+    this.addSql(`create index saga_step_open on saga_step (county_id, id) where status in ('PENDING', 'FAILED')`);
   }
 }
 
@@ -131,6 +136,8 @@ export interface SagaStepRow {
   seq: number;
   event: string;
   target: string;
+  /** the county the business change belongs to (operators see their counties' steps), if any */
+  countyId: number | null;
   idempotencyKey: string;
   /** as stored (bigint fields as strings) */
   payload: unknown;
@@ -144,19 +151,19 @@ export interface SagaStepRow {
 }
 
 interface DbRow {
-  id: string; saga_id: string; seq: number; event: string; target: string; idempotency_key: string; payload: unknown;
+  id: string; saga_id: string; seq: number; event: string; target: string; county_id: number | null; idempotency_key: string; payload: unknown;
   status: SagaStatus; attempts: number; next_attempt_at: string; last_error: StepError | null; result: string | null;
   created_at: string; updated_at: string;
 }
 
 // MikroORM hands timestamptz over as PostgreSQL's text; JSON's form of it is ISO 8601, which Date parses
 const iso = (col: string) => `to_json(s.${col}) #>> '{}' as ${col}`;
-const COLUMNS = `s.id, s.saga_id, s.seq, s.event, s.target, s.idempotency_key, s.payload, s.status, s.attempts, s.last_error, s.result,
+const COLUMNS = `s.id, s.saga_id, s.seq, s.event, s.target, s.county_id, s.idempotency_key, s.payload, s.status, s.attempts, s.last_error, s.result,
   ${iso('next_attempt_at')}, ${iso('created_at')}, ${iso('updated_at')}`;
 const PRIOR_DONE = `not exists (select 1 from saga_step p where p.saga_id = s.saga_id and p.seq < s.seq and p.status <> 'DONE')`;
 
 const toRow = (r: DbRow): SagaStepRow => ({
-  id: Number(r.id), sagaId: r.saga_id, seq: r.seq, event: r.event, target: r.target, idempotencyKey: r.idempotency_key,
+  id: Number(r.id), sagaId: r.saga_id, seq: r.seq, event: r.event, target: r.target, countyId: r.county_id, idempotencyKey: r.idempotency_key,
   payload: r.payload, status: r.status, attempts: r.attempts, nextAttemptAt: new Date(r.next_attempt_at), lastError: r.last_error,
   result: r.result, createdAt: new Date(r.created_at), updatedAt: new Date(r.updated_at),
 });
@@ -164,16 +171,19 @@ const toRow = (r: DbRow): SagaStepRow => ({
 /**
  * Writes the steps of one saga, in order, inside the caller's transaction (the one of the change they
  * complete). `sagaId` names one business operation and is never reused (e.g. the id of the row the
- * saga completes); a later call with the same `sagaId` appends after its last step. Returns the ids.
+ * saga completes); a later call with the same `sagaId` appends after its last step. `countyId`: the
+ * county the change belongs to, so a county officer sees its steps when they fail. Returns the ids.
  */
-export async function enqueue<P>(em: EntityManager, step: SagaStep<P>, sagaId: string, payloads: readonly P[], keyOf: (i: number, payload: P) => string): Promise<number[]> {
+export async function enqueue<P>(
+  em: EntityManager, step: SagaStep<P>, sagaId: string, payloads: readonly P[], keyOf: (i: number, payload: P) => string, countyId: number | null = null,
+): Promise<number[]> {
   if (!em.isInTransaction()) throw new Error('enqueue must run inside the transaction of the change its steps complete');
   if (payloads.length === 0) return [];
   const [last] = await em.execute<{ seq: number }[]>(`select coalesce(max(seq), 0) as seq from saga_step where saga_id = ?`, [sagaId]);
   const rows = await em.execute<{ id: string }[]>(
-    `insert into saga_step (saga_id, seq, event, target, idempotency_key, payload)
-     values ${payloads.map(() => '(?, ?, ?, ?, ?, ?::jsonb)').join(', ')} returning id`,
-    payloads.flatMap((p, i) => [sagaId, (last?.seq ?? 0) + i + 1, step.event, step.target, keyOf(i, p), step.encode(p)]),
+    `insert into saga_step (saga_id, seq, event, target, county_id, idempotency_key, payload)
+     values ${payloads.map(() => '(?, ?, ?, ?, ?, ?, ?::jsonb)').join(', ')} returning id`,
+    payloads.flatMap((p, i) => [sagaId, (last?.seq ?? 0) + i + 1, step.event, step.target, countyId, keyOf(i, p), step.encode(p)]),
   );
   return rows.map((r) => Number(r.id));
 }
@@ -423,6 +433,41 @@ export function startSagaRunner(orm: MikroORM, kinds: readonly StepKind[], opts:
 }
 
 // ---- for operators ---------------------------------------------------------------------------
+
+export interface ReconcileReport extends WorkReport {
+  /** FAILED steps given a fresh set of attempts first (`retryFailed` option) */
+  retriedFailed: number;
+  /** what is still not finished afterwards, for the operator */
+  failedSteps: SagaStepRow[];
+  pendingSteps: SagaStepRow[];
+}
+
+/**
+ * `npm run reconcile` on one service's outbox: optionally give FAILED steps a fresh start, work
+ * every PENDING step now (backoff ignored; steps a running runner holds are skipped, never worked
+ * twice), and list what is left.
+ */
+export async function reconcileSagas(orm: MikroORM, kinds: readonly StepKind[], opts: { retryFailed?: boolean; policy?: SagaPolicy } = {}): Promise<ReconcileReport> {
+  const em = orm.em.fork() as EntityManager;
+  const retriedFailed = opts.retryFailed ? await retryFailed(em) : 0;
+  const work = await workDueSteps(orm, kinds, { ignoreBackoff: true, policy: opts.policy });
+  const failedSteps = await listFailed(em);
+  const pendingSteps = (await em.execute<DbRow[]>(`select ${COLUMNS} from saga_step s where s.status = 'PENDING' order by s.id`)).map(toRow);
+  return { ...work, retriedFailed, failedSteps, pendingSteps };
+}
+
+/** A page of steps with `status` within `scope` (SQL over `s`), oldest first, and how many there are. */
+export async function sagaStepRows(em: EntityManager, status: SagaStatus, scope: Sql, page: Page): Promise<{ rows: SagaStepRow[]; total: number }> {
+  const where = `s.status = ? and ${scope.sql}`;
+  const [rows, [count]] = await Promise.all([
+    em.execute<DbRow[]>(
+      `select ${COLUMNS} from saga_step s where ${where} ${page.afterId ? 'and s.id > ?' : ''} order by s.id limit ?`,
+      [status, ...scope.params, ...(page.afterId ? [page.afterId] : []), page.limit + 1],
+    ),
+    em.execute<{ n: string }[]>(`select count(*) as n from saga_step s where ${where}`, [status, ...scope.params]),
+  ]);
+  return { rows: rows.map(toRow), total: Number(count?.n ?? 0) };
+}
 
 /** Steps that gave up (FAILED), oldest change first. */
 export async function listFailed(em: EntityManager): Promise<SagaStepRow[]> {

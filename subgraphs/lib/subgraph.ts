@@ -3,7 +3,9 @@ import type { Server } from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
-import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { StepKind } from './saga';
+import { sagaStepsResolver } from './saga.resolver';
 import type { BuildSchemaOptions } from 'type-graphql';
 import { loadKey, requestCaller } from './auth';
 import { DATA_DIR, type SubgraphAddress } from './config';
@@ -34,8 +36,23 @@ export interface SubgraphDefinition extends SubgraphAddress {
   codes: CodeTable;
   /** Background work of a running service (not of the test stack unless asked): returns its stop. */
   background?: (orm: MikroORM) => () => void;
-  /** `npm run reconcile`'s work on this subgraph's database: one report line, and whether anything is left. */
-  reconcile?: (em: EntityManager) => Promise<{ line: string; unfinished: boolean }>;
+  /**
+   * The saga steps this subgraph sends to others (lib/saga): its service runs their background
+   * runner, `npm run reconcile` works and lists them, and county and region officers read them
+   * through `<name>SagaSteps`.
+   */
+  sagas?: readonly StepKind[];
+}
+
+/**
+ * A subgraph's definition as its folder declares it (`export const x = defineSubgraph({...})`),
+ * completed with what lib serves for every subgraph of its kind: the operators' view of its saga
+ * outbox when it sends steps. Done once, when the folder is loaded, so the classes are in the
+ * metadata before anything reads it (the input checks are compiled from it).
+ */
+export function defineSubgraph(def: SubgraphDefinition): SubgraphDefinition {
+  if (!def.sagas?.length) return def;
+  return { ...def, resolvers: [...def.resolvers, sagaStepsResolver(def.name)] as unknown as BuildSchemaOptions['resolvers'] };
 }
 
 export interface RunningSubgraph {

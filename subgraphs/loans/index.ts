@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import type { SubgraphDefinition } from '../lib/subgraph';
+import { defineSubgraph, type SubgraphDefinition } from '../lib/subgraph';
 import { LOANS_CODES } from './codes';
 import { BankTransferEntity, LoanEntity, LoanInstalmentEntity, RepaymentEntity } from './loan.entity';
 import { LOANS_ENTITIES } from './ledger.entity';
@@ -12,7 +12,7 @@ import { loansReferences } from './loan.reference';
 import { startSnapshotJob } from './snapshot-job';
 
 /** The loans subgraph: loans, repayments, transfers, the fund ledger, disclosure, credit export. */
-export const loansSubgraph: SubgraphDefinition = {
+export const loansSubgraph: SubgraphDefinition = defineSubgraph({
   name: 'loans',
   port: 4002,
   database: 'loans',
@@ -24,4 +24,4 @@ export const loansSubgraph: SubgraphDefinition = {
   references: loansReferences,
   // SNAPSHOT_PRECOMPUTE=0 leaves snapshots to the requests (tests that count statements)
   background: (orm) => (process.env.SNAPSHOT_PRECOMPUTE === '0' ? () => {} : startSnapshotJob(orm)),
-};
+});

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { MoneyScalar } from '../lib/money';
-import { Directive, Field, ID, InputType, Int, registerEnumType } from 'type-graphql';
+import { Field, ID, InputType, Int, registerEnumType } from 'type-graphql';
 import { LocalDateScalar } from '../lib/dates';
 import { MaxChars, NotFuture } from '../lib/input-check';
 import { ChannelEnum, LoanPurposeEnum, RepaymentModeEnum } from './loan.type';

@@ -1,24 +1,19 @@
 /**
- * Contributions (互助金) — a saga, because the money lives in the loans subgraph's fund ledger:
- *  1. `once(idempotencyKey)`: insert the rows as PENDING (committed, audited);
- *  2. post each row to the ledger through loans' internal `_postLedgerEvent`, keyed `contribution:<id>`;
- *  3. mark it POSTED (a withdrawal then also makes the member WITHDRAWN and leave its group).
- * A transport failure (SAGA_STEP_FAILED) leaves rows PENDING for `reconcileContributions`; a refusal by
- * loans deletes the pending rows (compensation) and is re-thrown.
+ * Contributions (互助金): reads, and the writes that start the contribution saga
+ * (./contribution.saga.ts): the rows are written PENDING with their saga steps in one transaction
+ * (`once(idempotencyKey)`), then the steps are sent at once. SAGA_STEP_FAILED tells the caller the
+ * ledger could not be reached: the rows stay PENDING and the background runner posts them when it
+ * can; a refusal by loans has deleted the rows (compensation) and is re-thrown.
  */
-import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Caller } from '../lib/auth';
 import { requireRole } from '../lib/auth';
-import { LoaderCache, groupInKeyOrder, type Ctx } from '../lib/context';
+import { groupInKeyOrder, type Ctx } from '../lib/context';
 import { intArray } from '../lib/db';
-import { DomainError } from '../lib/errors';
-import { logger } from '../lib/logger';
-import { maskName } from '../lib/mask';
 import { requireWrite } from '../lib/scope';
-import { callSubgraph } from '../lib/service-client';
-import { audit, inTransaction, once } from '../lib/tx';
+import { audit, once } from '../lib/tx';
+import { enqueue, runSaga } from '../lib/saga';
 import { ContributionEntity } from './contribution.entity';
+import { CONTRIBUTION_STEPS, stepFor, type SagaResult } from './contribution.saga';
 import type { RecordContributionInput, WithdrawContributionInput } from './contribution.inputs';
 import {
   contributionTotals, isShuangdao, planContribution, planWithdrawal,
@@ -26,8 +21,6 @@ import {
 } from './contribution.rules';
 import { Contribution, ContributionTotals } from './contribution.type';
 import { cooperativeForWrite, policyOfRow } from './cooperative.service';
-import { GuaranteeGroupEntity, GuaranteeGroupMemberEntity } from './guarantee.entity';
-import { MemberEntity } from './member.entity';
 import { MEMBER_WRITE_ROLES, memberForWrite, memberLocation, reloadMember } from './member.service';
 import type { Member } from './member.type';
 import { memberScope, parseId } from './shared';
@@ -103,103 +96,13 @@ async function freshContributions(ctx: Ctx, memberId: number): Promise<Contribut
   return rows.map(toContribution);
 }
 
-// ---- the saga ------------------------------------------------------------------------------
+// ---- the writes ----------------------------------------------------------------------------
 
-const POST_LEDGER_EVENT = `mutation($event: LedgerEventInput!) { _postLedgerEvent(event: $event) }`;
-
-interface PendingRow extends ContributionDbRow { county_id: number; township_id: number; head_name: string }
-
-interface SagaResult { memberId: number; ids: number[] }
-
-async function pendingRows(em: EntityManager, ids: readonly number[] | null): Promise<PendingRow[]> {
-  return em.execute<PendingRow[]>(
-    `select ct.*, c.county_id, c.township_id, m.head_name from contribution ct join cooperative c on c.id = ct.cooperative_id
-       join member m on m.id = ct.member_id
-     where ct.ledger_status = 'PENDING' ${ids ? 'and ct.id = any(?::bigint[])' : ''} order by ct.id`,
-    ids ? [intArray(ids)] : [],
-  );
-}
-
-/** Step 2 + 3 for one row. Throws what loans throws. */
-async function postRow(ctx: Ctx, r: PendingRow): Promise<void> {
-  const key = r.idempotency_key ?? `contribution:${r.id}`;
-  const facts = {
-    cooperativeId: r.cooperative_id, countyId: r.county_id, townshipId: r.township_id, memberId: r.member_id, amount: BigInt(r.amount_fen),
-    // the board shows who contributed, masked; the full name never leaves members
-    nameMasked: maskName(r.head_name),
-  };
-  const event = r.kind === 'HOUSEHOLD_WITHDRAWAL'
-    ? { idempotencyKey: key, contributionReturned: { ...facts, returnedOn: r.paid_on } }
-    : { idempotencyKey: key, contributionReceived: { ...facts, source: r.kind, paidOn: r.paid_on } };
-  const data = await callSubgraph<{ _postLedgerEvent: string }>(ctx, 'loans', POST_LEDGER_EVENT, { event });
-  const ledgerTxnId = data?._postLedgerEvent ?? null;
-  await inTransaction(ctx, async (em) => {
-    const n = await em.nativeUpdate(ContributionEntity, { id: Number(r.id), ledgerStatus: 'PENDING' }, { ledgerStatus: 'POSTED' });
-    if (n === 0) return; // posted meanwhile by a concurrent request or reconciliation
-    await audit(em, ctx, 'postContribution', 'Contribution', r.id, { ledgerStatus: 'PENDING' }, { ledgerStatus: 'POSTED', ledgerTxnId });
-    if (r.kind === 'HOUSEHOLD_WITHDRAWAL') {
-      const m = await em.findOne(MemberEntity, { id: r.member_id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-      if (m && m.status === 'ACTIVE') {
-        m.status = 'WITHDRAWN';
-        m.leftOn = r.paid_on;
-        await em.flush();
-        const left = await em.nativeUpdate(GuaranteeGroupMemberEntity, { memberId: r.member_id, active: true }, { active: false });
-        // a party-member guarantee (党员一帮一) given or received by the household ends with its membership
-        const party = await em.execute<{ id: number }[]>(
-          `select g.id from guarantee_group g where g.status = 'ACTIVE' and g.kind = 'PARTY_MEMBER'
-             and (g.guarantor_member_id = ? or exists (select 1 from guarantee_group_member gm where gm.group_id = g.id and gm.member_id = ?))`,
-          [r.member_id, r.member_id],
-        );
-        const dissolved = party.map((g) => g.id);
-        if (dissolved.length) {
-          await em.nativeUpdate(GuaranteeGroupEntity, { id: { $in: dissolved } }, { status: 'DISSOLVED' });
-          await em.nativeUpdate(GuaranteeGroupMemberEntity, { groupId: { $in: dissolved }, active: true }, { active: false });
-        }
-        await audit(em, ctx, 'memberWithdrawn', 'Member', r.member_id, { status: 'ACTIVE' },
-          { status: 'WITHDRAWN', leftOn: r.paid_on, leftGroups: left, dissolvedPartyGuarantees: dissolved });
-      }
-    }
-  });
-}
-
-/** Compensation: delete the still-pending rows; drop the idempotency key when nothing of its saga is left. */
-async function compensate(ctx: Ctx, rows: readonly PendingRow[], refusal: DomainError): Promise<void> {
-  const ids = rows.map((r) => Number(r.id));
-  await inTransaction(ctx, async (em) => {
-    const n = await em.nativeDelete(ContributionEntity, { id: { $in: ids }, ledgerStatus: 'PENDING' });
-    if (n === 0) return;
-    const keys = await em.execute<{ key: string; result: string }[]>(
-      `select key, result from idempotency_key
-       where operation in ('recordContribution', 'withdrawContribution') and result is not null
-         and (result::jsonb -> 'ids') @> any(select jsonb_build_array(x) from unnest(?::bigint[]) x)`,
-      [intArray(ids)],
-    );
-    for (const k of keys) {
-      const theirs = (JSON.parse(k.result) as SagaResult).ids;
-      const [left] = await em.execute<{ n: string }[]>(`select count(*) as n from contribution where id = any(?::bigint[])`, [intArray(theirs)]);
-      if (Number(left?.n ?? 0) === 0) await em.execute(`delete from idempotency_key where key = ?`, [k.key]);
-    }
-    for (const r of rows) {
-      await audit(em, ctx, 'compensateContribution', 'Contribution', r.id,
-        { kind: r.kind, amountFen: r.amount_fen, ledgerStatus: 'PENDING' }, { deleted: true, refusal: refusal.code });
-    }
-  });
-}
-
-/** Post the given pending rows in order; compensate all of them on a refusal. */
-async function postAll(ctx: Ctx, ids: readonly number[]): Promise<void> {
-  const rows = await pendingRows(ctx.em, ids);
-  for (let i = 0; i < rows.length; i++) {
-    try {
-      await postRow(ctx, rows[i]!);
-    } catch (e) {
-      if (e instanceof DomainError && e.code !== 'SAGA_STEP_FAILED') await compensate(ctx, rows.slice(i), e);
-      throw e; // SAGA_STEP_FAILED (and anything unexpected) leaves the rows PENDING for reconciliation
-    }
-  }
-}
-
-async function insertRows(em: EntityManager, memberId: number, cooperativeId: number, paidOn: string, parts: { kind: ContributionKind; amountFen: bigint }[]): Promise<ContributionEntity[]> {
+/** The rows, PENDING, and their saga's steps (one per row, in order), in the caller's transaction. */
+async function insertRows(
+  em: EntityManager, memberId: number, coop: { id: number; county_id: number }, paidOn: string, parts: { kind: ContributionKind; amountFen: bigint }[],
+): Promise<{ rows: ContributionEntity[]; sagaId: string }> {
+  const cooperativeId = coop.id;
   const rows = parts.map((p) => {
     const e = new ContributionEntity();
     Object.assign(e, { memberId, cooperativeId, kind: p.kind, amountFen: p.amountFen, paidOn, ledgerStatus: 'PENDING' });
@@ -209,7 +112,16 @@ async function insertRows(em: EntityManager, memberId: number, cooperativeId: nu
   await em.flush();
   for (const e of rows) e.idempotencyKey = `contribution:${e.id}`;
   await em.flush();
-  return rows;
+  // the first row's id names the saga: never reused
+  const sagaId = `contribution:${rows[0]!.id}`;
+  for (const e of rows) await enqueue(em, stepFor(e.kind), sagaId, [{ contributionId: e.id }], () => e.idempotencyKey!, coop.county_id);
+  return { rows, sagaId };
+}
+
+/** Send the saga's steps now (after its transaction committed); results stored before sagas had ids have none to send. */
+async function post(ctx: Ctx, result: string): Promise<void> {
+  const { sagaId } = JSON.parse(result) as SagaResult;
+  if (sagaId) await runSaga(ctx, CONTRIBUTION_STEPS, sagaId);
 }
 
 const snapshot = (rows: ContributionEntity[]) =>
@@ -227,11 +139,11 @@ export async function recordContribution(ctx: Ctx, input: RecordContributionInpu
       { status: m.status, povertyStatus: m.poverty_status, isAbsolutePoor: m.is_absolute_poor },
       coop.status, policyOfRow(coop), input.source,
     );
-    const rows = await insertRows(em, memberId, m.cooperative_id, input.paidOn, parts);
+    const { rows, sagaId } = await insertRows(em, memberId, coop, input.paidOn, parts);
     await audit(em, ctx, 'recordContribution', 'Member', memberId, null, { source: input.source, contributions: snapshot(rows) });
-    return JSON.stringify({ memberId, ids: rows.map((r) => r.id) } satisfies SagaResult);
+    return JSON.stringify({ memberId, ids: rows.map((r) => r.id), sagaId } satisfies SagaResult);
   });
-  await postAll(ctx, (JSON.parse(result) as SagaResult).ids);
+  await post(ctx, result);
   return freshContributions(ctx, memberId);
 }
 
@@ -245,47 +157,10 @@ export async function withdrawContribution(ctx: Ctx, input: WithdrawContribution
     const coop = await cooperativeForWrite(em, m.cooperative_id);
     const existing = await em.execute<ContributionDbRow[]>(`select * from contribution where member_id = ? order by id`, [memberId]);
     const amountFen = planWithdrawal(m.status, existing.map(toRuleRow), coop.withdrawal_min_months, input.on);
-    const rows = await insertRows(em, memberId, m.cooperative_id, input.on, [{ kind: 'HOUSEHOLD_WITHDRAWAL', amountFen }]);
+    const { rows, sagaId } = await insertRows(em, memberId, coop, input.on, [{ kind: 'HOUSEHOLD_WITHDRAWAL', amountFen }]);
     await audit(em, ctx, 'withdrawContribution', 'Member', memberId, null, { contributions: snapshot(rows) });
-    return JSON.stringify({ memberId, ids: rows.map((r) => r.id) } satisfies SagaResult);
+    return JSON.stringify({ memberId, ids: rows.map((r) => r.id), sagaId } satisfies SagaResult);
   });
-  await postAll(ctx, (JSON.parse(result) as SagaResult).ids);
+  await post(ctx, result);
   return reloadMember(ctx, memberId);
-}
-
-// ---- reconciliation ------------------------------------------------------------------------
-
-const RECONCILER: Caller = {
-  sub: 'service:reconcile', role: 'SERVICE', counties: [], townships: [], cooperatives: [], bank: null, enterprise: null, member: null,
-};
-
-export interface ReconcileReport { posted: number; stillPending: number; compensated: number }
-
-/**
- * Complete every half-finished contribution saga: re-post each PENDING row with its own idempotency
- * key (the ledger answers a repeat with the first result) and mark it POSTED; a refusal compensates.
- * Safe to run at any time and concurrently with live requests.
- */
-export async function reconcileContributions(em: EntityManager): Promise<ReconcileReport> {
-  const requestId = `reconcile-${Date.now()}`;
-  const ctx: Ctx = {
-    em: em.fork() as EntityManager, caller: RECONCILER, requestId, authorization: null,
-    log: logger.child({ reqId: requestId }), loaders: new LoaderCache(),
-  };
-  const report: ReconcileReport = { posted: 0, stillPending: 0, compensated: 0 };
-  for (const r of await pendingRows(ctx.em, null)) {
-    try {
-      await postRow(ctx, r);
-      report.posted++;
-    } catch (e) {
-      if (e instanceof DomainError && e.code !== 'SAGA_STEP_FAILED') {
-        await compensate(ctx, [r], e);
-        report.compensated++;
-      } else {
-        ctx.log.warn({ err: e, contributionId: r.id }, 'contribution still pending');
-        report.stillPending++;
-      }
-    }
-  }
-  return report;
 }

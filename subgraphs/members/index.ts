@@ -1,8 +1,8 @@
 import 'reflect-metadata';
-import type { SubgraphDefinition } from '../lib/subgraph';
+import { defineSubgraph, type SubgraphDefinition } from '../lib/subgraph';
 import { MEMBERS_CODES } from './codes';
 import { ContributionEntity } from './contribution.entity';
-import { reconcileContributions } from './contribution.service';
+import { CONTRIBUTION_STEPS } from './contribution.saga';
 import { ContributionResolver } from './contribution.resolver';
 import { CooperativeEntity } from './cooperative.entity';
 import { cooperativeReference } from './cooperative.reference';
@@ -23,7 +23,7 @@ import { MemberResolver } from './member.resolver';
 import { membersMigrations } from './migrations';
 
 /** Owns the federation entities `Cooperative` and `Member`: geography, cooperatives, member households. */
-export const membersSubgraph: SubgraphDefinition = {
+export const membersSubgraph: SubgraphDefinition = defineSubgraph({
   name: 'members',
   port: 4001,
   database: 'members',
@@ -43,8 +43,5 @@ export const membersSubgraph: SubgraphDefinition = {
     Member: memberReference,
     County: { __resolveReference: (ref: { id: string }, ctx: Ctx) => countyById(ctx, parseId(ref.id)) },
   }),
-  async reconcile(em) {
-    const r = await reconcileContributions(em);
-    return { line: `contributions: ${r.posted} posted, ${r.compensated} reversed, ${r.stillPending} still pending`, unfinished: r.stillPending > 0 };
-  },
-};
+  sagas: CONTRIBUTION_STEPS,
+});

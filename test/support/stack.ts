@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { loadKey, signToken, type TokenClaims } from '../../subgraphs/lib/auth';
 import { DATA_DIR, ROOT, envVariable } from '../../subgraphs/lib/config';
+import { startSagaRunner, type SagaRunner } from '../../subgraphs/lib/saga';
 import { startSubgraph, type RunningSubgraph } from '../../subgraphs/lib/subgraph';
 import { startGateway, type RunningGateway } from '../../gateway/server';
 import { REGISTRY } from '../../subgraphs/registry';
@@ -35,13 +36,17 @@ async function post<T>(url: string, query: string, variables?: object, token?: s
  * The whole federation in this test process: fresh databases, every subgraph on a free port,
  * the gateway on the committed supergraph with the subgraph URLs overridden. `pgBaseUrl`: a
  * PostgreSQL server of the test's own (one it restarts) instead of the run's shared one.
+ * `sagaRunners`: run each subgraph's background saga runner, as its service does.
  */
-export async function startStack(opts: { pgBaseUrl?: string } = {}): Promise<Stack> {
+export async function startStack(opts: { pgBaseUrl?: string; sagaRunners?: boolean } = {}): Promise<Stack> {
   const urls = await createTestDatabases(opts.pgBaseUrl);
   const subgraphs: Record<string, RunningSubgraph> = {};
+  const runners: SagaRunner[] = [];
   for (const def of REGISTRY) {
     subgraphs[def.name] = await startSubgraph(def, urls[def.name]!, 0);
     process.env[envVariable(def.name, 'URL')] = subgraphs[def.name]!.url;
+    // off by default: tests of half-finished sagas look at them before anything completes them
+    if (opts.sagaRunners && def.sagas?.length) runners.push(startSagaRunner(subgraphs[def.name]!.orm, def.sagas, { intervalMs: 100 }));
   }
   let gateway: RunningGateway;
   try {
@@ -52,6 +57,7 @@ export async function startStack(opts: { pgBaseUrl?: string } = {}): Promise<Sta
       explorer: true,
     });
   } catch (e) {
+    for (const r of runners) await r.stop();
     for (const s of Object.values(subgraphs)) await s.stop();
     throw e;
   }
@@ -64,6 +70,7 @@ export async function startStack(opts: { pgBaseUrl?: string } = {}): Promise<Sta
     subgraphGql: (name, q, v, t) => post(subgraphs[name]!.url, q, v, t),
     token: (claims) => signToken(key, claims),
     async stop() {
+      for (const r of runners) await r.stop();
       await gateway.stop();
       for (const s of Object.values(subgraphs)) await s.stop();
     },

@@ -3,6 +3,7 @@ import { SharedSagaSteps0002 } from '../../lib/saga';
 import { Migration0001Members } from './Migration0001Members';
 import { Migration0002Counters } from './Migration0002Counters';
 import { Migration0003Privacy } from './Migration0003Privacy';
+import { Migration0005ContributionSteps } from './Migration0005ContributionSteps';
 
 /** Applied in order at start-up; never edit a released migration, add a new one. */
 export const membersMigrations: MigrationEntry[] = [
@@ -11,4 +12,5 @@ export const membersMigrations: MigrationEntry[] = [
   { name: 'Migration0002Counters', class: Migration0002Counters },
   { name: 'Migration0003Privacy', class: Migration0003Privacy },
   { name: 'Migration0004SagaSteps', class: SharedSagaSteps0002 },
+  { name: 'Migration0005ContributionSteps', class: Migration0005ContributionSteps },
 ];
