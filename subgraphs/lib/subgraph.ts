@@ -18,6 +18,7 @@ import { operationCheckPlugin } from './operation-check';
 import { logger } from './logger';
 import { readRetryPlugin, withReadRetry, type RunMark } from './read-retry';
 import { requestLog } from './request-log';
+import type { SeedLayout } from './seed-layout';
 
 /**
  * Everything the runners need to know about one subgraph, declared in its own folder (`index.ts`)
@@ -36,6 +37,8 @@ export interface SubgraphDefinition extends SubgraphAddress {
   background?: (orm: MikroORM) => () => void;
   /** `npm run reconcile`'s work on this subgraph's database: one report line, and whether anything is left. */
   reconcile?: (em: EntityManager) => Promise<{ line: string; unfinished: boolean }>;
+  /** The tables it contributes to the bulk seed (`npm run seed`, the demo county); without one the seed leaves its database empty. */
+  seed?: SeedLayout;
 }
 
 export interface RunningSubgraph {
