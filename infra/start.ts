@@ -7,7 +7,7 @@ import { portFree, portInUseLine } from '../subgraphs/lib/ports';
 import { startPostgres, type PgHandle } from './postgres';
 import { REGISTRY } from '../subgraphs/registry';
 import { SERVICE_NODE_FLAGS } from './services';
-import { isEmpty, seedCounty } from './seed/county';
+import { isEmpty, seedCounty } from '../demo';
 import { RESTART_POLICY, restartDecision } from './restart.rules';
 
 /**

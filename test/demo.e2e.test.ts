@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Kind, parse } from 'graphql';
 import type { TokenClaims } from '../subgraphs/lib/auth';
 import { ROOT } from '../subgraphs/lib/config';
-import { DEFAULT_AS_OF, seedCounty } from '../infra/seed/county';
+import { DEFAULT_AS_OF, seedCounty } from '../demo';
 import { claimsFromArgs } from '../infra/token-args';
 import type { ExplorerData } from '../gateway/explorer';
 import { ok } from './support/expect';

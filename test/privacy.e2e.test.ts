@@ -1,5 +1,5 @@
 import type { GraphQLSchema } from 'graphql';
-import { seedCounty } from '../infra/seed/county';
+import { seedCounty } from '../demo';
 import { withSql } from './support/fixtures';
 import { startStack, type Stack } from './support/stack';
 import { MAX_QUERY_CHARS } from '../gateway/limits';

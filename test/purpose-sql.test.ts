@@ -1,8 +1,8 @@
 import { Client } from 'pg';
 import { openDatabase } from '../subgraphs/lib/db';
 import { loansMigrations } from '../subgraphs/loans/migrations';
-import { PURPOSES } from '../infra/seed/names';
-import { PURPOSES_BY_PROFILE } from '../infra/seed/region';
+import { PURPOSES } from '../demo/names';
+import { PURPOSES_BY_PROFILE } from '../demo/region';
 import { purposeOfText, purposeOfTextSql } from '../subgraphs/loans/purpose.rules';
 
 /** The migration classifies existing loans in SQL; it must agree with the rule the seed and tests use. */

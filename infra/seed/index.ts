@@ -1,11 +1,12 @@
 /**
  * `npm run seed -- --scale county|region [--seed N] [--as-of YYYY-MM-DD] [--reset]`
  *
- * Loads demo data into the databases `npm start` uses: MEMBERS_DATABASE_URL / LOANS_DATABASE_URL /
- * DATABASE_URL when set; otherwise the PostgreSQL already listening on PG_PORT (default 5433, i.e.
- * a running `npm start`); otherwise the embedded PostgreSQL on the same data directory, started
- * for the run and stopped afterwards. Databases are created when missing and migrated. Refuses
- * to write into databases that already hold data unless `--reset`, which drops and recreates both.
+ * Loads the demo data (demo/) into the databases `npm start` uses, one per registry subgraph:
+ * `<NAME>_DATABASE_URL` / DATABASE_URL when set; otherwise the PostgreSQL already listening on PG_PORT
+ * (default 5433, i.e. a running `npm start`); otherwise the embedded PostgreSQL on the same data
+ * directory, started for the run and stopped afterwards. Databases are created when missing and
+ * migrated. Refuses to write into databases that already hold data unless `--reset`, which drops and
+ * recreates every one of them.
  */
 import { connect } from 'node:net';
 import { Client } from 'pg';
@@ -13,9 +14,8 @@ import { databaseUrl, envVariable } from '../../subgraphs/lib/config';
 import { openDatabase } from '../../subgraphs/lib/db';
 import { REGISTRY } from '../../subgraphs/registry';
 import { startPostgres, type PgHandle } from '../postgres';
-import { DEFAULT_SEED, type ScaleName } from './county';
-import { existingRows, seed, type SeedReport, type SeedUrls } from './write';
-
+import { DEFAULT_SEED, seed, type ScaleName, type SeedReport } from '../../demo';
+import { describeExisting, existingRows, type SeedUrls } from './load';
 
 interface Args {
   scale: ScaleName;
@@ -93,9 +93,12 @@ function split(url: string): { admin: string; name: string } {
   return { admin: u.toString(), name };
 }
 
+/** Every registry subgraph's database, by name on its server. */
+const databaseNames = (urls: SeedUrls): string[] => REGISTRY.map((d) => split(urls[d.name]!).name);
+
 async function recreate(urls: SeedUrls): Promise<void> {
-  for (const url of [urls.members, urls.loans]) {
-    const { admin, name } = split(url);
+  for (const d of REGISTRY) {
+    const { admin, name } = split(urls[d.name]!);
     const c = new Client({ connectionString: admin });
     await c.connect();
     try {
@@ -111,14 +114,15 @@ async function recreate(urls: SeedUrls): Promise<void> {
 
 function printReport(r: SeedReport, totalMs: number): void {
   const pad = (s: string | number, w: number) => String(s).padStart(w);
-  say(`${'table'.padEnd(24)} ${pad('rows', 11)} ${pad('copy ms', 8)} ${pad('rows/s', 10)} ${pad('index ms', 9)}`);
+  const width = Math.max(24, ...r.tables.map((t) => t.subgraph.length + 1 + t.table.length));
+  say(`${'table'.padEnd(width)} ${pad('rows', 11)} ${pad('copy ms', 8)} ${pad('rows/s', 10)} ${pad('index ms', 9)}`);
   for (const t of r.tables) {
     const rate = t.copyMs > 0 ? Math.round((t.rows * 1000) / t.copyMs) : 0;
-    say(`${`${t.db}.${t.table}`.padEnd(24)} ${pad(t.rows, 11)} ${pad(t.copyMs, 8)} ${pad(rate, 10)} ${pad(t.indexMs, 9)}`);
+    say(`${`${t.subgraph}.${t.table}`.padEnd(width)} ${pad(t.rows, 11)} ${pad(t.copyMs, 8)} ${pad(rate, 10)} ${pad(t.indexMs, 9)}`);
   }
   const rows = r.tables.reduce((a, t) => a + t.rows, 0);
   say(`total ${rows} rows; loaded at ${(r.phases.loadedMs / 1000).toFixed(1)} s, indexed/committed at ${(r.phases.finishedMs / 1000).toFixed(1)} s; ` +
-    `triggers ${r.triggers}${r.triggers === 'disabled' ? ' (counters and fund versions computed from the rows)' : ''}`);
+    `triggers ${r.triggers}${r.triggers === 'disabled' ? ' (what they maintain recomputed from the rows)' : ''}`);
   say(`${r.stats.counties} counties, ${r.stats.townships} townships, ${r.stats.cooperatives} cooperatives, ${r.stats.members} member households, ` +
     `${r.stats.loans} loans, ${r.stats.repayments} repayments, ${r.stats.ledgerTxns} ledger transactions`);
   say(`done in ${(totalMs / 1000).toFixed(1)} s; peak memory (RSS) ${r.peakRssMb} MB`);
@@ -166,7 +170,8 @@ async function main(): Promise<void> {
       }
     }
     if (args.reset) {
-      say('--reset: dropping and recreating the members and loans databases');
+      const names = databaseNames(urls);
+      say(`--reset: dropping and recreating the ${names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)} databases` : `${names[0]} database`}`);
       await recreate(urls);
     }
     for (const d of REGISTRY) {
@@ -174,12 +179,9 @@ async function main(): Promise<void> {
       await orm.close(true);
     }
     say('migrations applied');
-    const existing = await existingRows(urls);
-    if (existing.cooperatives + existing.funds + existing.loans > 0) {
-      throw new Error(
-        `the databases already hold data (${existing.cooperatives} cooperatives, ${existing.loans} loans); ` +
-          'run again with --reset to drop and recreate them (everything in them is lost)',
-      );
+    const held = describeExisting(await existingRows(urls));
+    if (held) {
+      throw new Error(`the databases already hold data (${held}); run again with --reset to drop and recreate them (everything in them is lost)`);
     }
     say(`generating and loading the ${args.scale} (seed ${args.seed})…`);
     const report = await seed(urls, { scale: args.scale, seed: args.seed, asOf: args.asOf, cooperatives: args.cooperatives, progress: true, log: say });

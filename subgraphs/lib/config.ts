@@ -36,7 +36,7 @@ function address(name: string): SubgraphAddress {
 
 const envName = (name: string) => name.toUpperCase().replace(/[^A-Z0-9]/g, '_');
 
-/** The environment variable a subgraph's setting is read from: `envVariable('loans', 'PORT')` = LOANS_PORT. */
+/** The environment variable a subgraph's setting is read from: `envVariable(name, 'PORT')` is `<NAME>_PORT`. */
 export function envVariable(name: string, what: 'PORT' | 'URL' | 'DATABASE_URL'): string {
   return `${envName(name)}_${what}`;
 }

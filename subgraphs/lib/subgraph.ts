@@ -20,6 +20,7 @@ import { operationCheckPlugin } from './operation-check';
 import { logger } from './logger';
 import { readRetryPlugin, withReadRetry, type RunMark } from './read-retry';
 import { requestLog } from './request-log';
+import type { SeedLayout } from './seed-layout';
 
 /**
  * Everything the runners need to know about one subgraph, declared in its own folder (`index.ts`)
@@ -42,6 +43,8 @@ export interface SubgraphDefinition extends SubgraphAddress {
    * through `<name>SagaSteps`.
    */
   sagas?: readonly StepKind[];
+  /** The tables it contributes to the bulk seed (`npm run seed`, the demo county); without one the seed leaves its database empty. */
+  seed?: SeedLayout;
 }
 
 /**

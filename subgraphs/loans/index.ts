@@ -4,6 +4,7 @@ import { LOANS_CODES } from './codes';
 import { BankTransferEntity, LoanEntity, LoanInstalmentEntity, RepaymentEntity } from './loan.entity';
 import { LOANS_ENTITIES } from './ledger.entity';
 import { loansMigrations } from './migrations';
+import { loansSeedLayout } from './seed.layout';
 import { LoanResolver } from './loan.resolver';
 import { LedgerResolver } from './ledger.resolver';
 import { CooperativeFieldsResolver, CountyFieldsResolver, MemberFieldsResolver } from './entity-fields.resolver';
@@ -19,6 +20,7 @@ export const loansSubgraph: SubgraphDefinition = defineSubgraph({
   codes: LOANS_CODES,
   entities: [LoanEntity, LoanInstalmentEntity, RepaymentEntity, BankTransferEntity, ...LOANS_ENTITIES],
   migrations: loansMigrations,
+  seed: loansSeedLayout,
   resolvers: [LoanResolver, LedgerResolver, CooperativeFieldsResolver, MemberFieldsResolver, CountyFieldsResolver],
   orphanedTypes: [CooperativeRef, MemberRef, CountyRef],
   references: loansReferences,

@@ -1,5 +1,5 @@
-import { PURPOSES } from '../../infra/seed/names';
-import { PURPOSES_BY_PROFILE } from '../../infra/seed/region';
+import { PURPOSES } from '../../demo/names';
+import { PURPOSES_BY_PROFILE } from '../../demo/region';
 import { checkPurpose, LOAN_PURPOSE_NAMES, LOAN_PURPOSES, purposeOfText, type LoanPurpose } from './purpose.rules';
 
 describe('purposeOfText: a typed purpose falls into the closed list', () => {

@@ -21,6 +21,7 @@ import { MemberEntity } from './member.entity';
 import { memberReference } from './member.reference';
 import { MemberResolver } from './member.resolver';
 import { membersMigrations } from './migrations';
+import { membersSeedLayout } from './seed.layout';
 
 /** Owns the federation entities `Cooperative` and `Member`: geography, cooperatives, member households. */
 export const membersSubgraph: SubgraphDefinition = defineSubgraph({
@@ -33,6 +34,7 @@ export const membersSubgraph: SubgraphDefinition = defineSubgraph({
     GuaranteeGroupEntity, GuaranteeGroupMemberEntity, InsurancePolicyEntity, ShareholdingEntity,
   ],
   migrations: membersMigrations,
+  seed: membersSeedLayout,
   resolvers: [
     CountyResolver, TownshipResolver, VillageResolver, CooperativeResolver, MemberResolver, ContributionResolver,
     GuaranteeGroupResolver, InsuranceResolver, InternalResolver,

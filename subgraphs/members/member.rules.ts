@@ -4,19 +4,12 @@
  */
 import { fail, invalid } from './codes';
 import type { CooperativeStatus } from './cooperative.rules';
+import { idNumberCheckChar } from '../lib/id-number';
 
 export type PovertyStatus = 'REGISTERED_POOR' | 'ORDINARY' | 'WEALTHY';
 export type MemberStatus = 'ACTIVE' | 'WITHDRAWN';
 
-const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2] as const;
-const ID_CHECK = '10X98765432';
-
-/** GB 11643 check character of the first 17 digits of a resident identity number. */
-export function idNumberCheckChar(first17: string): string {
-  let sum = 0;
-  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * ID_WEIGHTS[i]!;
-  return ID_CHECK[sum % 11]!;
-}
+export { idNumberCheckChar };
 
 /** An 18-character resident identity number with a valid birth date and check character, upper-cased; else null. */
 export function normalizeIdNumber(raw: string): string | null {

@@ -1,5 +1,5 @@
 import type { Client } from 'pg';
-import { idNumberCheckChar } from '../../subgraphs/members/member.rules';
+import { idNumberCheckChar } from '../../subgraphs/lib/id-number';
 import { sql } from './db';
 import type { Stack } from './stack';
 

@@ -1,6 +1,16 @@
 import { Migration } from '@mikro-orm/migrations';
 
 /**
+ * The counters computed from scratch from the member rows. Also run by the seed after a load with
+ * the triggers off (members' seed.layout.ts), so both agree on what the triggers maintain. Part of
+ * a released migration: never edit it; a new counter brings a new migration and its own recount.
+ */
+export const RECOUNT_MEMBER_COUNTERS = `update cooperative c set
+        member_count = coalesce((select count(*) from member m where m.cooperative_id = c.id and m.status = 'ACTIVE'), 0),
+        registered_poor_count = coalesce((select count(*) from member m where m.cooperative_id = c.id and m.status = 'ACTIVE' and m.poverty_status = 'REGISTERED_POOR'), 0),
+        party_member_count = coalesce((select count(*) from member m where m.cooperative_id = c.id and m.status = 'ACTIVE' and m.is_party_member), 0)`;
+
+/**
  * Pre-aggregated member counts per cooperative, kept by statement-level triggers in the same
  * transaction as the member rows (also for bulk COPY), so dashboards read one row per cooperative.
  */
@@ -62,9 +72,6 @@ export class Migration0002Counters extends Migration {
     this.addSql(`create trigger member_counts_after_delete after delete on member
       referencing old table as old_rows for each statement execute function member_counts_del()`);
     // existing rows
-    this.addSql(`update cooperative c set
-        member_count = coalesce((select count(*) from member m where m.cooperative_id = c.id and m.status = 'ACTIVE'), 0),
-        registered_poor_count = coalesce((select count(*) from member m where m.cooperative_id = c.id and m.status = 'ACTIVE' and m.poverty_status = 'REGISTERED_POOR'), 0),
-        party_member_count = coalesce((select count(*) from member m where m.cooperative_id = c.id and m.status = 'ACTIVE' and m.is_party_member), 0)`);
+    this.addSql(RECOUNT_MEMBER_COUNTERS);
   }
 }

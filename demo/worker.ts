@@ -3,7 +3,7 @@
  * streams them into PostgreSQL), at most two ahead of what the main thread has taken.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { batches, toWire } from './write';
+import { batches, toWire } from './rows';
 import type { PlanOptions } from './county';
 
 const AHEAD = 2;

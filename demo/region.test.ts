@@ -1,7 +1,8 @@
 import type { Client } from 'pg';
-import { createTestDatabases, sql, type TestDatabases } from '../../test/support/db';
+import { REGISTRY } from '../subgraphs/registry';
+import { createTestDatabases, sql, type TestDatabases } from '../test/support/db';
 import { buildCounty } from './county';
-import { isEmpty, seed, type SeedReport } from './write';
+import { isEmpty, seed, type SeedReport } from '.';
 
 /**
  * The region code path (22-county geography, COPY streaming in several batches, indexes and
@@ -76,7 +77,7 @@ it('recreates every index and constraint exactly as the migrations define them',
       await c.end();
     }
   };
-  for (const db of ['members', 'loans'] as const) expect(await shape(dbs[db])).toEqual(await shape(fresh[db]));
+  for (const { name } of REGISTRY) expect([name, await shape(dbs[name]!)]).toEqual([name, await shape(fresh[name]!)]);
 });
 
 it('keeps every reference intact (foreign-key checks were off during the load)', async () => {
@@ -219,6 +220,26 @@ it('continues the identity sequences after the loaded ids', async () => {
   const r = await one<{ id: number }>(loans, `insert into ledger_txn (cooperative_id, kind, occurred_on, memo) select min(cooperative_id), 'TEST', date '2026-11-27', 'sequence check' from fund returning id::int`);
   expect(r.id).toBe(report.stats.ledgerTxns + 1);
   await loans.query(`delete from ledger_txn where id = $1`, [r.id]);
+  // every layout's identity flags match the catalogue, and each such sequence is past the loaded ids
+  for (const { name, seed: layout } of REGISTRY) {
+    if (!layout) continue;
+    const c = await sql(dbs[name]!);
+    try {
+      const tables = layout.tables.map((t) => t.name);
+      const withIdentity = await rows<{ t: string }>(
+        c,
+        `select c.relname as t from pg_attribute a join pg_class c on c.oid = a.attrelid
+          where c.relnamespace = 'public'::regnamespace and a.attname = 'id' and a.attidentity <> '' and c.relname = any('{${tables.join(',')}}') order by 1`,
+      );
+      expect([name, withIdentity.map((x) => x.t)]).toEqual([name, layout.tables.filter((t) => t.identity).map((t) => t.name).sort()]);
+      for (const { t } of withIdentity) {
+        const s = await one<{ next: boolean }>(c, `select nextval(pg_get_serial_sequence('${t}', 'id')) > (select coalesce(max(id), 0) from ${t}) as next`);
+        expect([name, t, s.next]).toEqual([name, t, true]);
+      }
+    } finally {
+      await c.end();
+    }
+  }
 });
 
 it('is deterministic for a seed', () => {

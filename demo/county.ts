@@ -10,7 +10,7 @@
  * groups, insurance, shareholdings, loans with their repayments and bank transfers, and its
  * double-entry books. A cooperative is simulated day by day so that its bank balance never goes
  * negative (`simulateCoop`); cooperatives are independent, so they are generated one after the
- * other (`generateCoops`) and streamed into the databases (./write.ts) without holding the
+ * other (`generateCoops`) and streamed into the databases (./rows.ts, ./index.ts) without holding the
  * whole scale in memory. The scale only changes geography, counts and years.
  */
 import {
@@ -24,11 +24,11 @@ import {
   type ContributionKind,
   type FeeSplitPolicy,
   type Line,
-} from '../../subgraphs/loans/ledger.rules';
-import { accruedFee, buildSchedule } from '../../subgraphs/loans/loan.rules';
-import { addDays, dayNumber, fromDayNumber, parseDay } from '../../subgraphs/lib/dates';
-import { applyBp } from '../../subgraphs/lib/money';
-import { maskName } from '../../subgraphs/lib/mask';
+} from '../subgraphs/loans/ledger.rules';
+import { accruedFee, buildSchedule } from '../subgraphs/loans/loan.rules';
+import { addDays, dayNumber, fromDayNumber, parseDay } from '../subgraphs/lib/dates';
+import { applyBp } from '../subgraphs/lib/money';
+import { maskName } from '../subgraphs/lib/mask';
 import { Random } from './random';
 import {
   CARD_BIN,
@@ -49,7 +49,6 @@ import {
 } from './names';
 import { PURPOSES_BY_PROFILE, REGION_COUNTIES, TRADES_BY_PROFILE, regionVillages, type Profile } from './region';
 
-export { isEmpty, seedCounty, seed, type SeedUrls, type SeedOptions, type SeedReport } from './write';
 
 export type ScaleName = 'county' | 'region';
 

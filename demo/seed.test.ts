@@ -1,6 +1,7 @@
 import type { Client } from 'pg';
-import { createTestDatabases, sql, type TestDatabases } from '../../test/support/db';
-import { buildCounty, isEmpty, seedCounty, statsOf, type SeedStats } from './county';
+import { createTestDatabases, sql, type TestDatabases } from '../test/support/db';
+import { buildCounty, statsOf, type SeedStats } from './county';
+import { isEmpty, seedCounty } from '.';
 
 jest.setTimeout(120_000);
 

@@ -1,0 +1,231 @@
+/**
+ * The demo's rows as COPY text: cooperative by cooperative (./county.ts `generateCoops`), written
+ * straight into bytes per table name and gathered into batches of a few megabytes, which the
+ * generic loader (infra/seed/load.ts) streams into the subgraph whose seed layout lists the table.
+ * Memory stays bounded whatever the scale; from the compiled build this runs in a worker thread
+ * (./worker.ts), so the main thread feeds the connections while the next batch is generated.
+ */
+import { purposeOfText } from '../subgraphs/loans/purpose.rules';
+import { ACCOUNT_NAMES } from '../subgraphs/loans/ledger.rules';
+import type { SeedBatch } from '../infra/seed/load';
+import {
+  dayStr,
+  generateCoops,
+  pad,
+  planSeed,
+  type CoopData,
+  type PlanOptions,
+  type SeedPlan,
+  type TxnRef,
+} from './county';
+import { BANK_NAME } from './names';
+
+// ---------------------------------------------------------------------------------------------
+// COPY text
+// ---------------------------------------------------------------------------------------------
+
+type Cell = string | number | bigint | boolean | null;
+
+const NEEDS_ESCAPE = /[\\\t\n\r]/;
+function text(v: string): string {
+  return NEEDS_ESCAPE.test(v) ? v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r') : v;
+}
+function cell(v: Cell): string {
+  if (v === null) return '\\N';
+  if (typeof v === 'boolean') return v ? 't' : 'f';
+  if (typeof v === 'string') return text(v);
+  return String(v);
+}
+const row = (cells: readonly Cell[]): string => cells.map(cell).join('\t') + '\n';
+
+/** A local (China Standard Time) time of a day ('HH:MM', from 08:00), written in UTC: cheaper for COPY to parse. */
+const UTC = new Map<string, string>();
+const at = (day: number, time: string): string => {
+  let utc = UTC.get(time);
+  if (utc === undefined) UTC.set(time, (utc = `${pad(Number(time.slice(0, 2)) - 8, 2)}${time.slice(2)}:00Z`));
+  return `${dayStr(day)} ${utc}`;
+};
+const refOf = (r: TxnRef): [string, string] =>
+  r.type === 'loan' ? ['loan', String(r.loan.id)] : r.type === 'contribution' ? ['contribution', String(r.c.id)] : ['cooperative', String(r.id)];
+
+/** A growable byte buffer with its own ArrayBuffer (so it can be handed to the main thread without a copy). */
+class Bytes {
+  len = 0;
+  constructor(public buf: Buffer) {}
+  append(s: string): void {
+    const need = this.len + s.length * 3; // UTF-8: at most three bytes per UTF-16 unit
+    if (need > this.buf.length) {
+      let size = this.buf.length * 2;
+      while (size < need) size *= 2;
+      const b = Buffer.allocUnsafeSlow(size);
+      this.buf.copy(b, 0, 0, this.len);
+      this.buf = b;
+    }
+    this.len += this.buf.write(s, this.len);
+  }
+}
+
+/**
+ * Rows of a batch: COPY text per table, written straight into bytes row by row (no big strings:
+ * every row string dies young, which keeps the garbage collector out of the way).
+ */
+export class Batch {
+  readonly data = new Map<string, Bytes>();
+  readonly rows = new Map<string, number>();
+  bytes = 0;
+  coops = 0;
+  /** Size of each table's part of the previous batch: the next one starts with that capacity. */
+  private static last = new Map<string, number>();
+  private sink(table: string): Bytes {
+    let b = this.data.get(table);
+    if (!b) this.data.set(table, (b = new Bytes(Buffer.allocUnsafeSlow(Math.max(1 << 16, Math.ceil((Batch.last.get(table) ?? 0) * 1.2))))));
+    return b;
+  }
+  /** Done adding: remember the sizes. */
+  seal(): this {
+    for (const [t, b] of this.data) Batch.last.set(t, b.len);
+    return this;
+  }
+  /** Rows already in COPY text (each ending with a newline). */
+  add(table: string, text: string, n: number): void {
+    if (n === 0) return;
+    const b = this.sink(table);
+    const before = b.len;
+    b.append(text);
+    this.bytes += b.len - before;
+    this.rows.set(table, (this.rows.get(table) ?? 0) + n);
+  }
+}
+
+/** Numbering of rows that get their id only when written. */
+interface WriteIds {
+  line: number;
+  insurance: number;
+  shareholding: number;
+}
+
+function geographyRows(plan: SeedPlan, b: Batch): void {
+  b.add('county', plan.counties.map((c) => row([c.id, c.code, c.cityZh, c.nameZh, c.nameEn])).join(''), plan.counties.length);
+  b.add('township', plan.townships.map((t) => row([t.id, t.countyId, t.zh, t.en])).join(''), plan.townships.length);
+  b.add('village', plan.villages.map((v) => row([v.id, v.townshipId, v.countyId, `${v.zh}村`, `${v.en} Village`, v.poor, v.migrant])).join(''), plan.villages.length);
+  b.add(
+    'cooperative',
+    plan.coops.map((c) => row([c.id, c.village.id, c.village.townshipId, c.county.id, c.nameZh, c.nameEn, c.status, c.mode, dayStr(c.foundedOn)])).join(''),
+    plan.coops.length,
+  );
+  b.add('fund', plan.coops.map((c) => row([c.id, c.county.id, c.village.townshipId, at(c.foundedOn, '09:00')])).join(''), plan.coops.length);
+}
+
+const N = '\\N';
+/** The seed draws a few dozen purpose texts over and over; classify each once. */
+const purposeCodes = new Map<string, string>();
+const purposeCode = (text: string): string => {
+  let c = purposeCodes.get(text);
+  if (c === undefined) purposeCodes.set(text, (c = purposeOfText(text)));
+  return c;
+};
+const dn = (n: number | null): string => (n === null ? N : dayStr(n));
+const tf = (v: boolean): string => (v ? 't' : 'f');
+
+function coopRows(d: CoopData, ids: WriteIds, b: Batch): void {
+  const coop = d.coop;
+  const countyId = coop.county.id;
+  // Row by row into the batch's bytes: short-lived row strings (building bigger strings costs more).
+  const add = (table: string, text: string, n: number): void => b.add(table, text, n);
+  for (const m of d.members) {
+    add(
+      'member',
+      `${m.id}\t${m.coopId}\t${m.townshipId}\t${countyId}\t${m.householdNo}\t${text(m.headName)}\t${m.idNumber}\t${m.villageId}\t${m.householdSize}\t` +
+        `${m.poverty}\t${tf(m.absolutePoor)}\t${tf(m.party)}\t${BANK_NAME}\t${m.cardAccount}\t${m.status}\t${dayStr(m.joinedOn)}\t${dn(m.leftOn)}\n`,
+      1,
+    );
+  }
+  for (const c of d.contributions) {
+    add('contribution', `${c.id}\t${c.memberId}\t${c.coopId}\t${c.kind}\t${c.amountFen}\t${dayStr(c.paidOn)}\tPOSTED\t${at(c.paidOn, '09:30')}\n`, 1);
+  }
+  for (const g of d.groups) {
+    add('guarantee_group', row([g.id, g.coopId, g.name, g.kind, g.guarantorId, 'ACTIVE', dayStr(g.formedOn)]), 1);
+    for (const m of g.memberIds) add('guarantee_group_member', `${g.id}\t${m}\tt\n`, 1);
+  }
+  for (const p of d.insurance) {
+    add(
+      'insurance_policy',
+      `${ids.insurance++}\t${p.memberId}\t${p.coopId}\t${text(p.insurer)}\t${p.policyNo}\t5000\t3000000\t${dayStr(p.startsOn)}\t${dayStr(p.endsOn)}\n`,
+      1,
+    );
+  }
+  for (const h of d.shareholdings) {
+    add('shareholding', row([ids.shareholding++, h.memberId, h.coopId, h.zh, h.en, h.source, h.amountFen, dayStr(h.acquiredOn), h.returnsFen]), 1);
+  }
+
+  // the ledger and the loans
+  for (const t of d.txns) {
+    const [refType, refId] = refOf(t.ref);
+    add('ledger_txn', `${t.id}\t${t.coopId}\t${t.kind}\t${dayStr(t.day)}\t${text(t.memo)}\t${refType}\t${refId}\t${t.nameMasked === null ? N : text(t.nameMasked)}\t${at(t.day, '10:00')}\n`, 1);
+    let lines = '';
+    for (const l of t.lines) lines += `${ids.line++}\t${t.id}\t${t.coopId}\t${l.account}\t${l.amountFen}\n`;
+    add('ledger_line', lines, t.lines.length);
+  }
+  for (const a of ACCOUNT_NAMES) {
+    const v = d.balances.get(a);
+    if (v !== undefined) add('fund_balance', `${coop.id}\t${a}\t${v}\n`, 1);
+  }
+  for (const l of d.loans) {
+    add(
+      'loan',
+      `${l.id}\t${l.coopId}\t${countyId}\t${l.townshipId}\t${l.member.id}\t${text(l.member.headName)}\t${l.member.cardAccount}\t${l.groupId}\t` +
+        `${l.guarantorId ?? N}\t${l.amountFen}\t${l.feeRateBp}\t${l.termMonths}\t${l.mode}\t${purposeCode(l.purpose)}\t${text(l.purpose)}\t${l.status}\t${tf(l.isFirst)}\t` +
+        `${tf(l.isShuangdao)}\tboard:${l.coopId}\t${l.approvedOn === null ? N : `board-chair:${l.coopId}`}\t${dayStr(l.appliedOn)}\t` +
+        `${dn(l.endorsedOn)}\t${dn(l.approvedOn)}\t${dn(l.publishedOn)}\t${dn(l.contractedOn)}\t${dn(l.disbursedOn)}\t${dn(l.dueOn)}\t` +
+        `${dn(l.closedOn)}\t${dn(l.writtenOffOn)}\t${l.principalRepaidFen}\t${l.feePaidFen}\t${l.writtenOffFen}\t${at(l.appliedOn, '09:00')}\n`,
+      1,
+    );
+    if (l.instalments.length > 0) {
+      let inst = '';
+      for (const i of l.instalments) inst += `${l.id}\t${i.seq}\t${i.dueOn}\t${i.principalFen}\t${i.feeFen}\n`;
+      add('loan_instalment', inst, l.instalments.length);
+    }
+  }
+  for (const r of d.repayments) {
+    add(
+      'repayment',
+      `${r.id}\t${r.loan.id}\t${r.loan.coopId}\t${r.loan.member.id}\t${dayStr(r.paidOn)}\t${r.principalFen}\t${r.feeFen}\tBANK\t${r.transfer.bankRef}\t${at(r.paidOn, '11:00')}\n`,
+      1,
+    );
+  }
+  for (const t of d.transfers) {
+    const card = t.loan.member.cardAccount;
+    add(
+      'bank_transfer',
+      `${t.id}\t${t.coopId}\t${t.loan.id}\t${t.loan.member.id}\t${t.direction}\t${t.amountFen}\tBANK\t****${card.slice(-4)}\t${t.bankRef}\t` +
+        `${dayStr(t.executedOn)}\t${at(t.executedOn, '11:00')}\n`,
+      1,
+    );
+  }
+  b.coops++;
+}
+
+/** The whole load as batches: geography first, then cooperatives, cut every `batchChars` characters. */
+export function* batches(opts: PlanOptions, batchChars: number): Generator<Batch> {
+  const plan = planSeed(opts);
+  const first = new Batch();
+  geographyRows(plan, first);
+  yield first;
+  const ids: WriteIds = { line: 1, insurance: 1, shareholding: 1 };
+  let b = new Batch();
+  for (const d of generateCoops(plan)) {
+    coopRows(d, ids, b);
+    if (b.bytes >= batchChars) {
+      yield b.seal();
+      b = new Batch();
+    }
+  }
+  if (b.coops > 0) yield b.seal();
+}
+
+/** A batch as it travels from the worker: per table, its rows as UTF-8 (own ArrayBuffer, transferable). */
+export function toWire(b: Batch): SeedBatch {
+  const tables: SeedBatch['tables'] = [];
+  for (const [table, bytes] of b.data) tables.push({ table, rows: b.rows.get(table)!, data: new Uint8Array(bytes.buf.buffer, 0, bytes.len) });
+  return { tables, units: b.coops };
+}

@@ -1,0 +1,30 @@
+/**
+ * What a subgraph contributes to the bulk seed (`npm run seed`, the demo county of `npm start`):
+ * the tables the loader COPYs into its database and what has to be redone afterwards. Declared in
+ * the subgraph's own folder (`seed.layout.ts`) because only the subgraph knows its tables, columns
+ * and triggers; the loader (infra/seed/load.ts) reads it from the registry and names no table itself.
+ */
+export interface SeedTable {
+  name: string;
+  /** The COPY column list, in the order the generator writes the cells. */
+  columns: string;
+  /** The table has an identity `id`: its sequence is moved past the loaded ids, so later inserts do not collide. */
+  identity?: boolean;
+}
+
+export interface SeedLayout {
+  /**
+   * In load order: a referenced table before the tables referencing it, because without the
+   * privilege to switch triggers off the foreign keys are checked row by row during the load.
+   * The first table is the one every other row hangs off: rows there mean the database holds data.
+   */
+  tables: readonly SeedTable[];
+  /** Further tables emptied before the load: derived from the loaded ones, stale once they change. */
+  alsoTruncate?: readonly string[];
+  /**
+   * Statements run after the load when it ran with `session_replication_role = replica` (triggers
+   * off): they compute from the loaded rows what the statement-level triggers would have maintained.
+   * Not run when the triggers fired during the load.
+   */
+  recompute?: readonly string[];
+}
