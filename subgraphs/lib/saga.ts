@@ -257,7 +257,9 @@ async function workLocked(em: EntityManager, ctx: Ctx, kinds: readonly StepKind[
   }
   let sent: Awaited<ReturnType<BoundStep['send']>>;
   try {
-    sent = await bound.send(ctx, l.row.idempotencyKey);
+    // the handler reads through the step's own transaction: a second connection per step in flight
+    // would starve the pool when many requests send at once
+    sent = await bound.send({ ...ctx, em }, l.row.idempotencyKey);
   } catch (e) {
     if (e instanceof DomainError && outcomeOf(e.code) === 'compensate') {
       try {
