@@ -168,3 +168,39 @@ it('contributions left PENDING before the outbox existed get their steps from th
     await orm.close(true);
   }
 });
+
+describe("loans' internal _postLedgerEvent: one named event from the closed list, each with its own input", () => {
+  const POST = `mutation($e: LedgerEventInput!) { _postLedgerEvent(event: $e) }`;
+  const facts = { cooperativeId: WORLD.coopA, countyId: 1, townshipId: 11, memberId: 1, amount: '40000', nameMasked: '马*军' };
+  const txnCount = () => withSql(stack.urls.loans, async (c) => Number((await c.query(`select count(*) n from ledger_txn`)).rows[0].n));
+
+  it('refuses no event, two events, an unknown source and a non-positive amount, writing nothing', async () => {
+    const service = await stack.token({ sub: 'service:test', role: 'SERVICE' });
+    const before = await txnCount();
+    for (const [event, field] of [
+      [{ idempotencyKey: 'ev-none' }, undefined],
+      [{ idempotencyKey: 'ev-two', contributionReceived: { ...facts, source: 'HOUSEHOLD', paidOn: '2024-03-01' }, contributionReturned: { ...facts, returnedOn: '2024-03-01' } }, undefined],
+      [{ idempotencyKey: 'ev-source', contributionReceived: { ...facts, source: 'LOTTERY', paidOn: '2024-03-01' } }, 'source'],
+      [{ idempotencyKey: 'ev-zero', contributionReturned: { ...facts, amount: '0', returnedOn: '2024-03-01' } }, 'amount'],
+    ] as const) {
+      const r = await stack.subgraphGql('loans', POST, { e: event }, service);
+      expectCode(r, 'INVALID_INPUT');
+      if (field) expect(r.errors![0]!.extensions!.details.field).toBe(field);
+    }
+    expect(await txnCount()).toBe(before);
+  });
+
+  it('is for services only, and posts what ledger.rules derives for the event, once per key', async () => {
+    const e = { idempotencyKey: 'ev-ok', contributionReceived: { ...facts, source: 'SHUANGDAO', paidOn: '2024-03-01' } };
+    expectCode(await stack.subgraphGql('loans', POST, { e }, t.county1), 'FORBIDDEN');
+    const service = await stack.token({ sub: 'service:test', role: 'SERVICE' });
+    const txn = ok(await stack.subgraphGql('loans', POST, { e }, service))._postLedgerEvent;
+    expect(ok(await stack.subgraphGql('loans', POST, { e }, service))._postLedgerEvent).toBe(txn);
+    const lines = await withSql(stack.urls.loans, async (c) => (await c.query(
+      `select t.kind, t.name_masked, l.account, l.amount_fen::text amount from ledger_txn t join ledger_line l on l.txn_id = t.id where t.id = $1 order by l.account`, [txn])).rows);
+    expect(lines).toEqual([
+      { kind: 'CONTRIBUTION', name_masked: '马*军', account: 'BANK', amount: '40000' },
+      { kind: 'CONTRIBUTION', name_masked: '马*军', account: 'SHUANGDAO_CAPITAL', amount: '-40000' },
+    ]);
+  });
+});
