@@ -3,7 +3,8 @@ import { databaseUrl, subgraphPort } from '../subgraphs/lib/config';
 import { logger } from '../subgraphs/lib/logger';
 import { exitIfPortInUse } from '../subgraphs/lib/ports';
 import { startSagaRunner } from '../subgraphs/lib/saga';
-import { startSubgraph } from '../subgraphs/lib/subgraph';
+import { startSubgraph, type RunningSubgraph } from '../subgraphs/lib/subgraph';
+import { classifyDbFailure } from '../subgraphs/lib/db-failure';
 import { REGISTRY, subgraphNamed } from '../subgraphs/registry';
 
 /**
@@ -20,7 +21,25 @@ const def = subgraphNamed(name);
 process.env.SERVICE_NAME ??= def.name;
 const port = Number(process.env.PORT ?? subgraphPort(def.name));
 
-startSubgraph(def, databaseUrl(def.name), port)
+/**
+ * PostgreSQL may be restarting when this process starts (npm start restarts a crashed service
+ * within a second; a database restart takes a few): wait for it, up to DB_WAIT_SECONDS (60), rather
+ * than exit and count as another crash. Anything else that fails start-up exits at once.
+ */
+async function startWhenDatabaseAnswers(): Promise<RunningSubgraph> {
+  const until = Date.now() + Number(process.env.DB_WAIT_SECONDS ?? 60) * 1000;
+  for (let delay = 500; ; delay = Math.min(delay * 2, 4000)) {
+    try {
+      return await startSubgraph(def, databaseUrl(def.name), port);
+    } catch (e) {
+      if (!classifyDbFailure(e) || Date.now() + delay > until) throw e;
+      logger.warn({ subgraph: def.name, err: e instanceof Error ? e.message : String(e), retryInMs: delay }, 'database not reachable yet; waiting for it');
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
+}
+
+startWhenDatabaseAnswers()
   .then((running) => {
     const stopBackground = def.background?.(running.orm) ?? (() => {});
     // every service works its own saga outbox in the background (what the requests could not finish)

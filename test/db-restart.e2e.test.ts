@@ -2,7 +2,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from 'pg';
+import { spawn } from 'node:child_process';
 import { freePort, startPostgres, type PgHandle } from '../infra/postgres';
+import { envVariable, ROOT } from '../subgraphs/lib/config';
+import { REGISTRY } from '../subgraphs/registry';
+import { ensureBuilt } from './support/npm-start';
 import { readRetryStats } from '../subgraphs/lib/read-retry';
 import { sql } from './support/db';
 import { expectCode, ok } from './support/expect';
@@ -230,8 +234,35 @@ describe('the server stopped and started again', () => {
     expect(readRetryStats.retries).toBe(retries);
   });
 
+  it('a service started while its database is down waits for it instead of exiting, and serves once it is back', async () => {
+    ensureBuilt();
+    const name = REGISTRY[0]!.name;
+    const servicePort = await freePort();
+    let out = '';
+    const proc = spawn(process.execPath, [join(ROOT, 'dist', 'infra', 'service.js'), name], {
+      env: { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'info', PORT: String(servicePort), [envVariable(name, 'DATABASE_URL')]: stack.urls[name] },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    proc.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+    proc.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+    try {
+      await new Promise((r) => setTimeout(r, 2_000));
+      expect([proc.exitCode, out.includes('database not reachable yet; waiting for it')]).toEqual([null, true]);
+      pg = await startServer();
+      const until = Date.now() + 30_000;
+      let healthy = false;
+      while (!healthy && Date.now() < until && proc.exitCode === null) {
+        healthy = await fetch(`http://127.0.0.1:${servicePort}/health`).then((r) => r.ok, () => false);
+        if (!healthy) await new Promise((r) => setTimeout(r, 200));
+      }
+      expect([healthy, proc.exitCode]).toEqual([true, null]);
+    } finally {
+      proc.kill('SIGTERM');
+      await new Promise((r) => (proc.exitCode !== null ? r(null) : proc.once('exit', r)));
+    }
+  });
+
   it('after the server is back on the same port and data, the next read and write succeed without restarting a service', async () => {
-    pg = await startServer();
     const r = await readMember();
     expect(r.status).toBe(200);
     expect(ok(r.body).member.headName).toBe('马成林');

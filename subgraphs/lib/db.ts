@@ -73,7 +73,12 @@ export async function openDatabase(opts: DbOptions): Promise<MikroORM> {
   orm.em.getConnection().getKnex().on('query', () => {
     sqlStats.statements++;
   });
-  await orm.getMigrator().up();
+  try {
+    await orm.getMigrator().up();
+  } catch (e) {
+    await orm.close(true); // a caller that waits for the database and tries again opens a fresh pool
+    throw e;
+  }
   return orm;
 }
 
