@@ -47,6 +47,9 @@ export const AUDIT_READERS: readonly Role[] = ['REGION', 'COUNTY', 'TOWNSHIP', '
  */
 export const PERSONAL_NUMBER_READERS: readonly Role[] = ['REGION', 'COUNTY', 'TOWNSHIP', 'COOPERATIVE', 'MEMBER', 'SERVICE'];
 
+/** Who may look at a subgraph's saga outbox (`<name>SagaSteps`): the county offices (their counties' steps) and the region. */
+export const OUTBOX_READERS: readonly Role[] = ['COUNTY', 'REGION'];
+
 /** Root fields federation adds to every subgraph: `_entities` is scoped by each reference resolver's SQL. */
 const FEDERATION_ROOT_FIELDS = new Set(['_entities', '_service']);
 
