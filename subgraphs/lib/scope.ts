@@ -92,7 +92,8 @@ export function readScope(caller: Caller | null, cols: ScopeColumns): Sql {
     case 'COOPERATIVE':
       return { sql: `${cols.cooperative} = any(?::int[])`, params: [intArray(caller.cooperatives)] };
     case 'UNION':
-      return { sql: `${cols.cooperative} = any(?::int[])`, params: [intArray(caller.cooperatives)] };
+      // the token names the union only: which cooperatives it federates is the grants' business
+      return relationWhere(cols, grantedCooperatives('UNION', caller.union));
     case 'AUDITOR':
       return {
         sql: `(${cols.county} = any(?::int[]) or ${cols.cooperative} = any(?::int[]))`,
@@ -149,7 +150,6 @@ export function canRead(caller: Caller | null, loc: CoopLocation): boolean {
     case 'TOWNSHIP':
       return caller.townships.includes(loc.townshipId);
     case 'COOPERATIVE':
-    case 'UNION':
     case 'MEMBER':
       return caller.cooperatives.includes(loc.cooperativeId);
     case 'AUDITOR':
