@@ -15,9 +15,11 @@ import { REGISTRY } from '../subgraphs/registry';
  * resolver decides by ROLE (refuse, or withhold a value) must be a catalogue entry. Lib offers no
  * other way to decide by role: `requireRole` is gone, and outside lib/access.ts, lib/scope.ts,
  * lib/auth.ts and the subgraphs' access.ts files no code compares a role or lists roles (the grep
- * below). So a caller-reading resolver is one whose own code touches `caller`, or that hands the
- * answer to a role-deciding helper; each of them must be catalogued. The catalogued non-root fields
- * are exactly those: audit trails and the personal numbers.
+ * below), and in the subgraph folders the caller is read only through lib's scope helpers, as the
+ * actor of a change or as a household's own id (the scan below). So a caller-reading resolver is one
+ * whose own code touches `caller`, or that hands the answer to a role-deciding helper; each of them
+ * must be catalogued. The catalogued non-root fields are exactly those: audit trails and the
+ * personal numbers.
  */
 
 const catalogue: AccessCatalogue = Object.assign({}, ...REGISTRY.map((d) => d.access));
@@ -49,8 +51,15 @@ it('every root field of the supergraph, internal ones included, has a catalogue 
     return isObjectType(t) && !!t.getFields()[field];
   };
   expect(Object.keys(catalogue).filter((k) => !named(k))).toEqual([]);
-  // both kinds of refusal are in use, and the public board is the only public field
+  // the public board is the only public field
   expect(Object.entries(catalogue).filter(([, a]) => a.roles === 'PUBLIC').map(([k]) => k)).toEqual(['Query.disclosureBoard']);
+  // the scope dimension agrees with the roles: public with PUBLIC, service with SERVICE alone, parent off the root
+  const odd = Object.entries(catalogue).filter(([k, a]) =>
+    (a.scope === 'public') !== (a.roles === 'PUBLIC') ||
+    (a.scope === 'service') !== (Array.isArray(a.roles) && a.roles.length === 1 && a.roles[0] === 'SERVICE') ||
+    (a.scope === 'parent') === /^(Query|Mutation)\./.test(k),
+  );
+  expect(odd.map(([k]) => k)).toEqual([]);
 });
 
 it('a new root field without an entry refuses to build', async () => {
@@ -86,6 +95,30 @@ it('every resolver that reads the caller or hands its answer to a role-deciding 
   const nonRoot = Object.keys(catalogue).filter((k) => !/^(Query|Mutation)\./.test(k));
   expect(nonRoot.sort()).toEqual(['BankTransfer.accountMasked', 'Cooperative.auditTrail', 'Loan.auditTrail', 'Member.auditTrail', 'Member.cardAccountMasked', 'Member.idNumberMasked']);
 });
+
+it('in the subgraph folders the caller is read only through lib\'s scope helpers, as an actor or as a household\'s own id', () => {
+  const files = REGISTRY.flatMap((d) => sources(`subgraphs/${d.name}`)).filter((f) => !ROLE_HOMES.has(f));
+  const found: string[] = [];
+  for (const f of files) {
+    readFileSync(join(ROOT, f), 'utf8').split('\n').forEach((line, i) => {
+      if (readsCallerOutsideScope(line)) found.push(`${f}:${i + 1}: ${line.trim()}`);
+    });
+  }
+  expect(files.length).toBeGreaterThan(40);
+  expect(found).toEqual([]);
+  // the scan does see what it forbids
+  expect(['if (ctx.caller?.role === x) {', 'return helper(ctx.caller);', 'caller.cooperatives.includes(id)'].map(readsCallerOutsideScope)).toEqual([true, true, true]);
+  expect(['readScope(ctx.caller, cols)', 'const actor = ctx.caller!.sub;', 'if (caller.member !== id)'].map(readsCallerOutsideScope)).toEqual([false, false, false]);
+});
+
+const SCOPE_HELPERS = /\b(readScope|canRead|scopedByCountyAlone|scopedByTownship|isHousehold)\(\s*ctx\.caller\b|const caller = ctx\.caller\b/g;
+function readsCallerOutsideScope(line: string): boolean {
+  if (/^\s*(\*|\/\/|\/\*)/.test(line)) return false;
+  const rest = line.replace(SCOPE_HELPERS, '');
+  // what may be read off a caller: who acts (audit, four-eyes rules) and a household's own id
+  const claims = [...rest.matchAll(/\bcaller[!?]?\.(\w+)/g)].map((m) => m[1]).filter((p) => p !== 'sub' && p !== 'member');
+  return claims.length > 0 || /\bctx\.caller\b(?![!?]?\.)/.test(rest);
+}
 
 /** Where roles may be named: the catalogue's type and enforcement, the scope rules, the claims, the entries. */
 const ROLE_HOMES = new Set(['subgraphs/lib/access.ts', 'subgraphs/lib/scope.ts', 'subgraphs/lib/auth.ts', ...REGISTRY.map((d) => `subgraphs/${d.name}/access.ts`)]);

@@ -5,16 +5,20 @@ import type { Role } from '../lib/auth';
 const LOAN_KEEPERS: readonly Role[] = ['COOPERATIVE', 'TOWNSHIP'];
 const read = (scope: FieldAccess['scope']): FieldAccess => ({ roles: SCOPED_READERS, scope });
 const step = (roles: readonly Role[]): FieldAccess => ({ roles, scope: 'cooperative' });
+/**
+ * The internal books (ledger lines with their memos, the trial balance) are for the board, the
+ * township bookkeeper and supervisors; a household reads its own records through member(id) and
+ * the public board.
+ */
+const BOOK_READERS: readonly Role[] = ['REGION', 'COUNTY', 'TOWNSHIP', 'COOPERATIVE', 'UNION', 'AUDITOR', 'SERVICE'];
 
 /** The loans subgraph's access catalogue (lib/access). */
 export const LOANS_ACCESS: AccessCatalogue = {
   'Query.loan': read('household'),
   'Query.loans': read('household'),
   'Query.disclosureBoard': { roles: 'PUBLIC', scope: 'public' },
-  // the internal books (ledger lines with their memos, the trial balance) are for the board, the
-  // township bookkeeper and supervisors; a household reads its own records through member(id)
-  'Query.fundLedger': { roles: ['REGION', 'COUNTY', 'TOWNSHIP', 'COOPERATIVE', 'UNION', 'AUDITOR', 'SERVICE'], scope: 'cooperative' },
-  'Query.trialBalance': { roles: ['REGION', 'COUNTY', 'TOWNSHIP', 'COOPERATIVE', 'UNION', 'AUDITOR', 'SERVICE'], scope: 'cooperative' },
+  'Query.fundLedger': { roles: BOOK_READERS, scope: 'cooperative' },
+  'Query.trialBalance': { roles: BOOK_READERS, scope: 'cooperative' },
   // the credit-reference report is filed by those who keep or supervise the loans
   'Query.creditReferenceExport': { roles: ['REGION', 'COUNTY', 'TOWNSHIP', 'COOPERATIVE', 'AUDITOR'], scope: 'household' },
   // a household applies for itself; its board or bookkeeper for any of its households
