@@ -1,6 +1,6 @@
 import { ROLES, type Role, type TokenClaims } from '../subgraphs/lib/auth';
 
-export const TOKEN_USAGE = `usage: npm run token -- --role <${ROLES.join('|')}> [--county N] [--township N] [--cooperative N] [--member N] [--bank N] [--enterprise N]`;
+export const TOKEN_USAGE = `usage: npm run token -- --role <${ROLES.join('|')}> [--county N] [--township N] [--cooperative N] [--member N] [--bank N] [--enterprise N] [--union N]`;
 
 /**
  * The claims of `npm run token -- <args>`. Its own module so the tests turn the README's and
@@ -30,6 +30,7 @@ export function claimsFromArgs(args: readonly string[]): { claims: TokenClaims; 
   const num = (f: string) => (one(f) !== undefined ? Number(one(f)) : undefined);
   if (num('--bank') !== undefined) claims.bank = num('--bank');
   if (num('--enterprise') !== undefined) claims.enterprise = num('--enterprise');
+  if (num('--union') !== undefined) claims.union = num('--union');
   if (num('--member') !== undefined) claims.member = num('--member');
   return { claims, ttl: one('--ttl') ?? '12h' };
 }

@@ -5,7 +5,7 @@ import { claimsFromArgs, TOKEN_USAGE } from './token-args';
 /**
  * `npm run token -- --role COUNTY --county 1` prints a development token.
  * Flags: --role, --sub, --county/--township/--cooperative (repeatable or comma lists),
- * --bank, --enterprise, --member, --ttl (default 12h).
+ * --bank, --enterprise, --union, --member, --ttl (default 12h).
  */
 async function main(): Promise<void> {
   const parsed = claimsFromArgs(process.argv.slice(2));

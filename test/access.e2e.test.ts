@@ -1,4 +1,5 @@
-import { addGroup, addMembers, createWorld, inject, tokens, validIdNumber, WORLD } from './support/fixtures';
+import { addGroup, addMembers, createWorld, grantCooperatives, inject, tokens, validIdNumber, WORLD } from './support/fixtures';
+import { claimsFromArgs } from '../infra/token-args';
 import { expectCode, ok } from './support/expect';
 import { startStack, type Stack } from './support/stack';
 
@@ -66,11 +67,27 @@ it('COOPERATIVE board: its own cooperative only, and no policy changes', async (
   expectCode(await stack.gql(POLICY, { i: { cooperativeId: String(WORLD.coopA), feeRateBp: 500 } }, t.boardA), 'FORBIDDEN');
 });
 
-it('UNION: reads the cooperatives it federates, writes nothing here', async () => {
-  const union = await stack.token({ sub: 'union:1', role: 'UNION', cooperatives: [WORLD.coopA, WORLD.coopB] });
-  expect(await coopOf(union, WORLD.coopB)).not.toBeNull();
+it('UNION: reads the cooperatives granted to its union (not those its token lists), writes nothing here', async () => {
+  await grantCooperatives(stack, 'UNION', 7, [WORLD.coopA, WORLD.coopB]);
+  await grantCooperatives(stack, 'BANK', 7, [WORLD.coopC]); // another grantee kind with the same id grants nothing
+  // the token's cooperatives claim is not what scopes a union
+  const union = await stack.token(claimsFromArgs(['--role', 'UNION', '--union', '7', '--cooperative', String(WORLD.coopC)])!.claims); // npm run token's flags
+  expect(await coopOf(union, WORLD.coopB)).toMatchObject({ id: String(WORLD.coopB) });
+  expect(await coopOf(union, WORLD.coopA)).toMatchObject({ fund: { bankDeposit: '10000000' } }); // from loans' own grants
   expect(await coopOf(union, WORLD.coopC)).toBeNull();
+  expect(ok(await stack.gql(MEMBER, { id: String(b) }, union)).member).toMatchObject({ headName: '丁玉宝' });
+  const list = ok(await stack.gql(`{ cooperatives(first: 50) { edges { node { id } } } }`, {}, union)).cooperatives.edges.map((e: { node: { id: string } }) => e.node.id);
+  expect(list.sort()).toEqual([String(WORLD.coopA), String(WORLD.coopB)].sort());
+  expect(ok(await stack.gql(`query { trialBalance(cooperativeId: "${WORLD.coopA}") { net } }`, {}, union)).trialBalance.net).toBe('0');
+  expectCode(await stack.gql(`query { trialBalance(cooperativeId: "${WORLD.coopC}") { net } }`, {}, union), 'NOT_FOUND');
   expectCode(await stack.gql(APPLY, applyVars(WORLD.coopA, a[2]!), union), 'FORBIDDEN');
+  expectCode(await stack.gql(INJECT, injectVars(WORLD.coopA), union), 'FORBIDDEN');
+  // a union without grants, or a UNION token without a union, sees nothing
+  for (const none of [await stack.token({ sub: 'union:8', role: 'UNION', union: 8 }), await stack.token({ sub: 'union:?', role: 'UNION', cooperatives: [WORLD.coopA] })]) {
+    expect(await coopOf(none, WORLD.coopA)).toBeNull();
+    expect(ok(await stack.gql(MEMBER, { id: String(a[0]) }, none)).member).toBeNull();
+    expect(ok(await stack.gql(`{ cooperatives(first: 50) { totalCount } }`, {}, none)).cooperatives.totalCount).toBe(0);
+  }
 });
 
 it('BANK and ENTERPRISE: only the public board here; no writes', async () => {

@@ -112,7 +112,7 @@ it('recomputes a snapshot after money moves (the fund version changes in the sam
 
 it('the snapshot job computes every missing snapshot of a date in batches; a dashboard then computes nothing, with the same answer', async () => {
   const orm = stack.subgraphs.loans!.orm;
-  const system = { sub: 'test:snapshots', role: 'SERVICE' as const, counties: [], townships: [], cooperatives: [], bank: null, enterprise: null, member: null };
+  const system = { sub: 'test:snapshots', role: 'SERVICE' as const, counties: [], townships: [], cooperatives: [], bank: null, enterprise: null, union: null, member: null };
   const [{ n: funds }] = await orm.em.fork().execute<{ n: number }[]>('select count(*)::int n from fund');
   const asOf = '2025-01-31';
   let batches = 0;

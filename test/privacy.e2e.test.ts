@@ -1,6 +1,6 @@
 import type { GraphQLSchema } from 'graphql';
 import { seedCounty } from '../demo';
-import { withSql } from './support/fixtures';
+import { grantCooperatives, withSql } from './support/fixtures';
 import { startStack, type Stack } from './support/stack';
 import { MAX_QUERY_CHARS } from '../gateway/limits';
 import { fetchSchema, namesIn, stringsOf, walkQueries } from './support/walk';
@@ -160,8 +160,9 @@ it('MEMBER: 500 households walk every field they can reach and see no other hous
 
 it('UNION and AUDITOR: no identity or card number, not even masked, anywhere they can walk', async () => {
   const coops = [...new Set(households.map((h) => h.coop))].slice(0, 6);
+  await grantCooperatives(stack, 'UNION', 1, coops);
   const callers = [
-    await stack.token({ sub: 'union:1', role: 'UNION', cooperatives: coops }),
+    await stack.token({ sub: 'union:1', role: 'UNION', union: 1 }),
     await stack.token({ sub: 'auditor:1', role: 'AUDITOR', counties: [1] }),
   ];
   const h = households.find((x) => x.coop === coops[0] && x.group !== null && x.card !== null)!;

@@ -23,7 +23,7 @@ import { createTestDatabases, sql } from './support/db';
 interface Post { tag: string; amount: bigint; parts: bigint[]; memberId: number }
 
 const POLICY: SagaPolicy = { baseMs: 10_000, maxMs: 25_000, maxAttempts: 4 };
-const BOARD: Caller = { sub: 'board-1', role: 'COOPERATIVE', counties: [], townships: [], cooperatives: [1], bank: null, enterprise: null, member: null };
+const BOARD: Caller = { sub: 'board-1', role: 'COOPERATIVE', counties: [], townships: [], cooperatives: [1], bank: null, enterprise: null, union: null, member: null };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let orm: MikroORM;

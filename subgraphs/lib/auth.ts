@@ -17,6 +17,8 @@ export interface Caller {
   readonly cooperatives: readonly number[];
   readonly bank: number | null;
   readonly enterprise: number | null;
+  /** The union (联合会) of a UNION token: its cooperatives are the ones granted to it (lib/scope). */
+  readonly union: number | null;
   readonly member: number | null;
 }
 
@@ -28,6 +30,7 @@ export interface TokenClaims {
   cooperatives?: number[];
   bank?: number;
   enterprise?: number;
+  union?: number;
   member?: number;
 }
 
@@ -100,6 +103,7 @@ export async function verifyAuthorization(key: KeyObject, header: string | undef
       cooperatives: Object.freeze(ids(payload.cooperatives)) as number[],
       bank: id(payload.bank),
       enterprise: id(payload.enterprise),
+      union: id(payload.union),
       member: id(payload.member),
     });
     // jose refuses a token without exp only if asked to; without one, re-verify after a minute
@@ -110,16 +114,6 @@ export async function verifyAuthorization(key: KeyObject, header: string | undef
   if (cache.size >= VERIFIED_MAX) cache.delete(cache.keys().next().value!);
   cache.set(token, { caller, expiresAtMs });
   return caller;
-}
-
-export function requireCaller(caller: Caller | null): Caller {
-  return caller ?? fail('UNAUTHENTICATED');
-}
-
-export function requireRole(caller: Caller | null, roles: readonly Role[]): Caller {
-  const c = requireCaller(caller);
-  if (!roles.includes(c.role)) fail('FORBIDDEN', { role: c.role });
-  return c;
 }
 
 /**

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Arg, Args, Ctx, Directive, Field, ID, Int, ObjectType, Query, registerEnumType, Resolver, type ClassType } from 'type-graphql';
-import { requireRole } from './auth';
+import { OUTBOX_READERS, type AccessCatalogue } from './access';
 import { PageArgs, PageInfo, pageOf, toConnection } from './connection';
 import type { Ctx as Context } from './context';
 import { readScope } from './scope';
@@ -71,8 +71,8 @@ const toNode = (r: SagaStepRow): SagaStepNode => ({
   createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString(),
 });
 
-/** Who may look at an outbox: the county offices (their counties' steps) and the region. */
-const OPERATORS = ['COUNTY', 'REGION'] as const;
+/** The catalogue entry of the operators' query of the service `name`'s outbox. */
+export const sagaStepsAccess = (name: string): AccessCatalogue => ({ [`Query.${name}SagaSteps`]: { roles: OUTBOX_READERS, scope: 'county' } });
 
 /** The operators' query of the service `name`'s outbox (added by startSubgraph when it declares sagas). */
 export function sagaStepsResolver(name: string): ClassType {
@@ -87,7 +87,6 @@ export function sagaStepsResolver(name: string): ClassType {
       @Args() args: PageArgs,
       @Ctx() ctx: Context,
     ): Promise<SagaStepConnection> {
-      requireRole(ctx.caller, OPERATORS);
       const page = pageOf(args);
       const scope = readScope(ctx.caller, { county: 's.county_id', township: 'null', cooperative: 'null' });
       const { rows, total } = await sagaStepRows(ctx.em, status, scope, page);

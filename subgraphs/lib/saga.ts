@@ -316,7 +316,7 @@ export async function runSaga(ctx: Ctx, kinds: readonly StepKind[], sagaId: stri
 
 /** Who a worker's handlers act as: a service, like any service-to-service call. */
 export const SAGA_RUNNER: Caller = Object.freeze({
-  sub: 'service:saga-runner', role: 'SERVICE', counties: [], townships: [], cooperatives: [], bank: null, enterprise: null, member: null,
+  sub: 'service:saga-runner', role: 'SERVICE', counties: [], townships: [], cooperatives: [], bank: null, enterprise: null, union: null, member: null,
 });
 
 export interface WorkReport { done: number; compensated: number; retried: number; failed: number }

@@ -1,6 +1,7 @@
-import type { Caller } from './auth';
-import { intArray } from './db';
-import { requireRole } from './auth';
+import type { Caller, Role } from './auth';
+import { checkRoles, runningAccess } from './access';
+import type { Ctx } from './context';
+import { intArray, Migration } from './db';
 import { fail } from './error-codes';
 
 /** A WHERE fragment with knex `?` bindings. */
@@ -21,6 +22,56 @@ const NONE: Sql = { sql: 'false', params: [] };
 const ALL: Sql = { sql: 'true', params: [] };
 
 /**
+ * Organisations outside the cooperatives' own hierarchy reach cooperatives through a relation that
+ * another subgraph owns (a union's member cooperatives; later a bank's borrowers, an enterprise's
+ * contract households). The owner pushes each grant by saga into `access_grant` of every subgraph
+ * that needs it, so the scope stays a WHERE clause here: a sub-select on the grants, not a column.
+ */
+export type GranteeKind = 'UNION' | 'BANK' | 'ENTERPRISE';
+
+/** A scope fragment that follows a relation: `column in (sub-select)`. */
+export interface RelationScope {
+  /** Which column of `ScopeColumns` the sub-select is matched against. */
+  on: keyof ScopeColumns;
+  /** A select of one id column, with its bindings. */
+  select: Sql;
+}
+
+/** The cooperatives granted to an organisation (a union's member cooperatives). */
+export function grantedCooperatives(kind: GranteeKind, granteeId: number | null): RelationScope {
+  if (granteeId == null) return { on: 'cooperative', select: { sql: 'select null::int where false', params: [] } };
+  return {
+    on: 'cooperative',
+    select: { sql: `select g.cooperative_id from access_grant g where g.grantee_kind = ? and g.grantee_id = ?`, params: [kind, granteeId] },
+  };
+}
+
+/** A relation fragment against the caller's columns as a WHERE fragment. */
+export function relationWhere(cols: ScopeColumns, r: RelationScope): Sql {
+  const column = cols[r.on];
+  if (!column || column === 'null') return NONE;
+  return { sql: `${column} in (${r.select.sql})`, params: r.select.params };
+}
+
+/**
+ * The grant table every subgraph that scopes by grants carries (a shared migration, like the saga
+ * outbox). One row per organisation and cooperative; `member_id` narrows a grant to one household
+ * (an enterprise's contract households, later). Filled by the owning subgraph's saga, never by hand.
+ */
+export class SharedAccessGrant0003 extends Migration {
+  async up(): Promise<void> {
+    this.addSql(`create table access_grant (
+      grantee_kind text not null check (grantee_kind in ('UNION', 'BANK', 'ENTERPRISE')),
+      grantee_id int not null,
+      cooperative_id int not null,
+      member_id int,
+      granted_at timestamptz not null default now()
+    )`);
+    this.addSql(`create unique index access_grant_key on access_grant (grantee_kind, grantee_id, cooperative_id, coalesce(member_id, 0))`);
+  }
+}
+
+/**
  * Which rows a caller may READ, as SQL, so scope is applied by the database and never by
  * filtering fetched rows. Cooperative-level rows (cooperatives, funds, portfolios) and
  * member-level rows (members, loans) use the same rule, except that a MEMBER sees
@@ -39,8 +90,10 @@ export function readScope(caller: Caller | null, cols: ScopeColumns): Sql {
     case 'TOWNSHIP':
       return { sql: `${cols.township} = any(?::int[])`, params: [intArray(caller.townships)] };
     case 'COOPERATIVE':
-    case 'UNION':
       return { sql: `${cols.cooperative} = any(?::int[])`, params: [intArray(caller.cooperatives)] };
+    case 'UNION':
+      // the token names the union only: which cooperatives it federates is the grants' business
+      return relationWhere(cols, grantedCooperatives('UNION', caller.union));
     case 'AUDITOR':
       return {
         sql: `(${cols.county} = any(?::int[]) or ${cols.cooperative} = any(?::int[]))`,
@@ -58,14 +111,22 @@ export function readScope(caller: Caller | null, cols: ScopeColumns): Sql {
   }
 }
 
-/**
- * Whether the caller may see a household's identity and one-card numbers, even masked: those
- * who serve the household (its board, the township and county offices, the region) and the
- * household itself. A union or an auditor judges a cooperative's books, not its people's papers.
- */
-export function seesPersonalNumbers(caller: Caller | null): boolean {
-  return !!caller && caller.role !== 'UNION' && caller.role !== 'AUDITOR';
+/** A household's own token: its scope on household rows is itself (`member-self`). */
+export function isHousehold(caller: Caller | null): caller is Caller & { role: 'MEMBER' } {
+  return caller?.role === 'MEMBER';
 }
+
+/**
+ * Whether the caller's read scope names counties only, or everything, or nothing (a FORBIDDEN role):
+ * a county-level row is then checked on its own id, without joining down to the cooperatives.
+ */
+export function scopedByCountyAlone(caller: Caller | null): boolean {
+  return !caller || COUNTY_LEVEL.has(caller.role);
+}
+const COUNTY_LEVEL: ReadonlySet<Role> = new Set<Role>(['REGION', 'SERVICE', 'COUNTY', 'BANK', 'ENTERPRISE']);
+
+/** Whether the caller's read scope names townships (a township-level row is checked on its own id). */
+export const scopedByTownship = (caller: Caller | null): boolean => caller?.role === 'TOWNSHIP';
 
 /** Where a cooperative-level write may happen: the row's location against the caller's write scope. */
 export interface CoopLocation {
@@ -74,6 +135,10 @@ export interface CoopLocation {
   townshipId: number;
 }
 
+/**
+ * Whether a location is inside the caller's token scope, without a statement: for writes and for
+ * loader priming. Grant-scoped callers (UNION) get false: they only read, through `readScope`.
+ */
 export function canRead(caller: Caller | null, loc: CoopLocation): boolean {
   if (!caller) return false;
   switch (caller.role) {
@@ -85,7 +150,6 @@ export function canRead(caller: Caller | null, loc: CoopLocation): boolean {
     case 'TOWNSHIP':
       return caller.townships.includes(loc.townshipId);
     case 'COOPERATIVE':
-    case 'UNION':
     case 'MEMBER':
       return caller.cooperatives.includes(loc.cooperativeId);
     case 'AUDITOR':
@@ -96,11 +160,17 @@ export function canRead(caller: Caller | null, loc: CoopLocation): boolean {
 }
 
 /**
- * Check a write: the role must be one of `roles` (else FORBIDDEN) and the target cooperative
- * must be inside the caller's scope (else OUT_OF_SCOPE). Returns the caller.
+ * Check a write on its target: the role must be one of the running root field's catalogue entry
+ * (else FORBIDDEN; the catalogue's wrapper has checked it already, this keeps the two together) and
+ * the target cooperative inside the caller's scope (else OUT_OF_SCOPE). Returns the caller.
  */
-export function requireWrite(caller: Caller | null, roles: readonly Caller['role'][], loc: CoopLocation): Caller {
-  const c = requireRole(caller, roles);
+export function requireWrite(ctx: Ctx, loc: CoopLocation): Caller {
+  const c = checkRoles(ctx.caller, runningAccess(ctx)) ?? fail('UNAUTHENTICATED');
   if (!canRead(c, loc)) fail('OUT_OF_SCOPE', { cooperativeId: loc.cooperativeId });
   return c;
+}
+
+/** The running root field's roles, for a service that branches on them (never a list of its own). */
+export function runningRoles(ctx: Ctx): readonly Role[] | 'PUBLIC' {
+  return runningAccess(ctx).roles;
 }

@@ -5,8 +5,9 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { StepKind } from './saga';
-import { sagaStepsResolver } from './saga.resolver';
+import { sagaStepsAccess, sagaStepsResolver } from './saga.resolver';
 import type { BuildSchemaOptions } from 'type-graphql';
+import { applyAccess, type AccessCatalogue } from './access';
 import { loadKey, requestCaller } from './auth';
 import { DATA_DIR, type SubgraphAddress } from './config';
 import { makeCtx, type Ctx } from './context';
@@ -33,6 +34,11 @@ export interface SubgraphDefinition extends SubgraphAddress {
   resolvers: BuildSchemaOptions['resolvers'];
   orphanedTypes?: BuildSchemaOptions['orphanedTypes'];
   references: (orm: MikroORM) => ReferenceResolvers;
+  /**
+   * Who may run each root field and each caller-reading field, and on what it is scoped (its
+   * `access.ts`, lib/access): the schema is refused when a root field has no entry.
+   */
+  access: AccessCatalogue;
   /** The refusal codes only this subgraph raises (its `codes.ts`), for the catalogue and schema/ERRORS.md. */
   codes: CodeTable;
   /** Background work of a running service (not of the test stack unless asked): returns its stop. */
@@ -55,7 +61,11 @@ export interface SubgraphDefinition extends SubgraphAddress {
  */
 export function defineSubgraph(def: SubgraphDefinition): SubgraphDefinition {
   if (!def.sagas?.length) return def;
-  return { ...def, resolvers: [...def.resolvers, sagaStepsResolver(def.name)] as unknown as BuildSchemaOptions['resolvers'] };
+  return {
+    ...def,
+    resolvers: [...def.resolvers, sagaStepsResolver(def.name)] as unknown as BuildSchemaOptions['resolvers'],
+    access: { ...def.access, ...sagaStepsAccess(def.name) },
+  };
 }
 
 export interface RunningSubgraph {
@@ -68,7 +78,8 @@ export interface RunningSubgraph {
 /** Print a subgraph's SDL without a database (used by `npm run compose` and the drift test). */
 export async function printSubgraphSdl(def: SubgraphDefinition): Promise<string> {
   const stubOrm = {} as MikroORM;
-  const { sdl } = await buildFederatedSchema({ resolvers: def.resolvers, orphanedTypes: def.orphanedTypes }, def.references(stubOrm));
+  const { schema, sdl } = await buildFederatedSchema({ resolvers: def.resolvers, orphanedTypes: def.orphanedTypes }, def.references(stubOrm));
+  applyAccess(schema, def.access, def.name); // a root field without an entry fails compose too
   return sdl;
 }
 
@@ -76,6 +87,7 @@ export async function printSubgraphSdl(def: SubgraphDefinition): Promise<string>
 export async function startSubgraph(def: SubgraphDefinition, dbUrl: string, port: number): Promise<RunningSubgraph> {
   const orm = await openDatabase({ url: dbUrl, entities: def.entities, migrations: def.migrations });
   const { schema } = await buildFederatedSchema({ resolvers: def.resolvers, orphanedTypes: def.orphanedTypes }, def.references(orm));
+  applyAccess(schema, def.access, def.name);
   const key = loadKey(DATA_DIR);
   const apollo = new ApolloServer<Ctx>({
     schema,

@@ -1,7 +1,6 @@
 import type { Ctx } from '../lib/context';
 import { parseDay } from '../lib/dates';
 import { invalid } from './codes';
-import { requireRole } from '../lib/auth';
 import { readScope } from '../lib/scope';
 
 export interface CreditEvent {
@@ -23,7 +22,6 @@ const COLUMNS: (keyof CreditEvent)[] = ['memberId', 'borrowerName', 'loanId', 'c
  * credit reference system, as JSON Lines or CSV. Scoped like every read.
  */
 export async function creditReferenceExport(ctx: Ctx, o: { cooperativeId?: string; from: string; to: string; format: 'JSONL' | 'CSV' }): Promise<string> {
-  requireRole(ctx.caller, ['REGION', 'COUNTY', 'TOWNSHIP', 'COOPERATIVE', 'AUDITOR']);
   const from = parseDay(o.from);
   const to = parseDay(o.to);
   if (to < from) invalid('截止日期早于起始日期', 'to is before from');

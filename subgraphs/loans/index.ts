@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { LOANS_ACCESS } from './access';
 import { defineSubgraph, type SubgraphDefinition } from '../lib/subgraph';
 import { LOANS_CODES } from './codes';
 import { BankTransferEntity, LoanEntity, LoanInstalmentEntity, RepaymentEntity } from './loan.entity';
@@ -17,6 +18,7 @@ export const loansSubgraph: SubgraphDefinition = defineSubgraph({
   name: 'loans',
   port: 4002,
   database: 'loans',
+  access: LOANS_ACCESS,
   codes: LOANS_CODES,
   entities: [LoanEntity, LoanInstalmentEntity, RepaymentEntity, BankTransferEntity, ...LOANS_ENTITIES],
   migrations: loansMigrations,

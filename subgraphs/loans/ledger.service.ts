@@ -1,5 +1,4 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { requireRole, type Role } from '../lib/auth';
 import type { Ctx } from '../lib/context';
 import { groupInKeyOrder } from '../lib/context';
 import { fail } from './codes';
@@ -128,15 +127,7 @@ export function toFundBalances(b: Balances): FundBalances {
 /** Scope columns of a fund row `f` (one per cooperative). */
 export const FUND_SCOPE = { county: 'f.county_id', township: 'f.township_id', cooperative: 'f.cooperative_id' };
 
-/**
- * The internal books (ledger lines with their memos, the trial balance) are for the board, the
- * township bookkeeper and supervisors; a household reads its own records through `member(id)` and
- * the public board.
- */
-const BOOK_READERS: readonly Role[] = ['REGION', 'COUNTY', 'TOWNSHIP', 'COOPERATIVE', 'UNION', 'AUDITOR', 'SERVICE'];
-
 async function readableFund(ctx: Ctx, cooperativeId: number): Promise<void> {
-  requireRole(ctx.caller, BOOK_READERS);
   const scope = readScope(ctx.caller, FUND_SCOPE);
   const rows = await ctx.em.execute(`select 1 from fund f where f.cooperative_id = ? and ${scope.sql}`, [cooperativeId, ...scope.params]);
   if (rows.length === 0) fail('NOT_FOUND', { cooperativeId });

@@ -6,7 +6,7 @@ import { logger } from '../lib/logger';
 import { precomputeSnapshots } from './portfolio.service';
 
 const SYSTEM: Caller = Object.freeze({
-  sub: 'system:portfolio-snapshots', role: 'SERVICE', counties: [], townships: [], cooperatives: [], bank: null, enterprise: null, member: null,
+  sub: 'system:portfolio-snapshots', role: 'SERVICE', counties: [], townships: [], cooperatives: [], bank: null, enterprise: null, union: null, member: null,
 });
 
 /**

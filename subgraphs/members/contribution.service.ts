@@ -6,7 +6,6 @@
  * can; a refusal by loans has deleted the rows (compensation) and is re-thrown.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { requireRole } from '../lib/auth';
 import { groupInKeyOrder, type Ctx } from '../lib/context';
 import { intArray } from '../lib/db';
 import { requireWrite } from '../lib/scope';
@@ -21,7 +20,7 @@ import {
 } from './contribution.rules';
 import { Contribution, ContributionTotals } from './contribution.type';
 import { cooperativeForWrite, policyOfRow } from './cooperative.service';
-import { MEMBER_WRITE_ROLES, memberForWrite, memberLocation, reloadMember } from './member.service';
+import { memberForWrite, memberLocation, reloadMember } from './member.service';
 import type { Member } from './member.type';
 import { memberScope, parseId } from './shared';
 
@@ -128,10 +127,9 @@ const snapshot = (rows: ContributionEntity[]) =>
   rows.map((e) => ({ id: e.id, kind: e.kind, amountFen: e.amountFen, paidOn: e.paidOn, ledgerStatus: e.ledgerStatus }));
 
 export async function recordContribution(ctx: Ctx, input: RecordContributionInput): Promise<Contribution[]> {
-  requireRole(ctx.caller, MEMBER_WRITE_ROLES);
   const memberId = parseId(input.memberId, 'memberId');
   const target = await memberForWrite(ctx.em, memberId);
-  requireWrite(ctx.caller, MEMBER_WRITE_ROLES, memberLocation(target));
+  requireWrite(ctx, memberLocation(target));
   const result = await once(ctx, input.idempotencyKey, 'recordContribution', { memberId, paidOn: input.paidOn, source: input.source }, async (em) => {
     const m = await memberForWrite(em, memberId, true);
     const coop = await cooperativeForWrite(em, m.cooperative_id);
@@ -148,10 +146,9 @@ export async function recordContribution(ctx: Ctx, input: RecordContributionInpu
 }
 
 export async function withdrawContribution(ctx: Ctx, input: WithdrawContributionInput): Promise<Member> {
-  requireRole(ctx.caller, MEMBER_WRITE_ROLES);
   const memberId = parseId(input.memberId, 'memberId');
   const target = await memberForWrite(ctx.em, memberId);
-  requireWrite(ctx.caller, MEMBER_WRITE_ROLES, memberLocation(target));
+  requireWrite(ctx, memberLocation(target));
   const result = await once(ctx, input.idempotencyKey, 'withdrawContribution', { memberId, on: input.on }, async (em) => {
     const m = await memberForWrite(em, memberId, true);
     const coop = await cooperativeForWrite(em, m.cooperative_id);

@@ -7,7 +7,6 @@ import type { Ctx } from '../lib/context';
 import { inKeyOrder } from '../lib/context';
 import { intArray } from '../lib/db';
 import { fail } from './codes';
-import { requireRole } from '../lib/auth';
 import { canRead, requireWrite, type CoopLocation, type Sql } from '../lib/scope';
 import { audit, inTransaction } from '../lib/tx';
 import { CooperativeEntity } from './cooperative.entity';
@@ -197,14 +196,12 @@ export function insuredMemberCount(ctx: Ctx, cooperativeId: number, asOf: string
     .load(cooperativeId);
 }
 
-// ---- writes (county only) ------------------------------------------------------------------
-
-const COUNTY_ONLY = ['COUNTY'] as const;
+// ---- writes (county offices; members/access.ts) ----------------------------------------------
 
 async function lockForCounty(ctx: Ctx, em: EntityManager, id: number): Promise<CooperativeEntity> {
   const coop = await em.findOne(CooperativeEntity, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
   if (!coop) return fail('NOT_FOUND', { cooperativeId: id });
-  requireWrite(ctx.caller, COUNTY_ONLY, { cooperativeId: coop.id, countyId: coop.countyId, townshipId: coop.townshipId });
+  requireWrite(ctx, { cooperativeId: coop.id, countyId: coop.countyId, townshipId: coop.townshipId });
   return coop;
 }
 
@@ -215,7 +212,6 @@ const policyOfEntity = (e: CooperativeEntity): Policy => {
 };
 
 export async function updateCooperativePolicy(ctx: Ctx, input: UpdateCooperativePolicyInput): Promise<Cooperative> {
-  requireRole(ctx.caller, COUNTY_ONLY);
   const id = parseId(input.cooperativeId, 'cooperativeId');
   const patch: PolicyPatch = {
     maxFirstLoanFen: input.maxFirstLoan, maxLaterLoanFen: input.maxLaterLoan, shuangdaoLoanCapFen: input.shuangdaoLoanCap,
@@ -239,7 +235,6 @@ export async function updateCooperativePolicy(ctx: Ctx, input: UpdateCooperative
 }
 
 export async function setCooperativeStatus(ctx: Ctx, input: SetCooperativeStatusInput): Promise<Cooperative> {
-  requireRole(ctx.caller, COUNTY_ONLY);
   const id = parseId(input.cooperativeId, 'cooperativeId');
   await inTransaction(ctx, async (em) => {
     const coop = await lockForCounty(ctx, em, id);

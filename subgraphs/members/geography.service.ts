@@ -7,7 +7,7 @@ import type { Ctx } from '../lib/context';
 import { coopScope } from './shared';
 import { groupInKeyOrder, inKeyOrder } from '../lib/context';
 import { intArray } from '../lib/db';
-import { readScope, type Sql } from '../lib/scope';
+import { readScope, scopedByCountyAlone, scopedByTownship, type Sql } from '../lib/scope';
 import { AreaTotals, County, Township, Village } from './geography.type';
 
 interface CountyRow { id: number; code: string; city_zh: string; name_zh: string; name_en: string }
@@ -19,13 +19,10 @@ const toTownship = (r: TownshipRow): Township => Object.assign(new Township(), {
 const toVillage = (r: VillageRow): Village =>
   Object.assign(new Village(), { id: r.id, townshipId: r.township_id, countyId: r.county_id, nameZh: r.name_zh, nameEn: r.name_en, isPoor: r.is_poor, isMigrant: r.is_migrant });
 
-/** Roles whose read scope names counties only (or everything / nothing): checked on the place's own id. */
-const BY_COUNTY = new Set(['REGION', 'SERVICE', 'COUNTY', 'BANK', 'ENTERPRISE']);
-
 /** County `k` is visible when the scope reaches it, one of its townships, or a cooperative in it. */
 function countyVisible(ctx: Ctx): Sql {
   // the join below is only needed for township- and cooperative-scoped callers
-  if (!ctx.caller || BY_COUNTY.has(ctx.caller.role)) return readScope(ctx.caller, { county: 'k.id', township: 'null', cooperative: 'null' });
+  if (scopedByCountyAlone(ctx.caller)) return readScope(ctx.caller, { county: 'k.id', township: 'null', cooperative: 'null' });
   const s = readScope(ctx.caller, { county: 'k2.id', township: 't2.id', cooperative: 'c.id' });
   return {
     sql: `exists (select 1 from county k2 left join township t2 on t2.county_id = k2.id
@@ -37,7 +34,7 @@ function countyVisible(ctx: Ctx): Sql {
 
 /** Township `t` is visible when the scope reaches its county, itself, or a cooperative in it. */
 function townshipVisible(ctx: Ctx): Sql {
-  if (!ctx.caller || BY_COUNTY.has(ctx.caller.role) || ctx.caller.role === 'TOWNSHIP') {
+  if (scopedByCountyAlone(ctx.caller) || scopedByTownship(ctx.caller)) {
     return readScope(ctx.caller, { county: 't.county_id', township: 't.id', cooperative: 'null' });
   }
   const s = readScope(ctx.caller, { county: 't2.county_id', township: 't2.id', cooperative: 'c.id' });

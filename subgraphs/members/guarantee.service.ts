@@ -7,7 +7,6 @@ import type { Ctx } from '../lib/context';
 import { groupInKeyOrder, inKeyOrder } from '../lib/context';
 import { intArray } from '../lib/db';
 import { fail } from './codes';
-import { requireRole } from '../lib/auth';
 import { requireWrite } from '../lib/scope';
 import { audit, inTransaction } from '../lib/tx';
 import { cooperativeForWrite, locationOf } from './cooperative.service';
@@ -15,7 +14,7 @@ import { GuaranteeGroupEntity, GuaranteeGroupMemberEntity } from './guarantee.en
 import type { AssignPartyGuarantorInput, FormGuaranteeGroupInput } from './guarantee.inputs';
 import { checkDissolve, checkJointGroup, checkPartyGuarantee, type GroupCandidate, type GroupKind, type GroupStatus } from './guarantee.rules';
 import { GuaranteeGroup } from './guarantee.type';
-import { MEMBER_FROM, MEMBER_WRITE_ROLES, memberForWrite, memberLocation, toMember, type MemberRow } from './member.service';
+import { MEMBER_FROM, memberForWrite, memberLocation, toMember, type MemberRow } from './member.service';
 import type { Member } from './member.type';
 import { groupScope, isUniqueViolation, memberScope, parseId } from './shared';
 
@@ -162,12 +161,11 @@ async function insertGroup(
 }
 
 export async function formGuaranteeGroup(ctx: Ctx, input: FormGuaranteeGroupInput): Promise<GuaranteeGroup> {
-  requireRole(ctx.caller, MEMBER_WRITE_ROLES);
   const cooperativeId = parseId(input.cooperativeId, 'cooperativeId');
   const memberIds = input.memberIds.map((m) => parseId(m, 'memberIds'));
   const id = await inTransaction(ctx, async (em) => {
     const coop = await cooperativeForWrite(em, cooperativeId);
-    requireWrite(ctx.caller, MEMBER_WRITE_ROLES, locationOf(coop));
+    requireWrite(ctx, locationOf(coop));
     const members = await candidates(em, [...new Set(memberIds)]);
     checkJointGroup({ cooperativeId, cooperativeStatus: coop.status, groupSize: coop.group_size, name: input.name, memberIds, members });
     const g = await insertGroup(em, { cooperativeId, name: input.name.trim(), kind: 'JOINT', guarantorMemberId: null, formedOn: input.formedOn }, memberIds);
@@ -178,12 +176,11 @@ export async function formGuaranteeGroup(ctx: Ctx, input: FormGuaranteeGroupInpu
 }
 
 export async function assignPartyGuarantor(ctx: Ctx, input: AssignPartyGuarantorInput): Promise<GuaranteeGroup> {
-  requireRole(ctx.caller, MEMBER_WRITE_ROLES);
   const memberId = parseId(input.memberId, 'memberId');
   const guarantorId = parseId(input.guarantorMemberId, 'guarantorMemberId');
   const id = await inTransaction(ctx, async (em) => {
     const borrowerRow = await memberForWrite(em, memberId);
-    requireWrite(ctx.caller, MEMBER_WRITE_ROLES, memberLocation(borrowerRow));
+    requireWrite(ctx, memberLocation(borrowerRow));
     const coop = await cooperativeForWrite(em, borrowerRow.cooperative_id);
     const found = await candidates(em, [...new Set([memberId, guarantorId])]);
     const borrower = found.find((c) => c.id === memberId)!;
@@ -198,13 +195,12 @@ export async function assignPartyGuarantor(ctx: Ctx, input: AssignPartyGuarantor
 }
 
 export async function dissolveGuaranteeGroup(ctx: Ctx, groupId: string): Promise<GuaranteeGroup> {
-  requireRole(ctx.caller, MEMBER_WRITE_ROLES);
   const id = parseId(groupId, 'id');
   await inTransaction(ctx, async (em) => {
     const [row] = await em.execute<GroupRow[]>(`select * from guarantee_group where id = ? for update`, [id]);
     if (!row) return fail('NOT_FOUND', { groupId: id });
     const coop = await cooperativeForWrite(em, row.cooperative_id);
-    requireWrite(ctx.caller, MEMBER_WRITE_ROLES, locationOf(coop));
+    requireWrite(ctx, locationOf(coop));
     checkDissolve(row.status);
     await em.nativeUpdate(GuaranteeGroupEntity, { id }, { status: 'DISSOLVED' });
     const left = await em.nativeUpdate(GuaranteeGroupMemberEntity, { groupId: id, active: true }, { active: false });

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { MEMBERS_ACCESS } from './access';
 import { defineSubgraph, type SubgraphDefinition } from '../lib/subgraph';
 import { MEMBERS_CODES } from './codes';
 import { ContributionEntity } from './contribution.entity';
@@ -28,6 +29,7 @@ export const membersSubgraph: SubgraphDefinition = defineSubgraph({
   name: 'members',
   port: 4001,
   database: 'members',
+  access: MEMBERS_ACCESS,
   codes: MEMBERS_CODES,
   entities: [
     CountyEntity, TownshipEntity, VillageEntity, CooperativeEntity, MemberEntity, ContributionEntity,

@@ -6,7 +6,6 @@ import type { Ctx } from '../lib/context';
 import { groupInKeyOrder } from '../lib/context';
 import { intArray } from '../lib/db';
 import { fail } from './codes';
-import { requireRole, type Role } from '../lib/auth';
 import { requireWrite } from '../lib/scope';
 import { audit, inTransaction } from '../lib/tx';
 import { InsurancePolicyEntity, ShareholdingEntity } from './insurance.entity';
@@ -16,7 +15,6 @@ import { InsurancePolicy, Shareholding } from './insurance.type';
 import { memberForWrite, memberLocation } from './member.service';
 import { memberScope, parseId } from './shared';
 
-const INSURANCE_WRITE_ROLES: readonly Role[] = ['COOPERATIVE', 'TOWNSHIP', 'COUNTY'];
 
 interface PolicyRow {
   id: number; member_id: number; cooperative_id: number; insurer: string; policy_no: string;
@@ -65,11 +63,10 @@ export const shareholdingsOf = (ctx: Ctx, memberId: number): Promise<Shareholdin
 // ---- writes --------------------------------------------------------------------------------
 
 export async function recordInsurancePolicy(ctx: Ctx, input: RecordInsurancePolicyInput): Promise<InsurancePolicy> {
-  requireRole(ctx.caller, INSURANCE_WRITE_ROLES);
   const memberId = parseId(input.memberId, 'memberId');
   const id = await inTransaction(ctx, async (em) => {
     const m = await memberForWrite(em, memberId);
-    requireWrite(ctx.caller, INSURANCE_WRITE_ROLES, memberLocation(m));
+    requireWrite(ctx, memberLocation(m));
     checkInsurancePolicy({
       memberStatus: m.status, insurer: input.insurer, policyNo: input.policyNo, premiumFen: input.premium,
       sumInsuredFen: input.sumInsured, startsOn: input.startsOn, endsOn: input.endsOn,
@@ -95,11 +92,10 @@ export async function recordInsurancePolicy(ctx: Ctx, input: RecordInsurancePoli
 }
 
 export async function recordShareholding(ctx: Ctx, input: RecordShareholdingInput): Promise<Shareholding> {
-  requireRole(ctx.caller, INSURANCE_WRITE_ROLES);
   const memberId = parseId(input.memberId, 'memberId');
   const id = await inTransaction(ctx, async (em) => {
     const m = await memberForWrite(em, memberId);
-    requireWrite(ctx.caller, INSURANCE_WRITE_ROLES, memberLocation(m));
+    requireWrite(ctx, memberLocation(m));
     const [sd] = await em.execute<{ yes: boolean }[]>(`select exists (select 1 from contribution where member_id = ? and kind = 'SHUANGDAO') as yes`, [memberId]);
     const returnsFen = input.returns ?? 0n;
     checkShareholding({

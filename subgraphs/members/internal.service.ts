@@ -2,7 +2,6 @@
  * Internal facts for the loans subgraph (SERVICE role only): the borrower and its cooperative as the
  * lending rules need them. Exposed as @inaccessible fields, never through the gateway.
  */
-import { requireRole } from '../lib/auth';
 import type { Ctx } from '../lib/context';
 import { intArray } from '../lib/db';
 import { policyOfRow, type CooperativeRow } from './cooperative.service';
@@ -21,14 +20,12 @@ function toCooperativeFacts(r: CooperativeRow): CooperativeFacts {
 }
 
 export async function cooperativeFacts(ctx: Ctx, cooperativeId: number): Promise<CooperativeFacts | null> {
-  requireRole(ctx.caller, ['SERVICE']);
   const s = coopScope(ctx);
   const [row] = await ctx.em.execute<CooperativeRow[]>(`select c.* from cooperative c where c.id = ? and ${s.sql}`, [cooperativeId, ...s.params]);
   return row ? toCooperativeFacts(row) : null;
 }
 
 export async function borrowerFacts(ctx: Ctx, memberId: number): Promise<BorrowerFacts | null> {
-  requireRole(ctx.caller, ['SERVICE']);
   const s = memberScope(ctx);
   const [row] = await ctx.em.execute<(MemberRow & { is_shuangdao: boolean; coop: CooperativeRow })[]>(
     `select m.*, to_jsonb(c) as coop,

@@ -7,7 +7,6 @@ import type { Ctx } from '../lib/context';
 import { inKeyOrder } from '../lib/context';
 import { intArray } from '../lib/db';
 import { fail } from './codes';
-import { requireRole, type Role } from '../lib/auth';
 import { maskAccount, maskName } from '../lib/mask';
 import { requireWrite, type CoopLocation, type Sql } from '../lib/scope';
 import { audit, inTransaction } from '../lib/tx';
@@ -18,9 +17,6 @@ import { checkAdmission, maskIdNumber, validateApplicant, type MemberStatus, typ
 import { Member, MemberConnection } from './member.type';
 import { pagesByKey, toConnection, type Page } from '../lib/connection';
 import { isUniqueViolation, memberScope, parseId } from './shared';
-
-/** Roles that run a cooperative's member business: the board and the township service centre. */
-export const MEMBER_WRITE_ROLES: readonly Role[] = ['COOPERATIVE', 'TOWNSHIP'];
 
 export interface MemberRow {
   id: number; cooperative_id: number; township_id: number; county_id: number; household_no: string; head_name: string;
@@ -111,12 +107,11 @@ export function membersOfCooperative(ctx: Ctx, cooperativeId: number, povertySta
 // ---- admission -----------------------------------------------------------------------------
 
 export async function admitMember(ctx: Ctx, input: AdmitMemberInput): Promise<Member> {
-  requireRole(ctx.caller, MEMBER_WRITE_ROLES);
   const cooperativeId = parseId(input.cooperativeId, 'cooperativeId');
   const residenceVillageId = parseId(input.residenceVillageId, 'residenceVillageId');
   const id = await inTransaction(ctx, async (em) => {
     const coop: CooperativeRow = await cooperativeForWrite(em, cooperativeId);
-    requireWrite(ctx.caller, MEMBER_WRITE_ROLES, locationOf(coop));
+    requireWrite(ctx, locationOf(coop));
     const a = validateApplicant({
       householdNo: input.householdNo, headName: input.headName, idNumber: input.idNumber, householdSize: input.householdSize,
       povertyStatus: input.povertyStatus, isAbsolutePoor: input.isAbsolutePoor, cardBank: input.cardBank ?? null, cardAccount: input.cardAccount ?? null,

@@ -4,7 +4,7 @@
  */
 import type { Ctx } from '../lib/context';
 import { invalid } from './codes';
-import { readScope, type Sql } from '../lib/scope';
+import { isHousehold, readScope, type Sql } from '../lib/scope';
 
 /** Scope columns for cooperative-level rows: alias `c` is the cooperative. */
 export const coopScope = (ctx: Ctx): Sql =>
@@ -21,7 +21,7 @@ export const memberScope = (ctx: Ctx): Sql =>
  */
 export const groupScope = (ctx: Ctx): Sql => {
   const caller = ctx.caller;
-  if (caller?.role !== 'MEMBER') return coopScope(ctx);
+  if (!isHousehold(caller)) return coopScope(ctx);
   if (caller.member == null) return { sql: 'false', params: [] };
   return {
     sql: `(g.guarantor_member_id = ? or exists (select 1 from guarantee_group_member gs where gs.group_id = g.id and gs.member_id = ?))`,

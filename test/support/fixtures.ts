@@ -109,6 +109,20 @@ export async function setPolicy(stack: Stack, coop: number, cols: Record<string,
   }
 }
 
+/**
+ * Grant cooperatives to an organisation (a union's member cooperatives) in every subgraph's
+ * `access_grant`, as the owning subgraph's saga will; the grant table is lib's, so every database has it.
+ */
+export async function grantCooperatives(stack: Stack, kind: 'UNION' | 'BANK' | 'ENTERPRISE', granteeId: number, coops: readonly number[]): Promise<void> {
+  for (const url of Object.values(stack.urls)) {
+    await withSql(url, async (c) => {
+      for (const coop of coops) {
+        await c.query(`insert into access_grant (grantee_kind, grantee_id, cooperative_id) values ($1, $2, $3) on conflict do nothing`, [kind, granteeId, coop]);
+      }
+    });
+  }
+}
+
 export const TOKENS = {
   region: { sub: 'region:1', role: 'REGION' as const },
   county1: { sub: 'county:1:officer', role: 'COUNTY' as const, counties: [1] },

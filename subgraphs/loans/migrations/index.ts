@@ -1,5 +1,6 @@
 import { SharedTables0001, type MigrationEntry } from '../../lib/db';
 import { SharedSagaSteps0002 } from '../../lib/saga';
+import { SharedAccessGrant0003 } from '../../lib/scope';
 import { Migration0001Loans } from './Migration0001Loans';
 import { Migration0002PortfolioSnapshot } from './Migration0002PortfolioSnapshot';
 import { Migration0003Privacy } from './Migration0003Privacy';
@@ -11,4 +12,5 @@ export const loansMigrations: MigrationEntry[] = [
   { name: 'Migration0002PortfolioSnapshot', class: Migration0002PortfolioSnapshot },
   { name: 'Migration0003Privacy', class: Migration0003Privacy },
   { name: 'Migration0004SagaSteps', class: SharedSagaSteps0002 },
+  { name: 'Migration0005AccessGrant', class: SharedAccessGrant0003 },
 ];

@@ -1,5 +1,6 @@
 import { SharedTables0001, type MigrationEntry } from '../../lib/db';
 import { SharedSagaSteps0002 } from '../../lib/saga';
+import { SharedAccessGrant0003 } from '../../lib/scope';
 import { Migration0001Members } from './Migration0001Members';
 import { Migration0002Counters } from './Migration0002Counters';
 import { Migration0003Privacy } from './Migration0003Privacy';
@@ -13,4 +14,5 @@ export const membersMigrations: MigrationEntry[] = [
   { name: 'Migration0003Privacy', class: Migration0003Privacy },
   { name: 'Migration0004SagaSteps', class: SharedSagaSteps0002 },
   { name: 'Migration0005ContributionSteps', class: Migration0005ContributionSteps },
+  { name: 'Migration0006AccessGrant', class: SharedAccessGrant0003 },
 ];

@@ -1,0 +1,35 @@
+import { AUDIT_READERS, PERSONAL_NUMBER_READERS, SCOPED_READERS, type AccessCatalogue, type FieldAccess } from '../lib/access';
+import type { Role } from '../lib/auth';
+
+/** Who keeps the household register: the cooperative's board and the township's bookkeeper. */
+const REGISTER_KEEPERS: readonly Role[] = ['COOPERATIVE', 'TOWNSHIP'];
+const read = (scope: FieldAccess['scope']): FieldAccess => ({ roles: SCOPED_READERS, scope });
+const keep: FieldAccess = { roles: REGISTER_KEEPERS, scope: 'household' };
+
+/** The members subgraph's access catalogue (lib/access); lib adds `membersSagaSteps`. */
+export const MEMBERS_ACCESS: AccessCatalogue = {
+  'Query.counties': read('county'),
+  'Query.county': read('county'),
+  'Query.cooperative': read('cooperative'),
+  'Query.cooperatives': read('cooperative'),
+  'Query.member': read('household'),
+  'Query.members': read('household'),
+  'Query.guaranteeGroup': read('household'),
+  'Query._borrowerFacts': { roles: ['SERVICE'], scope: 'service' },
+  'Query._cooperativeFacts': { roles: ['SERVICE'], scope: 'service' },
+  'Mutation.admitMember': keep,
+  'Mutation.recordContribution': keep,
+  'Mutation.withdrawContribution': keep,
+  'Mutation.formGuaranteeGroup': keep,
+  'Mutation.assignPartyGuarantor': keep,
+  'Mutation.dissolveGuaranteeGroup': keep,
+  // insurance is also arranged by the county's poverty office with the insurer
+  'Mutation.recordInsurancePolicy': { roles: [...REGISTER_KEEPERS, 'COUNTY'], scope: 'household' },
+  'Mutation.recordShareholding': { roles: [...REGISTER_KEEPERS, 'COUNTY'], scope: 'household' },
+  'Mutation.updateCooperativePolicy': { roles: ['COUNTY'], scope: 'cooperative' },
+  'Mutation.setCooperativeStatus': { roles: ['COUNTY'], scope: 'cooperative' },
+  'Cooperative.auditTrail': { roles: AUDIT_READERS, scope: 'parent' },
+  'Member.auditTrail': { roles: AUDIT_READERS, scope: 'parent' },
+  'Member.idNumberMasked': { roles: PERSONAL_NUMBER_READERS, scope: 'parent', otherwise: 'NULL' },
+  'Member.cardAccountMasked': { roles: PERSONAL_NUMBER_READERS, scope: 'parent', otherwise: 'NULL' },
+};
