@@ -3,6 +3,7 @@ import { SharedSagaSteps0002 } from '../../lib/saga';
 import { Migration0001Loans } from './Migration0001Loans';
 import { Migration0002PortfolioSnapshot } from './Migration0002PortfolioSnapshot';
 import { Migration0003Privacy } from './Migration0003Privacy';
+import { Migration0005RegionPolicy } from './Migration0005RegionPolicy';
 
 /** Applied in order at start-up; never edit a released migration, add a new one. */
 export const loansMigrations: MigrationEntry[] = [
@@ -11,4 +12,5 @@ export const loansMigrations: MigrationEntry[] = [
   { name: 'Migration0002PortfolioSnapshot', class: Migration0002PortfolioSnapshot },
   { name: 'Migration0003Privacy', class: Migration0003Privacy },
   { name: 'Migration0004SagaSteps', class: SharedSagaSteps0002 },
+  { name: 'Migration0005RegionPolicy', class: Migration0005RegionPolicy },
 ];
