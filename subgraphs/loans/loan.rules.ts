@@ -237,8 +237,9 @@ export function isCommittedAsOf(l: { status: LoanStatus; approvedOn: string | nu
 }
 /** SQL of {@link isCommittedAsOf} for a loan alias and an asOf date expression. */
 export function committedAsOfSql(l: string, asOf: string): string {
-  return `(${l}.approved_on <= ${asOf} and (${l}.disbursed_on is null or ${l}.disbursed_on > ${asOf})
-    and not (${l}.status = 'REJECTED' and ${l}.closed_on is not null and ${l}.closed_on <= ${asOf}))`;
+  // coalesce: a loan never approved is false, not null, in a select list too
+  return `coalesce(${l}.approved_on <= ${asOf} and (${l}.disbursed_on is null or ${l}.disbursed_on > ${asOf})
+    and not (${l}.status = 'REJECTED' and ${l}.closed_on is not null and ${l}.closed_on <= ${asOf}), false)`;
 }
 
 /** Principal outstanding now, from the loan's maintained totals: what a disbursed loan still owes. */

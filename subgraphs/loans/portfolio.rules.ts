@@ -4,7 +4,7 @@
  * runs the same text, so both compute one definition.
  */
 import { atRiskSql, instalmentsDueSql, outstandingAsOfSql, overdueAsOfSql } from './loan.rules';
-import { fundTotalSql } from './ledger.rules';
+import { FUND_TOTAL_ACCOUNTS, fundTotalSql } from './ledger.rules';
 
 /** The figures stored per cooperative and date (portfolio_snapshot columns besides the key). */
 export const FIGURE_COLUMNS = [
@@ -40,7 +40,8 @@ export function figuresSql(p: { ids: string; asOf: string; parDays: string }): s
           left join lateral (${instalmentsDueSql('l.id', repaid, p.asOf)}) d on true),
       lend as (
         select t.cooperative_id, ${fundTotalSql({ account: 'll.account', amount: 'll.amount_fen' })} lendable
-          from ledger_txn t join ledger_line ll on ll.txn_id = t.id
+          -- only the fund total's lines are joined (the fragment filters them again)
+          from ledger_txn t join ledger_line ll on ll.txn_id = t.id and ll.account in (${FUND_TOTAL_ACCOUNTS.map((a) => `'${a}'`).join(', ')})
          where t.cooperative_id = any(${p.ids}::int[]) and t.occurred_on <= ${p.asOf}
          group by t.cooperative_id),
       fig as (
