@@ -48,8 +48,8 @@ export class FundBalances {
   @Field(() => MoneyScalar, { description: 'Public welfare fund (公益金)' }) welfareFund!: bigint;
   @Field(() => MoneyScalar, { description: 'Management costs (管理费)' }) managementFund!: bigint;
   @Field(() => MoneyScalar, { description: 'Retained capital (积累资金)' }) retainedCapital!: bigint;
-  @Field(() => MoneyScalar, { description: 'Money that can be lent now: bank + cash (可借资金)' }) lendableNow!: bigint;
-  @Field(() => MoneyScalar, { description: 'Total lendable fund: on hand + lent out (资金总额)' }) lendableFund!: bigint;
+  @Field(() => MoneyScalar, { description: 'Money on hand, what can be paid out now: bank + cash (可借资金)' }) lendableNow!: bigint;
+  @Field(() => MoneyScalar, { description: 'Fund total: money on hand + lent out (资金总额); the base of the household concentration limit and of utilisation' }) lendableFund!: bigint;
   @Field(() => [AccountBalance], { description: 'Every account (全部科目)' }) accounts!: AccountBalance[];
 }
 

@@ -521,7 +521,7 @@ export async function writeOffLoan(ctx: Ctx, input: WriteOffLoanInput): Promise<
       BigInt(row.principal_repaid_fen),
       on,
     );
-    const outstanding = BigInt(row.amount_fen) - BigInt(row.principal_repaid_fen);
+    const outstanding = outstandingNow({ status: row.status, amountFen: BigInt(row.amount_fen), principalRepaidFen: BigInt(row.principal_repaid_fen), writtenOffFen: BigInt(row.written_off_fen) });
     const riskReserve = -(balances.RISK_RESERVE ?? 0n);
     checkWriteOff({ daysOverdue: status.daysOverdue, outstandingFen: outstanding, riskReserveFen: riskReserve });
     await post(em, {
