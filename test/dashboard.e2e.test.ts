@@ -141,6 +141,16 @@ it('the snapshot job computes every missing snapshot of a date in batches; a das
   expect(computed).toBe(funds);
   expect(batches).toBe(Math.ceil(funds / 3));
   expect(await precomputeSnapshots(() => makeCtx(orm, system, 'test', null), asOf, 3)).toBe(0);
+  // the job reads the region's PAR days too: snapshots of other PAR days are computed again
+  await orm.em.fork().execute(`update region_policy set par_days = 60`);
+  try {
+    expect(await precomputeSnapshots(() => makeCtx(orm, system, 'test', null), asOf, 3)).toBe(funds);
+    const stored = await orm.em.fork().execute<{ par_days: number }[]>(`select distinct par_days from portfolio_snapshot where as_of = ?`, [asOf]);
+    expect(stored).toEqual([{ par_days: 60 }]);
+  } finally {
+    await orm.em.fork().execute(`update region_policy set par_days = 30`);
+  }
+  expect(await precomputeSnapshots(() => makeCtx(orm, system, 'test', null), asOf, 3)).toBe(funds);
 
   const region = await stack.token({ sub: 'region', role: 'REGION' });
   const q = operation('RegionDashboard');
