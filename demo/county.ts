@@ -17,6 +17,7 @@ import {
   capitalInjection,
   contribution as contributionPosting,
   disbursement,
+  fundTotal,
   repayment as repaymentPosting,
   splitFee,
   writeOff,
@@ -25,9 +26,8 @@ import {
   type FeeSplitPolicy,
   type Line,
 } from '../subgraphs/loans/ledger.rules';
-import { accruedFee, buildSchedule } from '../subgraphs/loans/loan.rules';
+import { accruedFee, buildSchedule, concentrationLimit, loanCap, overdueStatus } from '../subgraphs/loans/loan.rules';
 import { addDays, dayNumber, fromDayNumber, parseDay } from '../subgraphs/lib/dates';
-import { applyBp } from '../subgraphs/lib/money';
 import { maskName } from '../subgraphs/lib/mask';
 import { Random } from './random';
 import {
@@ -825,11 +825,11 @@ function simulateCoop(coop: CoopRow, ctx: Ctx): CoopData {
   const bp = p.feeRateBp;
   const split = (fee: bigint) => splitFee(fee, p);
 
+  // The application's own rule (loan.rules): the simulated repayments move principalRepaidFen on their day.
   const overdueNow = (s: MemberSim, day: number): boolean => {
     const l = s.last;
     if (!l || l.status !== 'DISBURSED') return false;
-    for (const i of l.instalments) if (i.due < day && i.paid === undefined) return true;
-    return false;
+    return overdueStatus(l.instalments, l.principalRepaidFen, dayStr(day)).overdue;
   };
 
   const scheduleNext = (s: MemberSim, from: number, longBreak: number): void => {
@@ -850,10 +850,7 @@ function simulateCoop(coop: CoopRow, ctx: Ctx): CoopData {
       purpose: rng.weighted(coop.profile.purposes),
     };
     const isFirst = s.disbursed === 0;
-    const cap = (() => {
-      const normal = isFirst ? p.maxFirstLoanFen : p.maxLaterLoanFen;
-      return m.shuangdao && p.shuangdaoLoanCapFen > normal ? p.shuangdaoLoanCapFen : normal;
-    })();
+    const cap = loanCap(p, { isFirstLoan: isFirst, isShuangdao: m.shuangdao }).capFen;
     let amount = drawn.amount > cap ? cap : drawn.amount;
     const loan: LoanRow = {
       id: 0,
@@ -916,7 +913,7 @@ function simulateCoop(coop: CoopRow, ctx: Ctx): CoopData {
       return;
     }
     // The board only approves what the fund can pay out, within the concentration limit.
-    const limit = applyBp(bal('BANK') + bal('LOANS_RECEIVABLE'), p.concentrationBp);
+    const limit = concentrationLimit(p, fundTotal({ BANK: bal('BANK'), CASH: bal('CASH'), LOANS_RECEIVABLE: bal('LOANS_RECEIVABLE') }));
     if (amount > limit) amount = (limit / 10_000n) * 10_000n;
     const available = bal('BANK') - pendingOut;
     if (amount < 100_000n || available < amount) {

@@ -2,6 +2,7 @@ import type { Client } from 'pg';
 import { createTestDatabases, sql, type TestDatabases } from '../test/support/db';
 import { buildCounty, statsOf, type SeedStats } from './county';
 import { isEmpty, seedCounty } from '.';
+import { firstUnpaidDueSql, openLoanSql } from '../subgraphs/loans/loan.rules';
 
 jest.setTimeout(120_000);
 
@@ -67,7 +68,7 @@ it('has loans in every status, including written-off and overdue ones', async ()
   const overdue = await one<{ n: number }>(
     loans,
     `select count(*)::int as n from loan l where l.status = 'DISBURSED'
-       and (select coalesce(sum(principal_fen), 0) from loan_instalment i where i.loan_id = l.id and i.due_on < date '2026-11-27') > l.principal_repaid_fen`,
+       and ${firstUnpaidDueSql('l.id', 'l.principal_repaid_fen', `date '2026-11-27'`)} is not null`,
   );
   expect(overdue.n).toBeGreaterThan(100);
   const pipeline = await one<{ n: number }>(loans, `select count(*)::int as n from loan where status in ('APPLIED','ENDORSED','APPROVED','PUBLISHED','CONTRACTED')`);
@@ -172,7 +173,7 @@ it('lends only to eligible members, one open loan at a time', async () => {
   expect(overlaps.n).toBe(0);
   const open = await one<{ n: number }>(
     loans,
-    `select count(*)::int as n from (select member_id from loan where status not in ('CLOSED','WRITTEN_OFF','REJECTED') group by 1 having count(*) > 1) x`,
+    `select count(*)::int as n from (select member_id from loan where ${openLoanSql('status')} group by 1 having count(*) > 1) x`,
   );
   expect(open.n).toBe(0);
   const firstTooBig = await one<{ n: number }>(loans, `select count(*)::int as n from loan where (is_first_loan and not is_shuangdao and amount_fen > 500000) or amount_fen > 1000000`);

@@ -54,7 +54,7 @@ it('answers the county dashboard in one query with a fixed number of SQL stateme
   const a = coops.find((c: any) => c.id === String(WORLD.coopA));
   expect(a).toMatchObject({ memberCount: 5, registeredPoorCount: 4 });
   // loan D1 (4,000 yuan, 6 months) fell due 2024-07-10 unpaid: 36 days overdue at 2024-08-15 → PAR30
-  expect(a.portfolio).toMatchObject({ outstanding: '700000', activeLoans: 2, overdueLoans: 1, par30Outstanding: '400000', par30Bp: 5714, repaymentRateBp: 0 });
+  expect(a.portfolio).toMatchObject({ outstanding: '700000', activeLoans: 2, overdueLoans: 1, parDays: 30, parOutstanding: '400000', parBp: 5714, repaymentRateBp: 0 });
   expect(a.fund.loansReceivable).toBe('700000');
   expect(a.fund.bankDeposit).toBe('9300000');
 
@@ -63,6 +63,27 @@ it('answers the county dashboard in one query with a fixed number of SQL stateme
   expect(large.data.county.cooperatives.edges).toHaveLength(14);
   expect(large.statements).toBe(small.statements);
   expect(large.statements).toBeLessThanOrEqual(12);
+});
+
+it('takes PAR days from the region policy: a stored snapshot of other PAR days is recomputed, the par30 aliases follow', async () => {
+  const q = `query($asOf: LocalDate!) { county(id: "1") { portfolio(asOf: $asOf) { parDays parOutstanding parBp par30Outstanding par30Bp overdueLoans } }
+    cooperative(id: "${WORLD.coopA}") { portfolio(asOf: $asOf) { parDays parOutstanding parBp } } }`;
+  const vars = { asOf: '2024-08-15' };
+  const setParDays = (n: number) => withSql(stack.urls.loans, (c) => c.query(`update region_policy set par_days = $1`, [n]));
+  try {
+    // D1 is 36 days late on 2024-08-15: at risk over 30 days, not over 40; still overdue either way
+    await setParDays(40);
+    const at40 = ok(await stack.gql(q, vars, t.county1));
+    expect(at40.county.portfolio).toEqual({ parDays: 40, parOutstanding: '0', parBp: 0, par30Outstanding: '0', par30Bp: 0, overdueLoans: 1 });
+    expect(at40.cooperative.portfolio).toEqual({ parDays: 40, parOutstanding: '0', parBp: 0 });
+    await setParDays(35);
+    const at35 = ok(await stack.gql(q, vars, t.county1));
+    expect(at35.county.portfolio).toMatchObject({ parDays: 35, parOutstanding: '400000', par30Outstanding: '400000', parBp: 5714 });
+    const stored = await withSql(stack.urls.loans, (c) => c.query(`select distinct par_days from portfolio_snapshot where as_of = '2024-08-15'`));
+    expect(stored.rows).toEqual([{ par_days: 35 }]);
+  } finally {
+    await setParDays(30);
+  }
 });
 
 it('scopes the dashboard: a township sees only its own cooperatives, another county sees none of them', async () => {
@@ -120,6 +141,16 @@ it('the snapshot job computes every missing snapshot of a date in batches; a das
   expect(computed).toBe(funds);
   expect(batches).toBe(Math.ceil(funds / 3));
   expect(await precomputeSnapshots(() => makeCtx(orm, system, 'test', null), asOf, 3)).toBe(0);
+  // the job reads the region's PAR days too: snapshots of other PAR days are computed again
+  await orm.em.fork().execute(`update region_policy set par_days = 60`);
+  try {
+    expect(await precomputeSnapshots(() => makeCtx(orm, system, 'test', null), asOf, 3)).toBe(funds);
+    const stored = await orm.em.fork().execute<{ par_days: number }[]>(`select distinct par_days from portfolio_snapshot where as_of = ?`, [asOf]);
+    expect(stored).toEqual([{ par_days: 60 }]);
+  } finally {
+    await orm.em.fork().execute(`update region_policy set par_days = 30`);
+  }
+  expect(await precomputeSnapshots(() => makeCtx(orm, system, 'test', null), asOf, 3)).toBe(funds);
 
   const region = await stack.token({ sub: 'region', role: 'REGION' });
   const q = operation('RegionDashboard');

@@ -4,6 +4,7 @@ import { audit, once } from '../lib/tx';
 import { fail, invalid } from './codes';
 import { ledgerEventPosting, type ContributionSource, type LedgerEvent } from './ledger.rules';
 import { ensureFund, lockFund, post } from './ledger.service';
+import { openLoanSql } from './loan.rules';
 import type { LedgerEventInput } from './ledger.inputs';
 
 const SOURCES: readonly ContributionSource[] = ['HOUSEHOLD', 'GOVERNMENT_SUBSIDY', 'SHUANGDAO'];
@@ -47,7 +48,7 @@ export async function postLedgerEvent(ctx: Ctx, input: LedgerEventInput): Promis
     await ensureFund(em, { cooperativeId: facts.cooperativeId, countyId: facts.countyId, townshipId: facts.townshipId });
     const balances = await lockFund(em, facts.cooperativeId);
     if (event.event === 'CONTRIBUTION_RETURNED') {
-      const open = await em.execute(`select 1 from loan where member_id = ? and status not in ('CLOSED','WRITTEN_OFF','REJECTED') limit 1`, [facts.memberId]);
+      const open = await em.execute(`select 1 from loan l where l.member_id = ? and ${openLoanSql('l.status')} limit 1`, [facts.memberId]);
       if (open.length) fail('MEMBER_HAS_OUTSTANDING');
       if ((balances.BANK ?? 0n) < event.amountFen) fail('INSUFFICIENT_FUND');
     }

@@ -9,8 +9,9 @@ import {
   LEDGER_EVENTS,
   ledgerEventPosting,
   type LedgerEvent,
-  lendableFund,
-  lendableNow,
+  fundTotal,
+  idleMoney,
+  moneyOnHand,
   repayment,
   reversal,
   splitFee,
@@ -168,7 +169,7 @@ describe('displayBalance', () => {
   });
 });
 
-describe('lendableNow / lendableFund', () => {
+describe('moneyOnHand (lendableNow) / fundTotal (lendableFund)', () => {
   it.each<[string, Partial<Record<Account, bigint>>, bigint, bigint]>([
     ['empty books', {}, 0n, 0n],
     ['bank only', { BANK: 1_000n }, 1_000n, 1_000n],
@@ -177,8 +178,8 @@ describe('lendableNow / lendableFund', () => {
     ['capital and reserve accounts are ignored', { BANK: 1_000n, GOVERNMENT_CAPITAL: -6_000n, RISK_RESERVE: -300n, LOANS_RECEIVABLE: 5_300n }, 1_000n, 6_300n],
     ['loans only', { LOANS_RECEIVABLE: 700n }, 0n, 700n],
   ])('%s', (_name, balances, now, fund) => {
-    expect(lendableNow(balances)).toBe(now);
-    expect(lendableFund(balances)).toBe(fund);
+    expect(moneyOnHand(balances)).toBe(now);
+    expect(fundTotal(balances)).toBe(fund);
   });
 
   it('a disbursement moves money from lendable-now into loans, the fund unchanged', () => {
@@ -186,7 +187,18 @@ describe('lendableNow / lendableFund', () => {
     for (const l of [...capitalInjection(1_000_000n, 'GOVERNMENT'), ...disbursement(300_000n, 'BANK')]) {
       books[l.account] = (books[l.account] ?? 0n) + l.amountFen;
     }
-    expect(lendableNow(books)).toBe(700_000n);
-    expect(lendableFund(books)).toBe(1_000_000n);
+    expect(moneyOnHand(books)).toBe(700_000n);
+    expect(fundTotal(books)).toBe(1_000_000n);
+  });
+});
+
+describe('idleMoney', () => {
+  it.each<[string, Partial<Record<Account, bigint>>, bigint, bigint]>([
+    ['nothing kept, nothing promised', { BANK: 1_000n, CASH: 200n }, 0n, 1_200n],
+    ['reserves are kept', { BANK: 1_000n, RISK_RESERVE: -300n, WELFARE_FUND: -50n, MANAGEMENT_FUND: -20n, RETAINED_CAPITAL: -400n }, 0n, 630n],
+    ['approved loans are promised', { BANK: 1_000n, LOANS_RECEIVABLE: 9_000n }, 600n, 400n],
+    ['never below zero', { BANK: 100n, RISK_RESERVE: -300n }, 0n, 0n],
+  ])('%s', (_name, balances, committed, idle) => {
+    expect(idleMoney(balances, committed)).toBe(idle);
   });
 });

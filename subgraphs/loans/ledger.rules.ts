@@ -146,12 +146,53 @@ export function displayBalance(account: Account, signedFen: bigint): bigint {
   return ACCOUNTS[account].normal === 'DEBIT' ? signedFen : -signedFen;
 }
 
-/** Money that can be lent now: bank deposit plus cash. */
-export function lendableNow(balances: Partial<Record<Account, bigint>>): bigint {
-  return (balances.BANK ?? 0n) + (balances.CASH ?? 0n);
+// ---- What "lendable" means: three terms, each defined once ----------------------------------------
+// Balances here are signed like ledger lines (debit positive). The SQL beside each rule sums signed
+// ledger amounts: give it the line's account and amount column expressions (within an aggregate).
+
+/** Accounts of money on hand (bank deposit and cash). */
+export const ON_HAND_ACCOUNTS: readonly Account[] = ['BANK', 'CASH'];
+/** Accounts of the fund total: money on hand and money lent out. */
+export const FUND_TOTAL_ACCOUNTS: readonly Account[] = ['BANK', 'CASH', 'LOANS_RECEIVABLE'];
+/** Equity that is kept, not lent: the risk reserve (write-offs draw on it), the welfare fund and
+ * the management costs (both spent, not lent). Retained capital is lent like contributions. */
+export const RESERVE_ACCOUNTS: readonly Account[] = ['RISK_RESERVE', 'WELFARE_FUND', 'MANAGEMENT_FUND'];
+
+const sumOf = (b: Partial<Record<Account, bigint>>, accounts: readonly Account[]): bigint => accounts.reduce((s, a) => s + (b[a] ?? 0n), 0n);
+/** SQL: the signed sum of the given accounts' amounts (an aggregate over ledger lines or balance rows). */
+export function accountsSumSql(accounts: readonly Account[], c: { account: string; amount: string }): string {
+  return `coalesce(sum(${c.amount}) filter (where ${c.account} in (${accounts.map((a) => `'${a}'`).join(', ')})), 0)`;
 }
 
-/** The fund's lendable total for concentration limits: money on hand plus what is lent out. */
-export function lendableFund(balances: Partial<Record<Account, bigint>>): bigint {
-  return lendableNow(balances) + (balances.LOANS_RECEIVABLE ?? 0n);
+/** Money on hand (shown as `lendableNow`, 可借资金): bank deposit plus cash, what a disbursement or a
+ * returned contribution can be paid from today. */
+export function moneyOnHand(balances: Partial<Record<Account, bigint>>): bigint {
+  return sumOf(balances, ON_HAND_ACCOUNTS);
+}
+export function moneyOnHandSql(c: { account: string; amount: string }): string {
+  return accountsSumSql(ON_HAND_ACCOUNTS, c);
+}
+
+/** Fund total (shown as `lendableFund`, 资金总额): money on hand plus loans receivable. The base of
+ * the household concentration limit (loan.rules' `concentrationLimit`) and of the portfolio's
+ * utilisation (`utilisationBp`): lending money out must not shrink either base. */
+export function fundTotal(balances: Partial<Record<Account, bigint>>): bigint {
+  return sumOf(balances, FUND_TOTAL_ACCOUNTS);
+}
+export function fundTotalSql(c: { account: string; amount: string }): string {
+  return accountsSumSql(FUND_TOTAL_ACCOUNTS, c);
+}
+
+/** Idle money (闲置资金): money on hand less the reserves kept ({@link RESERVE_ACCOUNTS}, credit
+ * balances) and less the loans approved but not yet disbursed (`committedFen`, loan.rules'
+ * `isCommittedAsOf`); never below zero. What a union could place elsewhere without refusing a
+ * borrower. Not used yet: the unions subgraph will read it. */
+export function idleMoney(balances: Partial<Record<Account, bigint>>, committedFen: bigint): bigint {
+  // reserves are credit balances: their signed sum is negative, so adding it subtracts them
+  const idle = moneyOnHand(balances) + sumOf(balances, RESERVE_ACCOUNTS) - committedFen;
+  return idle > 0n ? idle : 0n;
+}
+/** SQL of {@link idleMoney}: the lines' account and amount columns, and an expression of the committed amount. */
+export function idleMoneySql(c: { account: string; amount: string }, committed: string): string {
+  return `greatest(0, ${moneyOnHandSql(c)} + ${accountsSumSql(RESERVE_ACCOUNTS, c)} - ${committed})`;
 }

@@ -5,7 +5,7 @@ import { fail } from './codes';
 import { maskName } from '../lib/mask';
 import { readScope } from '../lib/scope';
 import { pageOf, toConnection, type PageArgs } from '../lib/connection';
-import { ACCOUNT_NAMES, ACCOUNTS, displayBalance, lendableFund, lendableNow, type Account, type Line } from './ledger.rules';
+import { ACCOUNT_NAMES, ACCOUNTS, displayBalance, fundTotal, moneyOnHand, type Account, type Line } from './ledger.rules';
 import { FundEntity, LedgerLineEntity, LedgerTxnEntity } from './ledger.entity';
 import { LOAN_PURPOSES, type LoanPurpose } from './purpose.rules';
 import type { AccountBalance, FundBalances, LedgerTxn, TrialBalance } from './ledger.type';
@@ -115,8 +115,8 @@ export function toFundBalances(b: Balances): FundBalances {
     welfareFund: d('WELFARE_FUND'),
     managementFund: d('MANAGEMENT_FUND'),
     retainedCapital: d('RETAINED_CAPITAL'),
-    lendableNow: lendableNow(b),
-    lendableFund: lendableFund(b),
+    lendableNow: moneyOnHand(b),
+    lendableFund: fundTotal(b),
     // built only when the field is selected (dashboards list hundreds of funds and never ask for it)
     get accounts() {
       return accountList(b);

@@ -48,8 +48,8 @@ export class FundBalances {
   @Field(() => MoneyScalar, { description: 'Public welfare fund (公益金)' }) welfareFund!: bigint;
   @Field(() => MoneyScalar, { description: 'Management costs (管理费)' }) managementFund!: bigint;
   @Field(() => MoneyScalar, { description: 'Retained capital (积累资金)' }) retainedCapital!: bigint;
-  @Field(() => MoneyScalar, { description: 'Money that can be lent now: bank + cash (可借资金)' }) lendableNow!: bigint;
-  @Field(() => MoneyScalar, { description: 'Total lendable fund: on hand + lent out (资金总额)' }) lendableFund!: bigint;
+  @Field(() => MoneyScalar, { description: 'Money on hand, what can be paid out now: bank + cash (可借资金)' }) lendableNow!: bigint;
+  @Field(() => MoneyScalar, { description: 'Fund total: money on hand + lent out (资金总额); the base of the household concentration limit and of utilisation' }) lendableFund!: bigint;
   @Field(() => [AccountBalance], { description: 'Every account (全部科目)' }) accounts!: AccountBalance[];
 }
 
@@ -61,12 +61,15 @@ export class Portfolio {
   @Field(() => Int, { description: 'Distinct borrowing households with outstanding (在贷户数)' }) borrowers!: number;
   @Field(() => Int, { description: 'Loans overdue (逾期笔数)' }) overdueLoans!: number;
   @Field(() => MoneyScalar, { description: 'Outstanding of overdue loans (逾期借款余额)' }) overdueOutstanding!: bigint;
-  @Field(() => MoneyScalar, { description: 'Outstanding of loans more than 30 days overdue (逾期30天以上余额)' }) par30Outstanding!: bigint;
-  @Field(() => Int, { description: 'Portfolio at risk over 30 days, basis points (PAR30, 基点)' }) par30Bp!: number;
+  @Field(() => Int, { description: 'PAR days: a loan is at risk when its earliest unpaid instalment is more than this many days late; the region policy, the same for every county (风险贷款逾期天数)' }) parDays!: number;
+  @Field(() => MoneyScalar, { description: 'Portfolio at risk: outstanding of loans more than parDays days overdue (逾期parDays天以上借款余额)' }) parOutstanding!: bigint;
+  @Field(() => Int, { description: 'Portfolio at risk = parOutstanding / outstanding, basis points (风险贷款率, 基点)' }) parBp!: number;
+  @Field(() => MoneyScalar, { deprecationReason: 'Use parOutstanding: PAR days are the region policy parDays, not always 30', description: 'Same as parOutstanding (逾期parDays天以上余额)' }) par30Outstanding!: bigint;
+  @Field(() => Int, { deprecationReason: 'Use parBp: PAR days are the region policy parDays, not always 30', description: 'Same as parBp (风险贷款率, 基点)' }) par30Bp!: number;
   @Field(() => MoneyScalar, { description: 'Principal fallen due before the date (到期应还本金)' }) principalDue!: bigint;
   @Field(() => MoneyScalar, { description: 'Of that, principal repaid (到期已还本金)' }) repaidOnDue!: bigint;
   @Field(() => Int, { description: 'Repayment rate, basis points (还款率, 基点)' }) repaymentRateBp!: number;
-  @Field(() => MoneyScalar, { description: 'Lendable fund on the date: money on hand + lent out (资金总额)' }) lendableFund!: bigint;
+  @Field(() => MoneyScalar, { description: 'Lendable fund on the date: money on hand + lent out (资金总额); the base of utilisation and of the household concentration limit' }) lendableFund!: bigint;
   @Field(() => Int, { description: 'Fund utilisation = outstanding / lendable fund, basis points (资金使用率)' }) utilisationBp!: number;
   @Field(() => Int, { description: 'Loans disbursed up to the date (累计放款笔数)' }) loansDisbursed!: number;
   @Field(() => MoneyScalar, { description: 'Amount disbursed up to the date (累计放款金额)' }) amountDisbursed!: bigint;

@@ -408,18 +408,18 @@ describe('portfolioRatios', () => {
   it.each<[string, Parameters<typeof portfolioRatios>[0], ReturnType<typeof portfolioRatios>]>([
     [
       'typical',
-      { principalDueFen: 1_000_000n, repaidOnDueFen: 950_000n, outstandingFen: 2_000_000n, par30OutstandingFen: 100_000n, lendableFundFen: 2_500_000n },
-      { repaymentRateBp: 9500, par30Bp: 500, utilisationBp: 8000 },
+      { principalDueFen: 1_000_000n, repaidOnDueFen: 950_000n, outstandingFen: 2_000_000n, parOutstandingFen: 100_000n, fundTotalFen: 2_500_000n },
+      { repaymentRateBp: 9500, parBp: 500, utilisationBp: 8000 },
     ],
     [
       'rounded to whole bp',
-      { principalDueFen: 3n, repaidOnDueFen: 2n, outstandingFen: 3n, par30OutstandingFen: 1n, lendableFundFen: 7n },
-      { repaymentRateBp: 6667, par30Bp: 3333, utilisationBp: 4286 },
+      { principalDueFen: 3n, repaidOnDueFen: 2n, outstandingFen: 3n, parOutstandingFen: 1n, fundTotalFen: 7n },
+      { repaymentRateBp: 6667, parBp: 3333, utilisationBp: 4286 },
     ],
     [
       'zero bases give 0',
-      { principalDueFen: 0n, repaidOnDueFen: 0n, outstandingFen: 0n, par30OutstandingFen: 0n, lendableFundFen: 0n },
-      { repaymentRateBp: 0, par30Bp: 0, utilisationBp: 0 },
+      { principalDueFen: 0n, repaidOnDueFen: 0n, outstandingFen: 0n, parOutstandingFen: 0n, fundTotalFen: 0n },
+      { repaymentRateBp: 0, parBp: 0, utilisationBp: 0 },
     ],
   ])('%s', (_name, o, want) => {
     expect(portfolioRatios(o)).toEqual(want);

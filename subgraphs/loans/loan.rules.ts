@@ -4,7 +4,7 @@
  * No ORM, GraphQL, I/O or clock: every "today" is an argument.
  * Money is bigint fen, rates integer basis points; rounding only through lib/money.
  */
-import { applyBp, mulDivRound, ratioBp, sumFen } from '../lib/money';
+import { applyBp, mulDivRound, ratioBp } from '../lib/money';
 import { addMonths, daysBetween } from '../lib/dates';
 import { fail, invalid } from './codes';
 
@@ -43,11 +43,11 @@ export interface Application { cooperativeId: number; amountFen: bigint; termMon
  * cap: normal cap = first-loan cap if previousDisbursedLoans === 0 else later cap; a 双到 household (isShuangdao)
  *   gets cap = max(normal cap, shuangdaoLoanCapFen); above the cap -> LOAN_ABOVE_SHUANGDAO_CAP when the 双到 cap is the
  *   binding (larger) one, else LOAN_ABOVE_FIRST_CAP / LOAN_ABOVE_LATER_CAP, details {cap: fen string};
- * CONCENTRATION_EXCEEDED {shareBp} when memberOutstandingFen + amount > applyBp(lendableFundFen, concentrationBp);
+ * CONCENTRATION_EXCEEDED {shareBp} when memberOutstandingFen + amount > concentrationLimit (of the fund total, ledger.rules' fundTotal);
  * NO_GUARANTEE (guarantee null); GROUP_MEMBER_OVERDUE {memberIds, borrowerOverdue} (overdueGroupMemberIds non-empty:
  *   the board needs to know whom to chase).
  * Returns isFirstLoan, the cap applied, and needsCountyApproval = amount > policy.maxLoanFen. */
-export function checkApplication(f: BorrowerFacts, h: BorrowerHistory, app: Application, lendableFundFen: bigint):
+export function checkApplication(f: BorrowerFacts, h: BorrowerHistory, app: Application, fundTotalFen: bigint):
   { isFirstLoan: boolean; capFen: bigint; needsCountyApproval: boolean } {
   const p = f.policy;
   if (f.memberCooperativeId !== app.cooperativeId || f.memberStatus === 'WITHDRAWN') fail('NOT_A_MEMBER');
@@ -62,18 +62,15 @@ export function checkApplication(f: BorrowerFacts, h: BorrowerHistory, app: Appl
   if (h.openLoans > 0) fail('OUTSTANDING_LOAN_EXISTS');
 
   const isFirstLoan = h.previousDisbursedLoans === 0;
-  const normalCap = isFirstLoan ? p.maxFirstLoanFen : p.maxLaterLoanFen;
-  // The 双到 cap only binds when it is strictly larger than the normal cap.
-  const shuangdaoBinds = f.isShuangdao && p.shuangdaoLoanCapFen > normalCap;
-  const capFen = shuangdaoBinds ? p.shuangdaoLoanCapFen : normalCap;
+  const { capFen, shuangdaoBinds } = loanCap(p, { isFirstLoan, isShuangdao: f.isShuangdao });
   if (app.amountFen > capFen) {
     const code = shuangdaoBinds ? 'LOAN_ABOVE_SHUANGDAO_CAP' : isFirstLoan ? 'LOAN_ABOVE_FIRST_CAP' : 'LOAN_ABOVE_LATER_CAP';
     fail(code, { cap: capFen.toString() });
   }
 
-  const concentrationLimit = applyBp(lendableFundFen, p.concentrationBp);
-  if (h.memberOutstandingFen + app.amountFen > concentrationLimit) {
-    fail('CONCENTRATION_EXCEEDED', { shareBp: p.concentrationBp, limit: concentrationLimit.toString() });
+  const limit = concentrationLimit(p, fundTotalFen);
+  if (h.memberOutstandingFen + app.amountFen > limit) {
+    fail('CONCENTRATION_EXCEEDED', { shareBp: p.concentrationBp, limit: limit.toString() });
   }
   if (f.guarantee === null) fail('NO_GUARANTEE');
   if (h.overdueGroupMemberIds.length > 0) {
@@ -82,6 +79,21 @@ export function checkApplication(f: BorrowerFacts, h: BorrowerHistory, app: Appl
   }
 
   return { isFirstLoan, capFen, needsCountyApproval: app.amountFen > p.maxLoanFen };
+}
+
+/** The cap on one loan: the first- or later-loan cap; a 双到 household gets the 双到 cap when it is
+ * strictly larger (then it is the binding one, which names the refusal). */
+export function loanCap(p: Pick<LoanPolicy, 'maxFirstLoanFen' | 'maxLaterLoanFen' | 'shuangdaoLoanCapFen'>, o: { isFirstLoan: boolean; isShuangdao: boolean }):
+  { capFen: bigint; shuangdaoBinds: boolean } {
+  const normalCap = o.isFirstLoan ? p.maxFirstLoanFen : p.maxLaterLoanFen;
+  const shuangdaoBinds = o.isShuangdao && p.shuangdaoLoanCapFen > normalCap;
+  return { capFen: shuangdaoBinds ? p.shuangdaoLoanCapFen : normalCap, shuangdaoBinds };
+}
+
+/** The most one household may owe the fund (单户集中度): concentrationBp of the fund total
+ * (ledger.rules' `fundTotal`: money on hand + lent out, so lending does not shrink the limit). */
+export function concentrationLimit(p: Pick<LoanPolicy, 'concentrationBp'>, fundTotalFen: bigint): bigint {
+  return applyBp(fundTotalFen, p.concentrationBp);
 }
 
 /** Statuses from which a loan may still be rejected (before money moves). */
@@ -194,14 +206,91 @@ export function allocateRepayment(o: { amountFen: bigint; outstandingPrincipalFe
   return { feeFen, principalFen, closes: principalFen === o.outstandingPrincipalFen };
 }
 
+// ---- The portfolio's terms, each defined once --------------------------------------------------
+// Each rule works on loaded rows; where SQL must compute the same term (portfolio figures over
+// thousands of loans, a check inside a write, the bench floor), its fragment stands beside it:
+// a pure function of the caller's column and parameter expressions that returns SQL text.
+// test/terms-parity.test.ts holds every pair to agreement over the demo county.
+
+/** Statuses of a loan that is over: it no longer counts against the household. */
+export const FINISHED_LOAN_STATUSES: readonly LoanStatus[] = ['CLOSED', 'WRITTEN_OFF', 'REJECTED'];
+
+/** Open loan: applied and neither repaid, written off nor rejected (one at a time per household;
+ * a household with one cannot take its contribution back). */
+export function isOpenLoan(status: LoanStatus): boolean {
+  return !FINISHED_LOAN_STATUSES.includes(status);
+}
+/** SQL of {@link isOpenLoan} for a status column. */
+export function openLoanSql(status: string): string {
+  return `${status} not in (${FINISHED_LOAN_STATUSES.map((x) => `'${x}'`).join(', ')})`;
+}
+
+/** Approved but not yet disbursed: money the board has promised (APPROVED up to CONTRACTED). */
+export const COMMITTED_LOAN_STATUSES: readonly LoanStatus[] = ['APPROVED', 'COUNTY_APPROVED', 'PUBLISHED', 'CONTRACTED'];
+
+/** Committed at a date: approved on or before asOf, not disbursed by then, not rejected by then
+ * (the amount is still owed to the borrower, so idle money leaves it aside). */
+export function isCommittedAsOf(l: { status: LoanStatus; approvedOn: string | null; disbursedOn: string | null; closedOn: string | null }, asOf: string): boolean {
+  if (l.approvedOn === null || l.approvedOn > asOf) return false;
+  if (l.disbursedOn !== null && l.disbursedOn <= asOf) return false;
+  return !(l.status === 'REJECTED' && l.closedOn !== null && l.closedOn <= asOf);
+}
+/** SQL of {@link isCommittedAsOf} for a loan alias and an asOf date expression. */
+export function committedAsOfSql(l: string, asOf: string): string {
+  // coalesce: a loan never approved is false, not null, in a select list too
+  return `coalesce(${l}.approved_on <= ${asOf} and (${l}.disbursed_on is null or ${l}.disbursed_on > ${asOf})
+    and not (${l}.status = 'REJECTED' and ${l}.closed_on is not null and ${l}.closed_on <= ${asOf}), false)`;
+}
+
+/** Principal outstanding now, from the loan's maintained totals: what a disbursed loan still owes. */
+export function outstandingNow(l: { status: LoanStatus; amountFen: bigint; principalRepaidFen: bigint; writtenOffFen: bigint }): bigint {
+  return l.status === 'DISBURSED' ? l.amountFen - l.principalRepaidFen - l.writtenOffFen : 0n;
+}
+/** SQL of {@link outstandingNow} for a loan alias. */
+export function outstandingNowSql(l: string): string {
+  return `(case when ${l}.status = 'DISBURSED' then ${l}.amount_fen - ${l}.principal_repaid_fen - ${l}.written_off_fen else 0 end)`;
+}
+
+/** Principal outstanding at a date: disbursed by asOf, not written off by asOf, less the principal
+ * repaid by asOf (the repayments' sum, so any past date is exact). */
+export function outstandingAsOf(l: { amountFen: bigint; disbursedOn: string | null; writtenOffOn: string | null }, repaidByAsOfFen: bigint, asOf: string): bigint {
+  if (l.disbursedOn === null || l.disbursedOn > asOf) return 0n;
+  if (l.writtenOffOn !== null && l.writtenOffOn <= asOf) return 0n;
+  return l.amountFen - repaidByAsOfFen;
+}
+/** SQL of {@link outstandingAsOf}: loan alias, an expression of the principal repaid by asOf, the date expression. */
+export function outstandingAsOfSql(l: string, repaidByAsOf: string, asOf: string): string {
+  return `(case when ${l}.disbursed_on is null or ${l}.disbursed_on > ${asOf}
+                  or (${l}.written_off_on is not null and ${l}.written_off_on <= ${asOf}) then 0
+                else ${l}.amount_fen - ${repaidByAsOf} end)`;
+}
+/** SQL: principal repaid on loan `loanId` by asOf (a scalar sub-select; the repayment index finds it). */
+export function repaidByAsOfSql(loanId: string, asOf: string): string {
+  return `(select coalesce(sum(r.principal_fen), 0) from repayment r where r.loan_id = ${loanId} and r.paid_on <= ${asOf})`;
+}
+
+/** Principal that fell due strictly before asOf (the base of the repayment rate). */
+export function principalFallenDue(instalments: readonly Instalment[], asOf: string): bigint {
+  let due = 0n;
+  for (const i of instalments) if (i.dueOn < asOf) due += i.principalFen;
+  return due;
+}
+
 /** Overdue as of a date: principal that fell due strictly before asOf (sum of instalments with dueOn < asOf) minus
  * principal repaid by asOf; overdue when that is > 0; daysOverdue = asOf - dueOn of the earliest instalment whose
  * cumulative principal exceeds repaid (0 when not overdue). Instalments are taken in due-date order. */
 export function overdueStatus(instalments: readonly Instalment[], principalRepaidFen: bigint, asOf: string):
   { overdue: boolean; daysOverdue: number; overduePrincipalFen: bigint } {
-  const sorted = [...instalments].sort((a, b) => (a.dueOn < b.dueOn ? -1 : a.dueOn > b.dueOn ? 1 : a.seq - b.seq));
-  const fallenDue = sumFen(sorted.filter((i) => i.dueOn < asOf).map((i) => i.principalFen));
-  const overduePrincipalFen = fallenDue - principalRepaidFen;
+  // The seed asks this for every guarantee group at every application: skip the sort when the
+  // schedule is already in order (it always is when built by buildSchedule).
+  let inOrder = true;
+  for (let k = 1; k < instalments.length && inOrder; k++) {
+    const a = instalments[k - 1]!;
+    const b = instalments[k]!;
+    inOrder = a.dueOn < b.dueOn || (a.dueOn === b.dueOn && a.seq <= b.seq);
+  }
+  const sorted = inOrder ? instalments : [...instalments].sort((a, b) => (a.dueOn < b.dueOn ? -1 : a.dueOn > b.dueOn ? 1 : a.seq - b.seq));
+  const overduePrincipalFen = principalFallenDue(sorted, asOf) - principalRepaidFen;
   if (overduePrincipalFen <= 0n) return { overdue: false, daysOverdue: 0, overduePrincipalFen: 0n };
   let cumulative = 0n;
   let daysOverdue = 0;
@@ -215,6 +304,54 @@ export function overdueStatus(instalments: readonly Instalment[], principalRepai
   return { overdue: true, daysOverdue, overduePrincipalFen };
 }
 
+/**
+ * SQL of the instalment side of {@link overdueStatus} and {@link principalFallenDue}, as a sub-select
+ * of one row for `left join lateral (…) alias on true`: `principal_due` (fell due before asOf) and
+ * `first_unpaid` (due date of the earliest instalment, among those due before asOf, whose cumulative
+ * principal exceeds `repaid`; null when not overdue). Only instalments due before asOf are read: when
+ * a loan is overdue its earliest unpaid instalment is one of them.
+ */
+export function instalmentsDueSql(loanId: string, repaid: string, asOf: string): string {
+  return `select coalesce(sum(i.principal_fen), 0) principal_due, min(i.due_on) filter (where i.cum > ${repaid}) first_unpaid
+      from (select i0.due_on, i0.principal_fen, sum(i0.principal_fen) over (order by i0.due_on, i0.seq) cum
+              from loan_instalment i0 where i0.loan_id = ${loanId} and i0.due_on < ${asOf}) i`;
+}
+/** SQL: the earliest unpaid due date alone, as a scalar sub-select (null when not overdue). */
+export function firstUnpaidDueSql(loanId: string, repaid: string, asOf: string): string {
+  return `(select first_unpaid from (${instalmentsDueSql(loanId, repaid, asOf)}) fu)`;
+}
+/** SQL of daysOverdue from a first-unpaid date expression (0 when not overdue). */
+export function daysOverdueSql(firstUnpaid: string, asOf: string): string {
+  return `coalesce(${asOf}::date - ${firstUnpaid}, 0)`;
+}
+
+/** Overdue loan at a date: outstanding at asOf (a written-off loan is not) and overdue by {@link overdueStatus}. */
+export function loanOverdueAsOf(
+  l: { amountFen: bigint; disbursedOn: string | null; writtenOffOn: string | null },
+  instalments: readonly Instalment[], repaidByAsOfFen: bigint, asOf: string,
+): { outstandingFen: bigint; overdue: boolean; daysOverdue: number } {
+  const outstandingFen = outstandingAsOf(l, repaidByAsOfFen, asOf);
+  if (outstandingFen <= 0n) return { outstandingFen, overdue: false, daysOverdue: 0 };
+  const s = overdueStatus(instalments, repaidByAsOfFen, asOf);
+  return { outstandingFen, overdue: s.overdue, daysOverdue: s.daysOverdue };
+}
+
+/** SQL of {@link loanOverdueAsOf}'s `overdue` from expressions of the outstanding at asOf and the first-unpaid date. */
+export function overdueAsOfSql(outstanding: string, firstUnpaid: string): string {
+  return `(${outstanding} > 0 and ${firstUnpaid} is not null)`;
+}
+
+/** PAR-N (portfolio at risk, 风险贷款): an overdue loan whose earliest unpaid instalment is more
+ * than `parDays` days late; PAR-N outstanding sums such loans' outstanding. N is the region's policy
+ * (`region_policy.par_days`), the same for every county so that their sums add up. */
+export function isAtRisk(daysOverdue: number, parDays: number): boolean {
+  return daysOverdue > parDays;
+}
+/** SQL of {@link isAtRisk} from a first-unpaid date expression (false, not null, when not overdue). */
+export function atRiskSql(firstUnpaid: string, asOf: string, parDays: string): string {
+  return `coalesce(${firstUnpaid} < ${asOf}::date - ${parDays}::int, false)`;
+}
+
 /** Write-off: NOT_OVERDUE when daysOverdue <= 0; RISK_RESERVE_INSUFFICIENT when riskReserveFen < outstandingFen. */
 export function checkWriteOff(o: { daysOverdue: number; outstandingFen: bigint; riskReserveFen: bigint }): void {
   if (o.daysOverdue <= 0) fail('NOT_OVERDUE');
@@ -222,13 +359,14 @@ export function checkWriteOff(o: { daysOverdue: number; outstandingFen: bigint; 
 }
 
 /** Portfolio ratios in basis points (ratioBp from lib/money): repaymentRateBp = repaidOnDue / principalDue,
- * par30Bp = par30Outstanding / outstanding, utilisationBp = outstanding / lendableFund. Each is 0 when its base is 0. */
-export function portfolioRatios(o: { principalDueFen: bigint; repaidOnDueFen: bigint; outstandingFen: bigint; par30OutstandingFen: bigint; lendableFundFen: bigint }):
-  { repaymentRateBp: number; par30Bp: number; utilisationBp: number } {
+ * parBp = PAR-N outstanding / outstanding, utilisationBp = outstanding / fund total (ledger.rules'
+ * `fundTotal`, shown as `lendableFund`). Each is 0 when its base is 0. */
+export function portfolioRatios(o: { principalDueFen: bigint; repaidOnDueFen: bigint; outstandingFen: bigint; parOutstandingFen: bigint; fundTotalFen: bigint }):
+  { repaymentRateBp: number; parBp: number; utilisationBp: number } {
   return {
     repaymentRateBp: ratioBp(o.repaidOnDueFen, o.principalDueFen),
-    par30Bp: ratioBp(o.par30OutstandingFen, o.outstandingFen),
-    utilisationBp: ratioBp(o.outstandingFen, o.lendableFundFen),
+    parBp: ratioBp(o.parOutstandingFen, o.outstandingFen),
+    utilisationBp: ratioBp(o.outstandingFen, o.fundTotalFen),
   };
 }
 

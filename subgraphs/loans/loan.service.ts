@@ -16,6 +16,10 @@ import {
   checkDisbursement,
   checkIncomingChannel,
   checkWriteOff,
+  firstUnpaidDueSql,
+  openLoanSql,
+  outstandingNow,
+  outstandingNowSql,
   overdueStatus,
   transition,
   type Instalment as RuleInstalment,
@@ -23,7 +27,7 @@ import {
   type LoanStatus,
 } from './loan.rules';
 import { checkPurpose, LOAN_PURPOSES, type LoanPurpose } from './purpose.rules';
-import { disbursement, lendableFund, repayment, splitFee, writeOff, capitalInjection } from './ledger.rules';
+import { disbursement, fundTotal, repayment, splitFee, writeOff, capitalInjection } from './ledger.rules';
 import { BankTransferEntity, LoanEntity, LoanInstalmentEntity, RepaymentEntity } from './loan.entity';
 import { ensureFund, lockFund, post } from './ledger.service';
 import { borrowerFacts, cooperativeFacts } from './members.client';
@@ -110,7 +114,7 @@ export function toLoan(r: LoanRow): Loan {
     principalRepaid: repaid,
     feePaid: BigInt(r.fee_paid_fen),
     writtenOff,
-    outstanding: r.status === 'DISBURSED' ? amount - repaid - writtenOff : 0n,
+    outstanding: outstandingNow({ status: r.status, amountFen: amount, principalRepaidFen: repaid, writtenOffFen: writtenOff }),
   };
 }
 
@@ -274,23 +278,24 @@ export async function applyForLoan(ctx: Ctx, input: ApplyForLoanInput): Promise<
     const balances = await lockFund(em, f.location.cooperativeId);
     const groupIds = f.guarantee?.memberIds ?? [f.memberId];
     const [h] = await em.execute<{ previous: number; open: number; outstanding: string }[]>(
-      `select count(*) filter (where disbursed_on is not null)::int previous,
-              count(*) filter (where status not in ('CLOSED','WRITTEN_OFF','REJECTED'))::int open,
-              coalesce(sum(amount_fen - principal_repaid_fen - written_off_fen) filter (where status = 'DISBURSED'), 0) outstanding
-         from loan where member_id = ?`,
+      `select count(*) filter (where l.disbursed_on is not null)::int previous,
+              count(*) filter (where ${openLoanSql('l.status')})::int open,
+              coalesce(sum(${outstandingNowSql('l')}), 0) outstanding
+         from loan l where l.member_id = ?`,
       [f.memberId],
     );
+    // overdue now: a disbursed loan's maintained repaid total is its repaid-by-today
     const overdue = await em.execute<{ member_id: number }[]>(
       `select distinct l.member_id from loan l
         where l.member_id = any(?::int[]) and l.status = 'DISBURSED'
-          and (select coalesce(sum(i.principal_fen), 0) from loan_instalment i where i.loan_id = l.id and i.due_on < ?) > l.principal_repaid_fen`,
+          and ${firstUnpaidDueSql('l.id', 'l.principal_repaid_fen', '?::date')} is not null`,
       [intArray(groupIds), appliedOn],
     );
     const check = checkApplication(
       f,
       { previousDisbursedLoans: h!.previous, openLoans: h!.open, memberOutstandingFen: BigInt(h!.outstanding), overdueGroupMemberIds: overdue.map((r) => r.member_id) },
       { cooperativeId: Number(input.cooperativeId), amountFen: input.amount, termMonths: input.termMonths },
-      lendableFund(balances),
+      fundTotal(balances),
     );
     const loanId = await em.insert(LoanEntity, {
       cooperativeId: f.location.cooperativeId,
@@ -501,7 +506,7 @@ export async function writeOffLoan(ctx: Ctx, input: WriteOffLoanInput): Promise<
       BigInt(row.principal_repaid_fen),
       on,
     );
-    const outstanding = BigInt(row.amount_fen) - BigInt(row.principal_repaid_fen);
+    const outstanding = outstandingNow({ status: row.status, amountFen: BigInt(row.amount_fen), principalRepaidFen: BigInt(row.principal_repaid_fen), writtenOffFen: BigInt(row.written_off_fen) });
     const riskReserve = -(balances.RISK_RESERVE ?? 0n);
     checkWriteOff({ daysOverdue: status.daysOverdue, outstandingFen: outstanding, riskReserveFen: riskReserve });
     await post(em, {

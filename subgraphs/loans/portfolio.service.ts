@@ -1,9 +1,10 @@
 import type { Ctx } from '../lib/context';
 import { inKeyOrder } from '../lib/context';
 import { intArray } from '../lib/db';
-import { addDays, parseDay } from '../lib/dates';
+import { parseDay } from '../lib/dates';
 import { readScope } from '../lib/scope';
-import { portfolioRatios } from './loan.rules';
+import { outstandingNowSql, portfolioRatios } from './loan.rules';
+import { FIGURE_COLUMNS, figuresSql, PAR_DAYS_SQL } from './portfolio.rules';
 import { ACCOUNT_NAMES, type Account } from './ledger.rules';
 import { FUND_SCOPE, toFundBalances, type Balances } from './ledger.service';
 import type { FundBalances, Portfolio } from './ledger.type';
@@ -16,7 +17,7 @@ interface Figures {
   borrowers: number;
   overdue_loans: number;
   overdue_outstanding: string;
-  par30_outstanding: string;
+  par_outstanding: string;
   principal_due: string;
   repaid_on_due: string;
   lendable_fund: string;
@@ -24,75 +25,34 @@ interface Figures {
   amount_disbursed: string;
 }
 
-const FIGURE_COLUMNS = [
-  'outstanding', 'active_loans', 'borrowers', 'overdue_loans', 'overdue_outstanding', 'par30_outstanding',
-  'principal_due', 'repaid_on_due', 'lendable_fund', 'loans_disbursed', 'amount_disbursed',
-] as const;
-
-
 /**
- * Compute figures from the loans, instalments, repayments and ledger (three statements for any
- * number of cooperatives). A loan is overdue when principal that fell due before `asOf` is unpaid
- * at `asOf`; PAR30 counts loans whose earliest unpaid instalment is more than 30 days late.
+ * Compute figures as of `asOf` with the region's PAR days (one statement for any number of
+ * cooperatives; {@link figuresSql}).
  */
-async function computeFigures(ctx: Ctx, asOf: string, ids: number[]): Promise<Figures[]> {
-  const lendable = await ctx.em.execute<{ cooperative_id: number; lendable: string }[]>(
-    `select t.cooperative_id, coalesce(sum(l.amount_fen), 0) lendable
-       from ledger_txn t join ledger_line l on l.txn_id = t.id and l.account in ('BANK','CASH','LOANS_RECEIVABLE')
-      where t.cooperative_id = any(?::int[]) and t.occurred_on <= ?
-      group by t.cooperative_id`,
-    [intArray(ids), asOf],
+async function computeFigures(ctx: Ctx, asOf: string, ids: number[]): Promise<(Figures & { par_days: number })[]> {
+  const rows = await ctx.em.execute<(Figures & { par_days: number })[]>(
+    `with p as (select ?::date as_of, ${PAR_DAYS_SQL} par_days, ?::int[] ids),
+     f as (${figuresSql({ ids: '(select ids from p)', asOf: '(select as_of from p)', parDays: '(select par_days from p)' })})
+     -- one row even when no cooperative has figures, so the PAR days always come back
+     select f.*, p.par_days from p left join f on true`,
+    [asOf, intArray(ids)],
   );
-  const rows = await ctx.em.execute<Omit<Figures, 'lendable_fund'>[]>(
-    `with l as (
-        select id, cooperative_id, member_id, amount_fen, written_off_on
-          from loan where cooperative_id = any(?::int[]) and disbursed_on is not null and disbursed_on <= ?),
-      -- repayments and instalments are found by loan id through their loan indexes: a
-      -- cooperative whose snapshot went stale after one repayment costs ~20 ms, not two
-      -- sequential scans of millions of rows (~0.4 s); 50 cooperatives at a time stay faster too
-      ids as (select coalesce(array_agg(id), '{}') a from l),
-      paid as (
-        select r.loan_id, sum(r.principal_fen) p from repayment r
-         where r.loan_id = any((select a from ids)::int[]) and r.paid_on <= ? group by r.loan_id),
-      per as (
-        select l.id, l.cooperative_id, l.member_id, l.amount_fen, coalesce(p.p, 0) repaid,
-               case when l.written_off_on is not null and l.written_off_on <= ? then 0 else l.amount_fen - coalesce(p.p, 0) end outstanding
-          from l left join paid p on p.loan_id = l.id),
-      inst as (
-        select i.loan_id, i.due_on, sum(i.principal_fen) over (partition by i.loan_id order by i.seq) cum
-          from loan_instalment i where i.loan_id = any((select a from ids)::int[]) and i.due_on < ?),
-      due as (
-        select inst.loan_id, max(inst.cum) due, min(inst.due_on) filter (where inst.cum > per.repaid) first_unpaid
-          from inst join per on per.id = inst.loan_id group by inst.loan_id)
-     select per.cooperative_id,
-            count(*) filter (where outstanding > 0)::int active_loans,
-            count(distinct member_id) filter (where outstanding > 0)::int borrowers,
-            coalesce(sum(outstanding), 0) outstanding,
-            count(*) filter (where outstanding > 0 and first_unpaid is not null)::int overdue_loans,
-            coalesce(sum(outstanding) filter (where first_unpaid is not null), 0) overdue_outstanding,
-            coalesce(sum(outstanding) filter (where first_unpaid < ?), 0) par30_outstanding,
-            coalesce(sum(due.due), 0) principal_due,
-            coalesce(sum(least(repaid, coalesce(due.due, 0))), 0) repaid_on_due,
-            count(*)::int loans_disbursed,
-            coalesce(sum(amount_fen), 0) amount_disbursed
-       from per left join due on due.loan_id = per.id group by per.cooperative_id`,
-    [intArray(ids), asOf, asOf, asOf, asOf, addDays(asOf, -30)],
-  );
+  const parDays = rows[0]!.par_days;
   const byId = new Map(rows.map((r) => [r.cooperative_id, r]));
-  const lend = new Map(lendable.map((r) => [r.cooperative_id, r.lendable]));
   return ids.map((id) => {
     const r = byId.get(id);
     return {
       cooperative_id: id,
+      par_days: parDays,
       outstanding: String(r?.outstanding ?? 0),
       active_loans: r?.active_loans ?? 0,
       borrowers: r?.borrowers ?? 0,
       overdue_loans: r?.overdue_loans ?? 0,
       overdue_outstanding: String(r?.overdue_outstanding ?? 0),
-      par30_outstanding: String(r?.par30_outstanding ?? 0),
+      par_outstanding: String(r?.par_outstanding ?? 0),
       principal_due: String(r?.principal_due ?? 0),
       repaid_on_due: String(r?.repaid_on_due ?? 0),
-      lendable_fund: String(lend.get(id) ?? 0),
+      lendable_fund: String(r?.lendable_fund ?? 0),
       loans_disbursed: r?.loans_disbursed ?? 0,
       amount_disbursed: String(r?.amount_disbursed ?? 0),
     };
@@ -102,11 +62,13 @@ async function computeFigures(ctx: Ctx, asOf: string, ids: number[]): Promise<Fi
 /** One column per account (`"BANK"`, …) over the fund's balance rows: a cooperative is one row, not eleven. */
 const BALANCE_COLUMNS = ACCOUNT_NAMES.map((a) => `sum(b.balance_fen) filter (where b.account = '${a}') "${a}"`).join(', ');
 
-/** The snapshot `s` of fund `f` for the date bound to `?`, when it is current (same version as the fund). */
-const CURRENT_SNAPSHOT = `left join portfolio_snapshot s on s.as_of = ? and s.cooperative_id = f.cooperative_id and s.version = f.version`;
+/** The snapshot `s` of fund `f` for the date bound to `?`, when it is current: same version as the
+ * fund and computed with the region's PAR days of now. */
+const CURRENT_SNAPSHOT = `left join portfolio_snapshot s on s.as_of = ? and s.cooperative_id = f.cooperative_id and s.version = f.version
+  and s.par_days = ${PAR_DAYS_SQL}`;
 
 /** A fund's row: location, version, balances per account and, for an as-of date, its stored figures (`hit`). */
-type FundRow = Figures & Partial<Record<Account, string | null>> & { county_id: number; version: string; hit: boolean };
+type FundRow = Figures & Partial<Record<Account, string | null>> & { county_id: number; version: string; hit: boolean; par_days: number };
 
 /**
  * The visible funds of some cooperatives in ONE statement: balances pivoted
@@ -117,7 +79,7 @@ type FundRow = Figures & Partial<Record<Account, string | null>> & { county_id: 
 async function fundRows(ctx: Ctx, asOf: string | null, cooperativeIds: readonly number[]): Promise<FundRow[]> {
   const scope = readScope(ctx.caller, FUND_SCOPE);
   const snapshot = asOf
-    ? { cols: `, s.cooperative_id is not null hit, ${FIGURE_COLUMNS.map((c) => `s.${c}`).join(', ')}`, join: CURRENT_SNAPSHOT, params: [asOf] }
+    ? { cols: `, s.cooperative_id is not null hit, ${PAR_DAYS_SQL} par_days, ${FIGURE_COLUMNS.map((c) => `s.${c}`).join(', ')}`, join: CURRENT_SNAPSHOT, params: [asOf] }
     : { cols: '', join: '', params: [] };
   const rows = await ctx.em.execute<FundRow[]>(
     `select f.cooperative_id, f.county_id, f.version::text, b.*${snapshot.cols}
@@ -137,7 +99,7 @@ async function fundRows(ctx: Ctx, asOf: string | null, cooperativeIds: readonly 
 }
 
 /** Figures of `cooperativeId:version` keys through {@link computedFigures}, in key order; the first failure is thrown. */
-async function computeMissing(ctx: Ctx, asOf: string, keys: readonly string[]): Promise<Figures[]> {
+async function computeMissing(ctx: Ctx, asOf: string, keys: readonly string[]): Promise<(Figures & { par_days: number })[]> {
   if (keys.length === 0) return [];
   return (await computedFigures(ctx, asOf).loadMany(keys)).map((f) => {
     if (f instanceof Error) throw f;
@@ -152,21 +114,22 @@ async function computeMissing(ctx: Ctx, asOf: string, keys: readonly string[]): 
  * snapshot rows in the same order and cannot deadlock.
  */
 function computedFigures(ctx: Ctx, asOf: string) {
-  return ctx.loaders.get<string, Figures>(`computedFigures:${asOf}`, async (keys) => {
+  return ctx.loaders.get<string, Figures & { par_days: number }>(`computedFigures:${asOf}`, async (keys) => {
     const wanted = keys.map((k) => {
       const [id, version] = k.split(':');
       return { id: Number(id), version: version! };
     }).sort((a, b) => a.id - b.id);
     const computed = await computeFigures(ctx, asOf, wanted.map((w) => w.id));
-    const cols = ['cooperative_id', 'as_of', 'version', ...FIGURE_COLUMNS];
+    const cols = ['cooperative_id', 'as_of', 'version', 'par_days', ...FIGURE_COLUMNS];
     await ctx.em.execute(
       `insert into portfolio_snapshot (${cols.join(', ')})
-       select * from unnest(?::int[], ?::date[], ?::bigint[], ?::bigint[], ?::int[], ?::int[], ?::int[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::int[], ?::bigint[])
+       select * from unnest(?::int[], ?::date[], ?::bigint[], ?::int[], ?::bigint[], ?::int[], ?::int[], ?::int[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::int[], ?::bigint[])
        on conflict (as_of, cooperative_id) do update set ${cols.slice(2).map((c) => `${c} = excluded.${c}`).join(', ')}, computed_at = now()`,
       [
         pgArray(computed.map((c) => c.cooperative_id)),
         pgArray(computed.map(() => asOf)),
         pgArray(wanted.map((w) => w.version)),
+        pgArray(computed.map((c) => c.par_days)),
         ...FIGURE_COLUMNS.map((col) => pgArray(computed.map((c) => c[col]))),
       ],
     );
@@ -248,36 +211,42 @@ export async function cooperativeFund(ctx: Ctx, cooperativeId: number): Promise<
 export async function cooperativePortfolio(ctx: Ctx, cooperativeId: number, asOfRaw: string): Promise<Portfolio | null> {
   const asOf = parseDay(asOfRaw);
   const r = await fundRowLoader(ctx).load(`${asOf}:${cooperativeId}`);
-  return r ? toPortfolio(asOf, r) : null;
+  return r ? toPortfolio(asOf, r.par_days, r) : null;
 }
 
 const pgArray = (xs: readonly (string | number)[]): string => `{${xs.join(',')}}`;
 
-function toPortfolio(asOf: string, f: Omit<Figures, 'cooperative_id'>): Portfolio {
+function toPortfolio(asOf: string, parDays: number, f: Omit<Figures, 'cooperative_id'>): Portfolio {
   const outstanding = BigInt(f.outstanding);
-  const par30 = BigInt(f.par30_outstanding);
+  const par = BigInt(f.par_outstanding);
   const principalDue = BigInt(f.principal_due);
   const repaidOnDue = BigInt(f.repaid_on_due);
   const lendable = BigInt(f.lendable_fund);
+  const ratios = portfolioRatios({ principalDueFen: principalDue, repaidOnDueFen: repaidOnDue, outstandingFen: outstanding, parOutstandingFen: par, fundTotalFen: lendable });
   return {
     asOf,
+    parDays,
     outstanding,
     activeLoans: f.active_loans,
     borrowers: f.borrowers,
     overdueLoans: f.overdue_loans,
     overdueOutstanding: BigInt(f.overdue_outstanding),
-    par30Outstanding: par30,
+    parOutstanding: par,
+    par30Outstanding: par,
     principalDue,
     repaidOnDue,
     lendableFund: lendable,
     loansDisbursed: f.loans_disbursed,
     amountDisbursed: BigInt(f.amount_disbursed),
-    ...portfolioRatios({ principalDueFen: principalDue, repaidOnDueFen: repaidOnDue, outstandingFen: outstanding, par30OutstandingFen: par30, lendableFundFen: lendable }),
+    repaymentRateBp: ratios.repaymentRateBp,
+    parBp: ratios.parBp,
+    par30Bp: ratios.parBp,
+    utilisationBp: ratios.utilisationBp,
   };
 }
 
-/** Sum figures (a county's cooperatives); ratios are recomputed from the sums. */
-function sumFigures(xs: readonly Figures[]): Omit<Figures, 'cooperative_id'> {
+/** Sum figures (a county's cooperatives, all computed with the same PAR days); ratios are recomputed from the sums. */
+function sumFigures(xs: readonly Omit<Figures, 'cooperative_id'>[]): Omit<Figures, 'cooperative_id'> {
   const total = (k: (typeof FIGURE_COLUMNS)[number]) => xs.reduce((s, x) => s + BigInt(x[k]), 0n).toString();
   const count = (k: 'active_loans' | 'borrowers' | 'overdue_loans' | 'loans_disbursed') => xs.reduce((s, x) => s + Number(x[k]), 0);
   return {
@@ -286,7 +255,7 @@ function sumFigures(xs: readonly Figures[]): Omit<Figures, 'cooperative_id'> {
     borrowers: count('borrowers'),
     overdue_loans: count('overdue_loans'),
     overdue_outstanding: total('overdue_outstanding'),
-    par30_outstanding: total('par30_outstanding'),
+    par_outstanding: total('par_outstanding'),
     principal_due: total('principal_due'),
     repaid_on_due: total('repaid_on_due'),
     lendable_fund: total('lendable_fund'),
@@ -304,8 +273,8 @@ export function countyPortfolioLoader(ctx: Ctx, asOfRaw: string) {
   const asOf = parseDay(asOfRaw);
   return ctx.loaders.get<string, Portfolio | null>(`countyPortfolio:${asOf}`, async (countyIds) => {
     const scope = readScope(ctx.caller, FUND_SCOPE);
-    const rows = await ctx.em.execute<(Omit<Figures, 'cooperative_id'> & { county_id: number; missing: string[] | null })[]>(
-      `select f.county_id,
+    const rows = await ctx.em.execute<(Omit<Figures, 'cooperative_id'> & { county_id: number; par_days: number; missing: string[] | null })[]>(
+      `select f.county_id, ${PAR_DAYS_SQL} par_days,
               array_agg(f.cooperative_id || ':' || f.version) filter (where s.cooperative_id is null) missing,
               ${FIGURE_COLUMNS.map((c) => `coalesce(sum(s.${c}), 0)::text ${c}`).join(', ')}
          from fund f ${CURRENT_SNAPSHOT}
@@ -315,7 +284,7 @@ export function countyPortfolioLoader(ctx: Ctx, asOfRaw: string) {
     );
     const keys = rows.flatMap((r) => (r.missing ?? []).map((key) => ({ key, county: r.county_id })));
     const computed = await computeMissing(ctx, asOf, keys.map((k) => k.key));
-    const extra = new Map<number, Figures[]>();
+    const extra = new Map<number, Omit<Figures, 'cooperative_id'>[]>();
     computed.forEach((f, i) => {
       const county = keys[i]!.county;
       let list = extra.get(county);
@@ -323,7 +292,7 @@ export function countyPortfolioLoader(ctx: Ctx, asOfRaw: string) {
       list.push(f);
     });
     return inKeyOrder(countyIds, rows, (r) => r.county_id).map((r) =>
-      r ? toPortfolio(asOf, sumFigures([{ ...r, cooperative_id: 0 }, ...(extra.get(r.county_id) ?? [])])) : null,
+      r ? toPortfolio(asOf, r.par_days, sumFigures([r, ...(extra.get(r.county_id) ?? [])])) : null,
     );
   });
 }
@@ -333,7 +302,7 @@ export function memberOutstandingLoader(ctx: Ctx) {
   return ctx.loaders.get<string, bigint>('memberOutstanding', async (memberIds) => {
     const scope = readScope(ctx.caller, { county: 'l.county_id', township: 'l.township_id', cooperative: 'l.cooperative_id', member: 'l.member_id' });
     const rows = await ctx.em.execute<{ member_id: number; outstanding: string }[]>(
-      `select l.member_id, sum(l.amount_fen - l.principal_repaid_fen - l.written_off_fen) outstanding
+      `select l.member_id, sum(${outstandingNowSql('l')}) outstanding
          from loan l where l.member_id = any(?::int[]) and l.status = 'DISBURSED' and ${scope.sql} group by l.member_id`,
       [intArray(memberIds), ...scope.params],
     );

@@ -2,10 +2,13 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { Pool, types, type QueryResultRow } from 'pg';
 import { loadKey, verifyAuthorization } from '../../subgraphs/lib/auth';
 import { DATA_DIR, databaseUrl } from '../../subgraphs/lib/config';
+import '../../subgraphs/registry'; // the address book databaseUrl reads (the floor runs as its own process)
 import { encodeCursor } from '../../subgraphs/lib/connection';
-import { addDays } from '../../subgraphs/lib/dates';
 import { maskAccount, maskName } from '../../subgraphs/lib/mask';
 import { ratioBp } from '../../subgraphs/lib/money';
+import { fundTotal, moneyOnHand } from '../../subgraphs/loans/ledger.rules';
+import { daysOverdueSql, firstUnpaidDueSql, outstandingNowSql } from '../../subgraphs/loans/loan.rules';
+import { figuresSql, PAR_DAYS_SQL } from '../../subgraphs/loans/portfolio.rules';
 import {
   argsNamed, argValue, compileProjector, fieldAt, fieldsOf, readOperations, UnsupportedField,
   type NamedOperation, type Projector,
@@ -79,55 +82,23 @@ select k.id k_id, k.code k_code, k.name_zh k_name_zh, k.name_en k_name_en, k.cit
  order by k.id, c.id`;
 
 /**
- * Loans side of the dashboards and of a cooperative: per fund ($1 county or null, $5 cooperative
- * or null) the portfolio figures as of $2 (snapshot when current and $4, else computed exactly as
- * portfolio.service.ts does; $3 = asOf - 30 days), the current fund balances, and when $6 the
- * principal outstanding of every member of cooperative $5.
+ * Loans side of the dashboards and of a cooperative: per fund ($1 county or null, $4 cooperative
+ * or null) the portfolio figures as of $2 (snapshot when current and $3, else computed by the loans
+ * subgraph's own figuresSql with the region's PAR days), the current fund balances, and when $5 the
+ * principal outstanding of every member of cooperative $4.
  */
 const LOANS_FUNDS = `
 with f as (
   select cooperative_id, county_id, version from fund
-   where ($1::int is null or county_id = $1) and ($5::int is null or cooperative_id = $5)),
+   where ($1::int is null or county_id = $1) and ($4::int is null or cooperative_id = $4)),
+pol as (select ${PAR_DAYS_SQL} par_days),
 snap as (
   select s.* from portfolio_snapshot s join f on f.cooperative_id = s.cooperative_id and s.version = f.version
-   where $4::boolean and s.as_of = $2::date),
+   where $3::boolean and s.as_of = $2::date and s.par_days = (select par_days from pol)),
 miss as (
   select coalesce(array_agg(f.cooperative_id), '{}') ids from f
    where not exists (select 1 from snap where snap.cooperative_id = f.cooperative_id)),
-l as (
-  select id, cooperative_id, member_id, amount_fen, written_off_on from loan
-   where cooperative_id = any((select ids from miss)::int[]) and disbursed_on is not null and disbursed_on <= $2::date),
-paid as (
-  select r.loan_id, sum(r.principal_fen) p from repayment r
-   where r.cooperative_id = any((select ids from miss)::int[]) and r.paid_on <= $2::date group by r.loan_id),
-per as (
-  select l.id, l.cooperative_id, l.member_id, l.amount_fen, coalesce(p.p, 0) repaid,
-         case when l.written_off_on is not null and l.written_off_on <= $2::date then 0 else l.amount_fen - coalesce(p.p, 0) end outstanding
-    from l left join paid p on p.loan_id = l.id),
-inst as (
-  select i.loan_id, i.due_on, sum(i.principal_fen) over (partition by i.loan_id order by i.seq) cum
-    from loan_instalment i join l on l.id = i.loan_id where i.due_on < $2::date),
-due as (
-  select inst.loan_id, max(inst.cum) due, min(inst.due_on) filter (where inst.cum > per.repaid) first_unpaid
-    from inst join per on per.id = inst.loan_id group by inst.loan_id),
-comp as (
-  select per.cooperative_id,
-         count(*) filter (where outstanding > 0)::int active_loans,
-         count(distinct member_id) filter (where outstanding > 0)::int borrowers,
-         coalesce(sum(outstanding), 0) outstanding,
-         count(*) filter (where outstanding > 0 and first_unpaid is not null)::int overdue_loans,
-         coalesce(sum(outstanding) filter (where first_unpaid is not null), 0) overdue_outstanding,
-         coalesce(sum(outstanding) filter (where first_unpaid < $3::date), 0) par30_outstanding,
-         coalesce(sum(due.due), 0) principal_due,
-         coalesce(sum(least(repaid, coalesce(due.due, 0))), 0) repaid_on_due,
-         count(*)::int loans_disbursed,
-         coalesce(sum(amount_fen), 0) amount_disbursed
-    from per left join due on due.loan_id = per.id group by per.cooperative_id),
-lend as (
-  select t.cooperative_id, sum(ll.amount_fen) lendable
-    from ledger_txn t join ledger_line ll on ll.txn_id = t.id and ll.account in ('BANK','CASH','LOANS_RECEIVABLE')
-   where t.cooperative_id = any((select ids from miss)::int[]) and ll.cooperative_id = any((select ids from miss)::int[])
-     and t.occurred_on <= $2::date group by t.cooperative_id),
+comp as (${figuresSql({ ids: '(select ids from miss)::int[]', asOf: '$2::date', parDays: '(select par_days from pol)' })}),
 bal as (
   select b.cooperative_id,
          coalesce(sum(b.balance_fen) filter (where b.account = 'BANK'), 0)::text bank,
@@ -144,18 +115,18 @@ bal as (
     from fund_balance b join f on f.cooperative_id = b.cooperative_id group by b.cooperative_id),
 mo as (
   select coalesce(json_object_agg(x.member_id, x.outstanding::text), '{}') j from (
-    select l2.member_id, sum(l2.amount_fen - l2.principal_repaid_fen - l2.written_off_fen) outstanding from loan l2
-     where $6::boolean and l2.cooperative_id = $5 and l2.status = 'DISBURSED' group by l2.member_id) x)
+    select l2.member_id, sum(${outstandingNowSql('l2')}) outstanding from loan l2
+     where $5::boolean and l2.cooperative_id = $4 and l2.status = 'DISBURSED' group by l2.member_id) x)
 select f.cooperative_id, f.county_id,
        coalesce(snap.outstanding, comp.outstanding, 0)::text outstanding,
        coalesce(snap.active_loans, comp.active_loans, 0) active_loans,
        coalesce(snap.borrowers, comp.borrowers, 0) borrowers,
        coalesce(snap.overdue_loans, comp.overdue_loans, 0) overdue_loans,
        coalesce(snap.overdue_outstanding, comp.overdue_outstanding, 0)::text overdue_outstanding,
-       coalesce(snap.par30_outstanding, comp.par30_outstanding, 0)::text par30_outstanding,
+       coalesce(snap.par_outstanding, comp.par_outstanding, 0)::text par_outstanding, (select par_days from pol) par_days,
        coalesce(snap.principal_due, comp.principal_due, 0)::text principal_due,
        coalesce(snap.repaid_on_due, comp.repaid_on_due, 0)::text repaid_on_due,
-       coalesce(snap.lendable_fund, lend.lendable, 0)::text lendable_fund,
+       coalesce(snap.lendable_fund, comp.lendable_fund, 0)::text lendable_fund,
        coalesce(snap.loans_disbursed, comp.loans_disbursed, 0) loans_disbursed,
        coalesce(snap.amount_disbursed, comp.amount_disbursed, 0)::text amount_disbursed,
        bal.bank, bal.cash, bal.loans_receivable, bal.member_contributions, bal.shuangdao_capital, bal.government_capital,
@@ -164,7 +135,6 @@ select f.cooperative_id, f.county_id,
   from f
   left join snap on snap.cooperative_id = f.cooperative_id
   left join comp on comp.cooperative_id = f.cooperative_id
-  left join lend on lend.cooperative_id = f.cooperative_id
   left join bal on bal.cooperative_id = f.cooperative_id
   cross join mo
  order by f.cooperative_id`;
@@ -207,11 +177,8 @@ select l.id, l.amount_fen::text amount, l.status, l.purpose, l.fee_rate_bp, l.te
        l.principal_repaid_fen::text repaid, l.written_off_fen::text written_off,
        (select coalesce(json_agg(json_build_array(r.paid_on, r.principal_fen::text, r.fee_fen::text) order by r.id), '[]')
           from repayment r where r.loan_id = l.id) repayments,
-       case when l.status <> 'DISBURSED' then 0 else coalesce((
-         select case when sum(i.principal_fen) filter (where i.due_on < $2::date) - l.principal_repaid_fen > 0
-                     then $2::date - min(i.due_on) filter (where i.cum > l.principal_repaid_fen) else 0 end
-           from (select due_on, principal_fen, sum(principal_fen) over (order by due_on, seq) cum
-                   from loan_instalment where loan_id = l.id) i), 0) end days_overdue
+       case when l.status <> 'DISBURSED' then 0
+            else ${daysOverdueSql(firstUnpaidDueSql('l.id', 'l.principal_repaid_fen', '$2::date'), '$2::date')} end days_overdue
   from loan l where l.member_id = $1 order by l.id`;
 
 // ---- rows → the superset objects the projector picks from -------------------------------------
@@ -222,34 +189,34 @@ const DEBIT = ['bank', 'cash', 'loans_receivable'];
 function fundOf(r: Row | undefined): Row | null {
   if (!r) return null;
   const b = (k: string): bigint => BigInt(r[k] ?? 0) * (DEBIT.includes(k) ? 1n : -1n);
-  const now = b('bank') + b('cash');
+  const now = moneyOnHand({ BANK: b('bank'), CASH: b('cash') });
   return {
     bankDeposit: b('bank').toString(), cash: b('cash').toString(), loansReceivable: b('loans_receivable').toString(),
     memberContributions: b('member_contributions').toString(), shuangdaoCapital: b('shuangdao_capital').toString(),
     governmentCapital: b('government_capital').toString(), donations: b('donations').toString(),
     riskReserve: b('risk_reserve').toString(), welfareFund: b('welfare_fund').toString(),
     managementFund: b('management_fund').toString(), retainedCapital: b('retained_capital').toString(),
-    lendableNow: now.toString(), lendableFund: (now + b('loans_receivable')).toString(),
+    lendableNow: now.toString(), lendableFund: fundTotal({ BANK: b('bank'), CASH: b('cash'), LOANS_RECEIVABLE: b('loans_receivable') }).toString(),
   };
 }
 
 interface Figures {
   outstanding: bigint; activeLoans: number; borrowers: number; overdueLoans: number; overdueOutstanding: bigint;
-  par30Outstanding: bigint; principalDue: bigint; repaidOnDue: bigint; lendableFund: bigint; loansDisbursed: number; amountDisbursed: bigint;
+  parDays: number; parOutstanding: bigint; principalDue: bigint; repaidOnDue: bigint; lendableFund: bigint; loansDisbursed: number; amountDisbursed: bigint;
 }
 
 const figuresOf = (r: Row): Figures => ({
   outstanding: BigInt(r.outstanding), activeLoans: Number(r.active_loans), borrowers: Number(r.borrowers),
-  overdueLoans: Number(r.overdue_loans), overdueOutstanding: BigInt(r.overdue_outstanding), par30Outstanding: BigInt(r.par30_outstanding),
+  overdueLoans: Number(r.overdue_loans), overdueOutstanding: BigInt(r.overdue_outstanding), parDays: Number(r.par_days), parOutstanding: BigInt(r.par_outstanding),
   principalDue: BigInt(r.principal_due), repaidOnDue: BigInt(r.repaid_on_due), lendableFund: BigInt(r.lendable_fund),
   loansDisbursed: Number(r.loans_disbursed), amountDisbursed: BigInt(r.amount_disbursed),
 });
 
 function sumFigures(xs: Figures[]): Figures {
-  const s: Figures = { outstanding: 0n, activeLoans: 0, borrowers: 0, overdueLoans: 0, overdueOutstanding: 0n, par30Outstanding: 0n, principalDue: 0n, repaidOnDue: 0n, lendableFund: 0n, loansDisbursed: 0, amountDisbursed: 0n };
+  const s: Figures = { outstanding: 0n, activeLoans: 0, borrowers: 0, overdueLoans: 0, overdueOutstanding: 0n, parDays: xs[0]?.parDays ?? 0, parOutstanding: 0n, principalDue: 0n, repaidOnDue: 0n, lendableFund: 0n, loansDisbursed: 0, amountDisbursed: 0n };
   for (const x of xs) {
     s.outstanding += x.outstanding; s.activeLoans += x.activeLoans; s.borrowers += x.borrowers; s.overdueLoans += x.overdueLoans;
-    s.overdueOutstanding += x.overdueOutstanding; s.par30Outstanding += x.par30Outstanding; s.principalDue += x.principalDue;
+    s.overdueOutstanding += x.overdueOutstanding; s.parOutstanding += x.parOutstanding; s.principalDue += x.principalDue;
     s.repaidOnDue += x.repaidOnDue; s.lendableFund += x.lendableFund; s.loansDisbursed += x.loansDisbursed; s.amountDisbursed += x.amountDisbursed;
   }
   return s;
@@ -259,8 +226,8 @@ function portfolioOf(asOf: string, f: Figures | null): Row | null {
   if (!f) return null;
   return {
     asOf, outstanding: f.outstanding.toString(), activeLoans: f.activeLoans, borrowers: f.borrowers, overdueLoans: f.overdueLoans,
-    overdueOutstanding: f.overdueOutstanding.toString(), par30Outstanding: f.par30Outstanding.toString(),
-    par30Bp: ratioBp(f.par30Outstanding, f.outstanding), principalDue: f.principalDue.toString(), repaidOnDue: f.repaidOnDue.toString(),
+    overdueOutstanding: f.overdueOutstanding.toString(), parDays: f.parDays, parOutstanding: f.parOutstanding.toString(),
+    parBp: ratioBp(f.parOutstanding, f.outstanding), par30Outstanding: f.parOutstanding.toString(), par30Bp: ratioBp(f.parOutstanding, f.outstanding), principalDue: f.principalDue.toString(), repaidOnDue: f.repaidOnDue.toString(),
     repaymentRateBp: ratioBp(f.repaidOnDue, f.principalDue), lendableFund: f.lendableFund.toString(),
     utilisationBp: ratioBp(f.outstanding, f.lendableFund), loansDisbursed: f.loansDisbursed, amountDisbursed: f.amountDisbursed.toString(),
   };
@@ -326,7 +293,7 @@ function dashboardHandler(op: NamedOperation, root: string, single: boolean): Ha
     const first = Number(argValue(coopField, 'first', vars) ?? 50);
     const [mRows, lRows] = await Promise.all([
       q<Row>('members', MEMBERS_DASHBOARD, [countyId, asOf, first + 1, insured]),
-      q<Row>('loans', LOANS_FUNDS, [countyId, asOf, addDays(asOf, -30), !fresh, null, false]),
+      q<Row>('loans', LOANS_FUNDS, [countyId, asOf, !fresh, null, false]),
     ]);
     const funds = new Map(lRows.map((r) => [Number(r.cooperative_id), r]));
     const byCounty = new Map<number, Row[]>();
@@ -375,7 +342,7 @@ function cooperativeHandler(op: NamedOperation, root: string): Handler {
     const afterId = decodeAfter(argValue(membersField, 'after', vars));
     const [[c], lRows] = await Promise.all([
       q<Row>('members', MEMBERS_COOPERATIVE, [id, afterId, first + 1]),
-      q<Row>('loans', LOANS_FUNDS, [null, asOf, addDays(asOf, -30), !fresh, id, needOutstanding]),
+      q<Row>('loans', LOANS_FUNDS, [null, asOf, !fresh, id, needOutstanding]),
     ]);
     if (!c) return null;
     const funds = new Map(lRows.map((r) => [Number(r.cooperative_id), r]));

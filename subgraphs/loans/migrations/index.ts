@@ -4,6 +4,7 @@ import { SharedAccessGrant0003 } from '../../lib/scope';
 import { Migration0001Loans } from './Migration0001Loans';
 import { Migration0002PortfolioSnapshot } from './Migration0002PortfolioSnapshot';
 import { Migration0003Privacy } from './Migration0003Privacy';
+import { Migration0006RegionPolicy } from './Migration0006RegionPolicy';
 
 /** Applied in order at start-up; never edit a released migration, add a new one. */
 export const loansMigrations: MigrationEntry[] = [
@@ -13,4 +14,5 @@ export const loansMigrations: MigrationEntry[] = [
   { name: 'Migration0003Privacy', class: Migration0003Privacy },
   { name: 'Migration0004SagaSteps', class: SharedSagaSteps0002 },
   { name: 'Migration0005AccessGrant', class: SharedAccessGrant0003 },
+  { name: 'Migration0006RegionPolicy', class: Migration0006RegionPolicy },
 ];
