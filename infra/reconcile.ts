@@ -1,6 +1,7 @@
 import { databaseUrl, envVariable } from '../subgraphs/lib/config';
 import { openDatabase } from '../subgraphs/lib/db';
-import { reconcileSagas, type SagaStepRow } from '../subgraphs/lib/saga';
+import { reconcileSagas } from '../subgraphs/lib/saga-operators';
+import type { SagaStepRow } from '../subgraphs/lib/saga-table';
 import { REGISTRY } from '../subgraphs/registry';
 
 /**

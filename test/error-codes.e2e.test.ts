@@ -4,7 +4,7 @@ import { ROOT } from '../subgraphs/lib/config';
 import { addDays, dayInChina } from '../subgraphs/lib/dates';
 import { LIB_CODES } from '../subgraphs/lib/error-codes';
 import { REGISTRY } from '../subgraphs/registry';
-import { reconcileSagas } from '../subgraphs/lib/saga';
+import { reconcileSagas } from '../subgraphs/lib/saga-operators';
 import { CONTRIBUTION_STEPS } from '../subgraphs/members/contribution.saga';
 import { addGroup, addMembers, createWorld, inject, loanThrough, setPolicy, tokens, validIdNumber, withSql, WORLD } from './support/fixtures';
 import { expectCode, ok, seenCodes } from './support/expect';

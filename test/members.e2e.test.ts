@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { sqlStats } from '../subgraphs/lib/db';
-import { reconcileSagas } from '../subgraphs/lib/saga';
+import { reconcileSagas } from '../subgraphs/lib/saga-operators';
 import { CONTRIBUTION_STEPS } from '../subgraphs/members/contribution.saga';
 import { addMembers, createWorld, tokens, validIdNumber, withSql, WORLD } from './support/fixtures';
 import { expectCode, ok } from './support/expect';

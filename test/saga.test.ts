@@ -5,10 +5,9 @@ import { makeCtx } from '../subgraphs/lib/context';
 import { openDatabase, type EntityManager } from '../subgraphs/lib/db';
 import { domainError } from '../subgraphs/lib/error-codes';
 import { DomainError } from '../subgraphs/lib/errors';
-import {
-  defineStep, enqueue, listFailed, listStuck, retryFailed, runSaga, startSagaRunner, workDueSteps,
-  type SagaStep, type StepError,
-} from '../subgraphs/lib/saga';
+import { defineStep, enqueue, runSaga, startSagaRunner, workDueSteps, type SagaStep } from '../subgraphs/lib/saga';
+import { listFailed, listStuck, retryFailed } from '../subgraphs/lib/saga-operators';
+import type { StepError } from '../subgraphs/lib/saga-table';
 import type { SagaPolicy } from '../subgraphs/lib/saga.rules';
 import { membersMigrations } from '../subgraphs/members/migrations';
 import { createTestDatabases, sql } from './support/db';

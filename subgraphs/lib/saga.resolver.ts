@@ -4,8 +4,8 @@ import { OUTBOX_READERS, type AccessCatalogue } from './access';
 import { PageArgs, PageInfo, pageOf, toConnection } from './connection';
 import type { Ctx as Context } from './context';
 import { readScope } from './scope';
-import type { SagaStatus, SagaStepRow } from './saga';
-import { sagaStepRows } from './saga';
+import { sagaStepRows } from './saga-operators';
+import type { SagaStatus, SagaStepRow } from './saga-table';
 
 /**
  * What operators see of a service's saga outbox: the steps that gave up (FAILED) or still wait

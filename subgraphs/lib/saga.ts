@@ -1,13 +1,12 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Caller } from './auth';
 import { makeCtx, type Ctx } from './context';
-import { intArray, Migration, type EntityManager } from './db';
+import { intArray, type EntityManager } from './db';
 import { fail } from './error-codes';
-import { DomainError, type Details } from './errors';
+import { DomainError } from './errors';
 import { logger } from './logger';
 import { afterFailure, outcomeOf, sagaPolicyFromEnv, type SagaPolicy } from './saga.rules';
-import type { Page } from './connection';
-import type { Sql } from './scope';
+import { COLUMNS, PRIOR_DONE, toRow, type DbRow, type SagaStepRow, type StepError } from './saga-table';
 
 /**
  * Sagas as a transactional outbox. A subgraph that needs another one to act writes the steps into
@@ -89,84 +88,6 @@ export function defineStep<P, R>(def: StepDefinition<P, R>): SagaStep<P> {
     },
   };
 }
-
-// ---- the table -------------------------------------------------------------------------------
-
-/** The outbox, in every subgraph database (after SharedTables0001). */
-export class SharedSagaSteps0002 extends Migration {
-  override async up(): Promise<void> {
-    this.addSql(`create table saga_step (
-      id bigint generated always as identity primary key,
-      saga_id text not null,
-      seq int not null check (seq > 0),
-      event text not null,
-      target text not null,
-      county_id int,
-      idempotency_key text not null unique,
-      payload jsonb not null,
-      status text not null default 'PENDING' check (status in ('PENDING', 'DONE', 'COMPENSATED', 'FAILED')),
-      attempts int not null default 0 check (attempts >= 0),
-      next_attempt_at timestamptz not null default now(),
-      last_error jsonb,
-      result text,
-      created_at timestamptz not null default now(),
-      updated_at timestamptz not null default now(),
-      unique (saga_id, seq))`);
-    // the runner's poll every half second reads only this
-    this.addSql(`create index saga_step_due on saga_step (next_attempt_at) where status = 'PENDING'`);
-    // operators list the steps that gave up or wait (FAILED, PENDING), by county
-    this.addSql(`create index saga_step_open on saga_step (county_id, id) where status in ('PENDING', 'FAILED')`);
-  }
-}
-
-export type SagaStatus = 'PENDING' | 'DONE' | 'COMPENSATED' | 'FAILED';
-
-/** What `last_error` holds: where it failed and the error, coded or not (never shown to clients as is). */
-export interface StepError {
-  phase: 'decode' | 'send' | 'done' | 'compensate';
-  code: string | null;
-  messageZh: string | null;
-  message: string;
-  details: Details;
-}
-
-export interface SagaStepRow {
-  id: number;
-  sagaId: string;
-  seq: number;
-  event: string;
-  target: string;
-  /** the county the business change belongs to (operators see their counties' steps), if any */
-  countyId: number | null;
-  idempotencyKey: string;
-  /** as stored (bigint fields as strings) */
-  payload: unknown;
-  status: SagaStatus;
-  attempts: number;
-  nextAttemptAt: Date;
-  lastError: StepError | null;
-  result: string | null;
-  createdAt: Date;
-  updatedAt: Date;
-}
-
-interface DbRow {
-  id: string; saga_id: string; seq: number; event: string; target: string; county_id: number | null; idempotency_key: string; payload: unknown;
-  status: SagaStatus; attempts: number; next_attempt_at: string; last_error: StepError | null; result: string | null;
-  created_at: string; updated_at: string;
-}
-
-// MikroORM hands timestamptz over as PostgreSQL's text; JSON's form of it is ISO 8601, which Date parses
-const iso = (col: string) => `to_json(s.${col}) #>> '{}' as ${col}`;
-const COLUMNS = `s.id, s.saga_id, s.seq, s.event, s.target, s.county_id, s.idempotency_key, s.payload, s.status, s.attempts, s.last_error, s.result,
-  ${iso('next_attempt_at')}, ${iso('created_at')}, ${iso('updated_at')}`;
-const PRIOR_DONE = `not exists (select 1 from saga_step p where p.saga_id = s.saga_id and p.seq < s.seq and p.status <> 'DONE')`;
-
-const toRow = (r: DbRow): SagaStepRow => ({
-  id: Number(r.id), sagaId: r.saga_id, seq: r.seq, event: r.event, target: r.target, countyId: r.county_id, idempotencyKey: r.idempotency_key,
-  payload: r.payload, status: r.status, attempts: r.attempts, nextAttemptAt: new Date(r.next_attempt_at), lastError: r.last_error,
-  result: r.result, createdAt: new Date(r.created_at), updatedAt: new Date(r.updated_at),
-});
 
 /**
  * Writes the steps of one saga, in order, inside the caller's transaction (the one of the change they
@@ -432,66 +353,4 @@ export function startSagaRunner(orm: MikroORM, kinds: readonly StepKind[], opts:
       await pass;
     },
   };
-}
-
-// ---- for operators ---------------------------------------------------------------------------
-
-export interface ReconcileReport extends WorkReport {
-  /** FAILED steps given a fresh set of attempts first (`retryFailed` option) */
-  retriedFailed: number;
-  /** what is still not finished afterwards, for the operator */
-  failedSteps: SagaStepRow[];
-  pendingSteps: SagaStepRow[];
-}
-
-/**
- * `npm run reconcile` on one service's outbox: optionally give FAILED steps a fresh start, work
- * every PENDING step now (backoff ignored; steps a running runner holds are skipped, never worked
- * twice), and list what is left.
- */
-export async function reconcileSagas(orm: MikroORM, kinds: readonly StepKind[], opts: { retryFailed?: boolean; policy?: SagaPolicy } = {}): Promise<ReconcileReport> {
-  const em = orm.em.fork() as EntityManager;
-  const retriedFailed = opts.retryFailed ? await retryFailed(em) : 0;
-  const work = await workDueSteps(orm, kinds, { ignoreBackoff: true, policy: opts.policy });
-  const failedSteps = await listFailed(em);
-  const pendingSteps = (await em.execute<DbRow[]>(`select ${COLUMNS} from saga_step s where s.status = 'PENDING' order by s.id`)).map(toRow);
-  return { ...work, retriedFailed, failedSteps, pendingSteps };
-}
-
-/** A page of steps with `status` within `scope` (SQL over `s`), oldest first, and how many there are. */
-export async function sagaStepRows(em: EntityManager, status: SagaStatus, scope: Sql, page: Page): Promise<{ rows: SagaStepRow[]; total: number }> {
-  const where = `s.status = ? and ${scope.sql}`;
-  const [rows, [count]] = await Promise.all([
-    em.execute<DbRow[]>(
-      `select ${COLUMNS} from saga_step s where ${where} ${page.afterId ? 'and s.id > ?' : ''} order by s.id limit ?`,
-      [status, ...scope.params, ...(page.afterId ? [page.afterId] : []), page.limit + 1],
-    ),
-    em.execute<{ n: string }[]>(`select count(*) as n from saga_step s where ${where}`, [status, ...scope.params]),
-  ]);
-  return { rows: rows.map(toRow), total: Number(count?.n ?? 0) };
-}
-
-/** Steps that gave up (FAILED), oldest change first. */
-export async function listFailed(em: EntityManager): Promise<SagaStepRow[]> {
-  const rows = await em.execute<DbRow[]>(`select ${COLUMNS} from saga_step s where s.status = 'FAILED' order by s.updated_at, s.id`);
-  return rows.map(toRow);
-}
-
-/** Steps still PENDING longer than `olderThanMs` (a minute) after they were written: their target is down, or an earlier step FAILED. */
-export async function listStuck(em: EntityManager, olderThanMs = 60_000): Promise<SagaStepRow[]> {
-  const rows = await em.execute<DbRow[]>(
-    `select ${COLUMNS} from saga_step s where s.status = 'PENDING' and s.created_at < now() - ? * interval '1 millisecond' order by s.created_at, s.id`,
-    [olderThanMs],
-  );
-  return rows.map(toRow);
-}
-
-/** Gives FAILED steps (all, or those of `ids`) a fresh set of attempts, due now. Returns how many. */
-export async function retryFailed(em: EntityManager, ids?: readonly number[]): Promise<number> {
-  const rows = await em.execute<{ id: string }[]>(
-    `update saga_step set status = 'PENDING', attempts = 0, next_attempt_at = now(), updated_at = now()
-     where status = 'FAILED' ${ids ? 'and id = any(?::bigint[])' : ''} returning id`,
-    ids ? [intArray(ids)] : [],
-  );
-  return rows.length;
 }

@@ -1,5 +1,5 @@
 import { SharedTables0001, type MigrationEntry } from '../../lib/db';
-import { SharedSagaSteps0002 } from '../../lib/saga';
+import { SharedSagaSteps0002 } from '../../lib/saga-table';
 import { SharedAccessGrant0003 } from '../../lib/scope';
 import { Migration0001Loans } from './Migration0001Loans';
 import { Migration0002PortfolioSnapshot } from './Migration0002PortfolioSnapshot';

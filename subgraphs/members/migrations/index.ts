@@ -1,5 +1,5 @@
 import { SharedTables0001, type MigrationEntry } from '../../lib/db';
-import { SharedSagaSteps0002 } from '../../lib/saga';
+import { SharedSagaSteps0002 } from '../../lib/saga-table';
 import { SharedAccessGrant0003 } from '../../lib/scope';
 import { Migration0001Members } from './Migration0001Members';
 import { Migration0002Counters } from './Migration0002Counters';
