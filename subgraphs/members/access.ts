@@ -28,6 +28,7 @@ export const MEMBERS_ACCESS: AccessCatalogue = {
   'Mutation.recordShareholding': { roles: [...REGISTER_KEEPERS, 'COUNTY'], scope: 'household' },
   'Mutation.updateCooperativePolicy': { roles: ['COUNTY'], scope: 'cooperative' },
   'Mutation.setCooperativeStatus': { roles: ['COUNTY'], scope: 'cooperative' },
+  'Mutation.setManagementMode': { roles: ['COUNTY'], scope: 'cooperative' },
   'Cooperative.auditTrail': { roles: AUDIT_READERS, scope: 'parent' },
   'Member.auditTrail': { roles: AUDIT_READERS, scope: 'parent' },
   'Member.idNumberMasked': { roles: PERSONAL_NUMBER_READERS, scope: 'parent', otherwise: 'NULL' },

@@ -1,7 +1,9 @@
 import { Field, ID, InputType, Int } from 'type-graphql';
+import { LocalDateScalar } from '../lib/dates';
+import { MaxChars, NotFuture } from '../lib/input-check';
 import { MoneyScalar } from '../lib/money';
-import type { CooperativeStatus } from './cooperative.rules';
-import { CooperativeStatusEnum } from './cooperative.type';
+import type { CooperativeStatus, ManagementMode } from './cooperative.rules';
+import { CooperativeStatusEnum, ManagementModeEnum } from './cooperative.type';
 
 @InputType({ description: 'Change policy parameters of a cooperative; omitted fields keep their value (修改政策参数)' })
 export class UpdateCooperativePolicyInput {
@@ -30,4 +32,12 @@ export class UpdateCooperativePolicyInput {
 export class SetCooperativeStatusInput {
   @Field(() => ID, { description: 'The cooperative (互助社)' }) cooperativeId!: string;
   @Field(() => CooperativeStatusEnum, { description: 'New status; EXITED is final (新状态)' }) status!: CooperativeStatus;
+}
+
+@InputType({ description: 'Put a cooperative\'s money under township management, bank-only (社财乡管); county only, one way (变更管理模式)' })
+export class SetManagementModeInput {
+  @Field(() => ID, { description: 'The cooperative (互助社)' }) cooperativeId!: string;
+  @Field(() => ManagementModeEnum, { description: 'The new mode: only TOWNSHIP_BANK_ONLY (新管理模式)' }) mode!: ManagementMode;
+  @MaxChars(100) @Field({ description: 'The county\'s document number or written reason (文件号或理由)' }) documentNo!: string;
+  @NotFuture() @Field(() => LocalDateScalar, { description: 'Date it takes effect (生效日期)' }) effectiveOn!: string;
 }

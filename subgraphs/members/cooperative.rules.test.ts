@@ -1,5 +1,5 @@
 import { errorOf } from '../../test/support/domain';
-import { checkPolicy, checkStatusChange, mergePolicy, type CooperativePolicy, type CooperativeStatus } from './cooperative.rules';
+import { checkManagementModeChange, checkPolicy, checkStatusChange, mergePolicy, type CooperativePolicy, type CooperativeStatus, type ManagementMode } from './cooperative.rules';
 
 
 /** The migration's defaults. */
@@ -79,5 +79,21 @@ describe('checkStatusChange', () => {
     ['EXITED', 'EXITED', 'INVALID_INPUT'],
   ])('%s → %s: %s', (from, to, code) => {
     expect(errorOf(() => checkStatusChange(from, to))?.code).toBe(code);
+  });
+});
+
+describe('checkManagementModeChange', () => {
+  it.each<[CooperativeStatus, ManagementMode, ManagementMode, RegExp | undefined]>([
+    ['ACTIVE', 'VILLAGE_CASH', 'TOWNSHIP_BANK_ONLY', undefined],
+    ['RECTIFYING', 'VILLAGE_CASH', 'TOWNSHIP_BANK_ONLY', undefined], // rectification is when it happens most
+    ['ACTIVE', 'TOWNSHIP_BANK_ONLY', 'VILLAGE_CASH', /never back/],
+    ['ACTIVE', 'TOWNSHIP_BANK_ONLY', 'TOWNSHIP_BANK_ONLY', /already/],
+    ['ACTIVE', 'VILLAGE_CASH', 'VILLAGE_CASH', /already/],
+    ['EXITED', 'VILLAGE_CASH', 'TOWNSHIP_BANK_ONLY', /exited/],
+  ])('%s, %s → %s', (status, from, to, message) => {
+    const e = errorOf(() => checkManagementModeChange(status, from, to));
+    if (!message) return expect(e).toBeUndefined();
+    expect(e?.code).toBe('INVALID_INPUT');
+    expect(e?.messageEn).toMatch(message);
   });
 });

@@ -82,6 +82,17 @@ export function checkPolicy(p: CooperativePolicy): void {
   if (p.cashLimitFen < 0n) badPolicy('现金收付上限不能为负数', 'the cash limit may not be negative');
 }
 
+/**
+ * A cooperative's money moves only one way: from the village's own keeping (VILLAGE_CASH) to the
+ * township's, bank-only (社财乡管, TOWNSHIP_BANK_ONLY), once the county finds the village's keeping
+ * unsafe; there is no way back, and an exited cooperative takes no change. All INVALID_INPUT.
+ */
+export function checkManagementModeChange(status: CooperativeStatus, from: ManagementMode, to: ManagementMode): void {
+  if (status === 'EXITED') invalid('已退出的互助社不能再变更管理模式', 'an exited cooperative cannot change its management mode');
+  if (from === to) invalid(`互助社已经是 ${to} 管理模式`, `the cooperative is already managed as ${to}`);
+  if (to !== 'TOWNSHIP_BANK_ONLY') invalid('管理模式只能改为社财乡管(银收银付),不能改回', 'the management mode can only change to township-managed, bank-only (社财乡管), never back');
+}
+
 /** EXITED is final; setting the current status again is refused as a no-op. Both INVALID_INPUT. */
 export function checkStatusChange(from: CooperativeStatus, to: CooperativeStatus): void {
   if (from === 'EXITED') invalid('已退出的互助社不能再变更状态', 'an exited cooperative cannot change status');

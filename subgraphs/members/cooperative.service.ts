@@ -6,13 +6,13 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Ctx } from '../lib/context';
 import { inKeyOrder } from '../lib/context';
 import { intArray } from '../lib/db';
-import { fail } from './codes';
+import { fail, invalid } from './codes';
 import { canRead, requireWrite, type CoopLocation, type Sql } from '../lib/scope';
 import { audit, inTransaction } from '../lib/tx';
 import { CooperativeEntity } from './cooperative.entity';
-import type { UpdateCooperativePolicyInput, SetCooperativeStatusInput } from './cooperative.inputs';
+import type { UpdateCooperativePolicyInput, SetCooperativeStatusInput, SetManagementModeInput } from './cooperative.inputs';
 import {
-  checkPolicy, checkStatusChange, mergePolicy, POLICY_KEYS,
+  checkPolicy, checkManagementModeChange, checkStatusChange, mergePolicy, POLICY_KEYS,
   type CooperativePolicy as Policy, type CooperativeStatus, type ManagementMode, type PolicyPatch,
 } from './cooperative.rules';
 import { Cooperative, CooperativeConnection, CooperativePolicy } from './cooperative.type';
@@ -244,6 +244,23 @@ export async function setCooperativeStatus(ctx: Ctx, input: SetCooperativeStatus
     coop.updatedAt = new Date();
     await em.flush();
     await audit(em, ctx, 'setCooperativeStatus', 'Cooperative', id, { status: before }, { status: input.status });
+  });
+  return (await reloadCooperative(ctx, id))!;
+}
+
+/** 社财乡管: the county moves a cooperative's money to the township's keeping, bank-only, with its document. */
+export async function setManagementMode(ctx: Ctx, input: SetManagementModeInput): Promise<Cooperative> {
+  const id = parseId(input.cooperativeId, 'cooperativeId');
+  const documentNo = input.documentNo.trim();
+  if (!documentNo) invalid('须填写文件号或理由', 'a document number or reason is required', { field: 'documentNo' });
+  await inTransaction(ctx, async (em) => {
+    const coop = await lockForCounty(ctx, em, id);
+    const before = coop.managementMode;
+    checkManagementModeChange(coop.status, before, input.mode);
+    coop.managementMode = input.mode;
+    coop.updatedAt = new Date();
+    await em.flush();
+    await audit(em, ctx, 'setManagementMode', 'Cooperative', id, { managementMode: before }, { managementMode: input.mode, documentNo, effectiveOn: input.effectiveOn });
   });
   return (await reloadCooperative(ctx, id))!;
 }
