@@ -7,7 +7,7 @@ import { LocalDateScalar } from '../lib/dates';
 import type { Ctx as Context } from '../lib/context';
 import { CooperativeRef, CountyRef, Loan, MemberRef } from './loan.type';
 import { FundBalances, Portfolio } from './ledger.type';
-import { memberLoansLoader } from './loan.service';
+import { memberLoansLoader } from './loan.read';
 import { cooperativeFund, cooperativePortfolio, countyPortfolioLoader, memberOutstandingLoader } from './portfolio.service';
 import { NotFuture } from '../lib/input-check';
 

@@ -6,7 +6,7 @@ import { DisclosureConnection, LedgerTxnConnection, TrialBalance } from './ledge
 import { InjectCapitalInput } from './loan.inputs';
 import { LedgerEventInput } from './ledger.inputs';
 import { disclosurePage, ledgerPage, trialBalance } from './ledger.service';
-import { injectCapital } from './loan.service';
+import { injectCapital } from './capital.service';
 import { postLedgerEvent } from './ledger-event.service';
 
 const coopId = (id: string) => Number(/^\d{1,9}$/.test(id) ? id : 0);

@@ -1,7 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Ctx } from '../lib/context';
 import type { ReferenceResolvers } from '../lib/federation';
-import { loanLoader } from './loan.service';
+import { loanLoader } from './loan.read';
 
 /** Entity references: Loan through the per-request loader; Cooperative/Member/County stubs are just their key. */
 export function loansReferences(_orm: MikroORM): ReferenceResolvers {

@@ -7,6 +7,7 @@ import { AuditEntry, auditTrail } from '../lib/audit-trail';
 import { ApplyForLoanInput, DisburseLoanInput, LoanStepInput, RecordRepaymentInput, WriteOffLoanInput } from './loan.inputs';
 import { BankTransfer, Instalment, Loan, LoanConnection, LoanStatusEnum, Repayment } from './loan.type';
 import * as loans from './loan.service';
+import * as reads from './loan.read';
 import { creditReferenceExport } from './credit.service';
 import { NotFuture } from '../lib/input-check';
 
@@ -20,7 +21,7 @@ registerEnumType(ExportFormatEnum, { name: 'ExportFormat', description: 'File fo
 export class LoanResolver {
   @Query(() => Loan, { nullable: true, description: 'One loan, if visible to the caller (借款)' })
   loan(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Loan | null> {
-    return loans.loanLoader(ctx).load(id);
+    return reads.loanLoader(ctx).load(id);
   }
 
   @Query(() => LoanConnection, { nullable: true, description: 'Loans visible to the caller, oldest first; null with an error when you may not read them (借款列表)' })
@@ -30,7 +31,7 @@ export class LoanResolver {
     @Args() page: PageArgs,
     @Ctx() ctx: Context,
   ) {
-    return loans.loanPage(ctx, { cooperativeId, status }, page);
+    return reads.loanPage(ctx, { cooperativeId, status }, page);
   }
 
   @Query(() => String, { nullable: true, description: 'Credit-reference export of borrowers\' loan events in a period, JSON Lines or CSV (征信报送)' })
@@ -46,17 +47,17 @@ export class LoanResolver {
 
   @FieldResolver(() => [Instalment], { description: 'Repayment schedule (还款计划)' })
   instalments(@Root() loan: Loan, @Ctx() ctx: Context) {
-    return loans.instalmentLoader(ctx).load(loan.id);
+    return reads.instalmentLoader(ctx).load(loan.id);
   }
 
   @FieldResolver(() => [Repayment], { description: 'Repayments received (还款记录)' })
   repayments(@Root() loan: Loan, @Ctx() ctx: Context) {
-    return loans.repaymentLoader(ctx).load(loan.id);
+    return reads.repaymentLoader(ctx).load(loan.id);
   }
 
   @FieldResolver(() => [BankTransfer], { description: 'Bank transfers of this loan (银行转账记录)' })
   transfers(@Root() loan: Loan, @Ctx() ctx: Context) {
-    return loans.transferLoader(ctx).load(loan.id);
+    return reads.transferLoader(ctx).load(loan.id);
   }
 
   @FieldResolver(() => [AuditEntry], { nullable: true, description: 'Every recorded change of this loan, oldest first; null with FORBIDDEN for roles that do not supervise (审计记录)' })
@@ -66,7 +67,7 @@ export class LoanResolver {
 
   @FieldResolver(() => Int, { description: 'Days the earliest unpaid instalment is late as of a date, 0 if not overdue (逾期天数)' })
   daysOverdue(@Root() loan: Loan, @NotFuture() @Arg('asOf', () => LocalDateScalar, { description: 'As-of date (统计日期)' }) asOf: string, @Ctx() ctx: Context) {
-    return loans.daysOverdue(ctx, loan, asOf);
+    return reads.daysOverdue(ctx, loan, asOf);
   }
 
   @Mutation(() => Loan, { description: 'Apply for a loan; every rule of the fund is checked (申请借款)' })

@@ -1,0 +1,220 @@
+/**
+ * Reading loans: the row and its mapping, the per-request loaders (by id, by member, instalments,
+ * repayments, transfers) and the scoped page; the writes are in loan.service.ts.
+ */
+import type { Ctx } from '../lib/context';
+import { groupInKeyOrder, inKeyOrder } from '../lib/context';
+import { intArray } from '../lib/db';
+import { parseDay } from '../lib/dates';
+import { maskName } from '../lib/mask';
+import { readScope } from '../lib/scope';
+import { pageOf, toConnection, type PageArgs } from '../lib/connection';
+import { outstandingNow, overdueStatus, type Instalment as RuleInstalment, type LoanStatus } from './loan.rules';
+import { type LoanPurpose } from './purpose.rules';
+import type { BankTransfer, Instalment, Loan, Repayment } from './loan.type';
+
+/** Columns read for a Loan (plain rows, no entity hydration). */
+export const LOAN_COLUMNS = `l.id, l.cooperative_id, l.county_id, l.township_id, l.member_id, l.borrower_name, l.amount_fen, l.fee_rate_bp,
+  l.term_months, l.repayment_mode, l.purpose, l.purpose_note, l.status, l.is_first_loan, l.is_shuangdao, l.needs_county_approval, l.requested_by,
+  l.approved_by, l.county_approved_by, l.principal_repaid_fen, l.fee_paid_fen, l.written_off_fen,
+  to_char(l.applied_on,'YYYY-MM-DD') applied_on, to_char(l.endorsed_on,'YYYY-MM-DD') endorsed_on, to_char(l.approved_on,'YYYY-MM-DD') approved_on,
+  to_char(l.county_approved_on,'YYYY-MM-DD') county_approved_on, to_char(l.published_on,'YYYY-MM-DD') published_on,
+  to_char(l.contracted_on,'YYYY-MM-DD') contracted_on, to_char(l.disbursed_on,'YYYY-MM-DD') disbursed_on, to_char(l.due_on,'YYYY-MM-DD') due_on,
+  to_char(l.closed_on,'YYYY-MM-DD') closed_on, to_char(l.written_off_on,'YYYY-MM-DD') written_off_on`;
+
+export interface LoanRow {
+  id: number;
+  cooperative_id: number;
+  county_id: number;
+  township_id: number;
+  member_id: number;
+  borrower_name: string;
+  amount_fen: string;
+  fee_rate_bp: number;
+  term_months: number;
+  repayment_mode: string;
+  purpose: LoanPurpose;
+  purpose_note: string | null;
+  status: LoanStatus;
+  is_first_loan: boolean;
+  is_shuangdao: boolean;
+  needs_county_approval: boolean;
+  requested_by: string;
+  approved_by: string | null;
+  county_approved_by: string | null;
+  principal_repaid_fen: string;
+  fee_paid_fen: string;
+  written_off_fen: string;
+  applied_on: string;
+  endorsed_on: string | null;
+  approved_on: string | null;
+  county_approved_on: string | null;
+  published_on: string | null;
+  contracted_on: string | null;
+  disbursed_on: string | null;
+  due_on: string | null;
+  closed_on: string | null;
+  written_off_on: string | null;
+}
+
+export function toLoan(r: LoanRow): Loan {
+  const amount = BigInt(r.amount_fen);
+  const repaid = BigInt(r.principal_repaid_fen);
+  const writtenOff = BigInt(r.written_off_fen);
+  return {
+    id: String(r.id),
+    cooperative: { id: String(r.cooperative_id) },
+    member: { id: String(r.member_id) },
+    borrowerName: r.borrower_name,
+    borrowerNameMasked: maskName(r.borrower_name),
+    amount,
+    feeRateBp: r.fee_rate_bp,
+    termMonths: r.term_months,
+    repaymentMode: r.repayment_mode as Loan['repaymentMode'],
+    purpose: r.purpose,
+    purposeNote: r.purpose_note,
+    status: r.status as Loan['status'],
+    isFirstLoan: r.is_first_loan,
+    isShuangdao: r.is_shuangdao,
+    needsCountyApproval: r.needs_county_approval,
+    requestedBy: r.requested_by,
+    approvedBy: r.approved_by,
+    countyApprovedBy: r.county_approved_by,
+    appliedOn: r.applied_on,
+    endorsedOn: r.endorsed_on,
+    approvedOn: r.approved_on,
+    countyApprovedOn: r.county_approved_on,
+    publishedOn: r.published_on,
+    contractedOn: r.contracted_on,
+    disbursedOn: r.disbursed_on,
+    dueOn: r.due_on,
+    closedOn: r.closed_on,
+    writtenOffOn: r.written_off_on,
+    principalRepaid: repaid,
+    feePaid: BigInt(r.fee_paid_fen),
+    writtenOff,
+    outstanding: outstandingNow({ status: r.status, amountFen: amount, principalRepaidFen: repaid, writtenOffFen: writtenOff }),
+  };
+}
+
+const LOAN_SCOPE = { county: 'l.county_id', township: 'l.township_id', cooperative: 'l.cooperative_id', member: 'l.member_id' };
+
+/** Loans by id, scoped in the SQL; one statement per batch (also serves __resolveReference). */
+export function loanLoader(ctx: Ctx) {
+  return ctx.loaders.get<string, Loan | null>('loanById', async (ids) => {
+    const scope = readScope(ctx.caller, LOAN_SCOPE);
+    const rows = await ctx.em.execute<LoanRow[]>(
+      `select ${LOAN_COLUMNS} from loan l where l.id = any(?::int[]) and ${scope.sql}`,
+      [intArray(ids.filter((i) => /^\d{1,9}$/.test(i))), ...scope.params],
+    );
+    return inKeyOrder(ids, rows, (r) => r.id).map((r) => (r ? toLoan(r) : null));
+  });
+}
+
+/** What Member.loans brings along in its statement, because the operation asks for it below the loans. */
+export interface LoanIncludes {
+  repayments?: boolean;
+  instalments?: boolean;
+}
+
+const REPAYMENT_COLUMNS = `id::text, loan_id, to_char(paid_on,'YYYY-MM-DD') paid_on, principal_fen::text, fee_fen::text, channel, bank_ref`;
+const INSTALMENT_COLUMNS = `loan_id, seq, to_char(due_on,'YYYY-MM-DD') due_on, principal_fen::text, fee_fen::text`;
+
+interface RepaymentRow { id: string; loan_id: number; paid_on: string; principal_fen: string; fee_fen: string; channel: string; bank_ref: string | null }
+interface InstalmentRow { loan_id: number; seq: number; due_on: string; principal_fen: string; fee_fen: string }
+
+const toRepayment = (r: RepaymentRow): Repayment => ({
+  id: r.id, loanId: String(r.loan_id), paidOn: r.paid_on, principal: BigInt(r.principal_fen), fee: BigInt(r.fee_fen),
+  channel: r.channel as Repayment['channel'], bankRef: r.bank_ref,
+});
+const toInstalment = (r: InstalmentRow): Instalment => ({ seq: r.seq, dueOn: r.due_on, principal: BigInt(r.principal_fen), fee: BigInt(r.fee_fen) });
+
+/** A correlated sub-select: the rows of `table` of loan `l`, as a JSON array in `order`. */
+const rowsOfLoan = (columns: string, table: string, order: string, as: string) =>
+  `(select coalesce(json_agg(x order by ${order}), '[]') from (select ${columns} from ${table} where loan_id = l.id) x) ${as}`;
+
+/**
+ * Member.loans: every loan of each requested member, one statement per batch. With `inc`, the
+ * loans' repayments and/or instalments come in the same statement (a member detail page asks for
+ * them for every loan) and prime `repaymentLoader` / `instalmentLoader`: one round trip, not two.
+ */
+export function memberLoansLoader(ctx: Ctx, inc: LoanIncludes = {}) {
+  return ctx.loaders.get<string, Loan[]>(`loansByMember:${inc.repayments ? 'r' : ''}${inc.instalments ? 'i' : ''}`, async (memberIds) => {
+    const scope = readScope(ctx.caller, LOAN_SCOPE);
+    const extra = [
+      ...(inc.repayments ? [rowsOfLoan(REPAYMENT_COLUMNS, 'repayment', 'x.id::bigint', 'repayments')] : []),
+      ...(inc.instalments ? [rowsOfLoan(INSTALMENT_COLUMNS, 'loan_instalment', 'x.seq', 'instalments')] : []),
+    ];
+    const rows = await ctx.em.execute<(LoanRow & { repayments?: RepaymentRow[]; instalments?: InstalmentRow[] })[]>(
+      `select ${[LOAN_COLUMNS, ...extra].join(', ')} from loan l where l.member_id = any(?::int[]) and ${scope.sql} order by l.id`,
+      [intArray(memberIds), ...scope.params],
+    );
+    for (const r of rows) {
+      if (r.repayments) repaymentLoader(ctx).prime(String(r.id), r.repayments.map(toRepayment));
+      if (r.instalments) instalmentLoader(ctx).prime(String(r.id), r.instalments.map(toInstalment));
+    }
+    return groupInKeyOrder(memberIds, rows, (r) => r.member_id).map((g) => g.map(toLoan));
+  });
+}
+
+export function instalmentLoader(ctx: Ctx) {
+  return ctx.loaders.get<string, Instalment[]>('instalments', async (loanIds) => {
+    const rows = await ctx.em.execute<InstalmentRow[]>(
+      `select ${INSTALMENT_COLUMNS} from loan_instalment where loan_id = any(?::int[]) order by loan_id, seq`,
+      [intArray(loanIds)],
+    );
+    return groupInKeyOrder(loanIds, rows, (r) => r.loan_id).map((g) => g.map(toInstalment));
+  });
+}
+
+export function repaymentLoader(ctx: Ctx) {
+  return ctx.loaders.get<string, Repayment[]>('repayments', async (loanIds) => {
+    const rows = await ctx.em.execute<RepaymentRow[]>(
+      `select ${REPAYMENT_COLUMNS} from repayment where loan_id = any(?::int[]) order by repayment.id`,
+      [intArray(loanIds)],
+    );
+    return groupInKeyOrder(loanIds, rows, (r) => r.loan_id).map((g) => g.map(toRepayment));
+  });
+}
+
+export function transferLoader(ctx: Ctx) {
+  return ctx.loaders.get<string, BankTransfer[]>('transfers', async (loanIds) => {
+    const rows = await ctx.em.execute<{ id: string; loan_id: number; direction: string; amount_fen: string; channel: string; account_masked: string | null; bank_ref: string; executed_on: string }[]>(
+      `select id::text, loan_id, direction, amount_fen, channel, account_masked, bank_ref, to_char(executed_on,'YYYY-MM-DD') executed_on from bank_transfer where loan_id = any(?::int[]) order by bank_transfer.id`,
+      [intArray(loanIds)],
+    );
+    return groupInKeyOrder(loanIds, rows, (r) => r.loan_id).map((g) =>
+      g.map((r) => ({ id: r.id, direction: r.direction, amount: BigInt(r.amount_fen), channel: r.channel as BankTransfer['channel'], accountMasked: r.account_masked, bankRef: r.bank_ref, executedOn: r.executed_on })),
+    );
+  });
+}
+
+export async function daysOverdue(ctx: Ctx, loan: Loan, asOf: string): Promise<number> {
+  if (loan.status !== 'DISBURSED') return 0;
+  const inst = await instalmentLoader(ctx).load(loan.id);
+  return overdueStatus(toRuleInstalments(inst), loan.principalRepaid, parseDay(asOf)).daysOverdue;
+}
+
+const toRuleInstalments = (xs: Instalment[]): RuleInstalment[] => xs.map((i) => ({ seq: i.seq, dueOn: i.dueOn, principalFen: i.principal, feeFen: i.fee }));
+
+export async function loanPage(ctx: Ctx, filter: { cooperativeId?: string; status?: string }, args: PageArgs) {
+  const page = pageOf(args);
+  const scope = readScope(ctx.caller, LOAN_SCOPE);
+  const where = [scope.sql];
+  const params: unknown[] = [...scope.params];
+  if (filter.cooperativeId) {
+    where.push('l.cooperative_id = ?');
+    params.push(Number(filter.cooperativeId));
+  }
+  if (filter.status) {
+    where.push('l.status = ?');
+    params.push(filter.status);
+  }
+  const base = where.join(' and ');
+  const rows = await ctx.em.execute<LoanRow[]>(
+    `select ${LOAN_COLUMNS} from loan l where ${base} ${page.afterId ? 'and l.id > ?' : ''} order by l.id limit ?`,
+    [...params, ...(page.afterId ? [Number(page.afterId)] : []), page.limit + 1],
+  );
+  const [{ n }] = await ctx.em.execute<{ n: number }[]>(`select count(*)::int n from loan l where ${base}`, params);
+  return toConnection(rows.map(toLoan), page, n ?? 0);
+}
