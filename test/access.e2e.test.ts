@@ -1,4 +1,4 @@
-import { addGroup, addMembers, createWorld, grantCooperatives, inject, tokens, validIdNumber, WORLD } from './support/fixtures';
+import { addGroup, addMembers, createWorld, grantCooperatives, inject, tokens, validIdNumber, WORLD } from './fixtures';
 import { claimsFromArgs } from '../infra/token-args';
 import { expectCode, ok } from './support/expect';
 import { startStack, type Stack } from './support/stack';

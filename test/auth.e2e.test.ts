@@ -1,6 +1,6 @@
 import { SignJWT } from 'jose';
 import { createSecretKey, randomBytes } from 'node:crypto';
-import { createWorld, tokens, WORLD } from './support/fixtures';
+import { createWorld, tokens, WORLD } from './fixtures';
 import { expectCode } from './support/expect';
 import { startStack, type Stack } from './support/stack';
 

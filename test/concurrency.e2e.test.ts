@@ -1,4 +1,4 @@
-import { addGroup, addMembers, createWorld, inject, setPolicy, tokens, withSql, WORLD } from './support/fixtures';
+import { addGroup, addMembers, createWorld, inject, setPolicy, tokens, withSql, WORLD } from './fixtures';
 import { ok } from './support/expect';
 import { startStack, type Stack } from './support/stack';
 

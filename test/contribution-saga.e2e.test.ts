@@ -2,7 +2,7 @@ import { openDatabase } from '../subgraphs/lib/db';
 import { reconcileSagas } from '../subgraphs/lib/saga-operators';
 import { CONTRIBUTION_STEPS } from '../subgraphs/members/contribution.saga';
 import { subgraphNamed } from '../subgraphs/registry';
-import { addGroup, addMembers, createWorld, inject, loanThrough, tokens, withSql, WORLD } from './support/fixtures';
+import { addGroup, addMembers, createWorld, inject, loanThrough, tokens, withSql, WORLD } from './fixtures';
 import { expectCode, ok } from './support/expect';
 import { createTestDatabases } from './support/db';
 import { startStack, type Stack } from './support/stack';

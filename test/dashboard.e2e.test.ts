@@ -3,7 +3,7 @@ import { makeCtx } from '../subgraphs/lib/context';
 import { dayInChina } from '../subgraphs/lib/dates';
 import { precomputeSnapshots } from '../subgraphs/loans/portfolio.service';
 import { startSnapshotJob } from '../subgraphs/loans/snapshot-job';
-import { addGroup, addMembers, createWorld, inject, loanThrough, tokens, withSql, WORLD } from './support/fixtures';
+import { addGroup, addMembers, createWorld, inject, loanThrough, tokens, withSql, WORLD } from './fixtures';
 import { ok } from './support/expect';
 import { operation } from './support/operations';
 import { startStack, type Stack } from './support/stack';

@@ -10,7 +10,7 @@ import { ensureBuilt } from './support/npm-start';
 import { readRetryStats } from '../subgraphs/lib/read-retry';
 import { sql } from './support/db';
 import { expectCode, ok } from './support/expect';
-import { addMembers, createWorld, tokens, validIdNumber, withSql, WORLD } from './support/fixtures';
+import { addMembers, createWorld, tokens, validIdNumber, withSql, WORLD } from './fixtures';
 import { startStack, type GqlResult, type Stack } from './support/stack';
 
 /**

@@ -1,5 +1,5 @@
 import { sqlStats } from '../subgraphs/lib/db';
-import { addGroup, addMembers, createWorld, inject, loanThrough, tokens, WORLD } from './support/fixtures';
+import { addGroup, addMembers, createWorld, inject, loanThrough, tokens, WORLD } from './fixtures';
 import { ok } from './support/expect';
 import { operation } from './support/operations';
 import { startStack, type Stack } from './support/stack';

@@ -6,7 +6,7 @@ import { LIB_CODES } from '../subgraphs/lib/error-codes';
 import { REGISTRY } from '../subgraphs/registry';
 import { reconcileSagas } from '../subgraphs/lib/saga-operators';
 import { CONTRIBUTION_STEPS } from '../subgraphs/members/contribution.saga';
-import { addGroup, addMembers, createWorld, inject, loanThrough, setPolicy, tokens, validIdNumber, withSql, WORLD } from './support/fixtures';
+import { addGroup, addMembers, createWorld, inject, loanThrough, setPolicy, tokens, validIdNumber, withSql, WORLD } from './fixtures';
 import { expectCode, ok, seenCodes } from './support/expect';
 import { startStack, type Stack } from './support/stack';
 

@@ -4,7 +4,7 @@ import { parseCorsOrigins } from '../gateway/cors';
 import { startGateway, type RunningGateway } from '../gateway/server';
 import { startStack, type Stack } from './support/stack';
 import { expectCode } from './support/expect';
-import { withSql } from './support/fixtures';
+import { withSql } from './fixtures';
 
 /** The gateway's own duties: health, offline explorer, limits, request id, no leaks. */
 let stack: Stack;

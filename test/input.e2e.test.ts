@@ -1,5 +1,5 @@
 import { addDays, dayInChina } from '../subgraphs/lib/dates';
-import { addGroup, addMembers, createWorld, inject, loanThrough, tokens, validIdNumber, withSql, WORLD } from './support/fixtures';
+import { addGroup, addMembers, createWorld, inject, loanThrough, tokens, validIdNumber, withSql, WORLD } from './fixtures';
 import { expectCode, ok } from './support/expect';
 import { operation } from './support/operations';
 import { startStack, type Stack } from './support/stack';

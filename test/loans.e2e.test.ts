@@ -1,4 +1,4 @@
-import { addGroup, addMembers, createWorld, inject, loanThrough, tokens, withSql, WORLD } from './support/fixtures';
+import { addGroup, addMembers, createWorld, inject, loanThrough, tokens, withSql, WORLD } from './fixtures';
 import { expectCode, ok } from './support/expect';
 import { startStack, type Stack } from './support/stack';
 

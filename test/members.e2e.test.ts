@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { sqlStats } from '../subgraphs/lib/db';
 import { reconcileSagas } from '../subgraphs/lib/saga-operators';
 import { CONTRIBUTION_STEPS } from '../subgraphs/members/contribution.saga';
-import { addMembers, createWorld, tokens, validIdNumber, withSql, WORLD } from './support/fixtures';
+import { addMembers, createWorld, tokens, validIdNumber, withSql, WORLD } from './fixtures';
 import { expectCode, ok } from './support/expect';
 import { startStack, type GqlResult, type Stack } from './support/stack';
 

@@ -1,6 +1,6 @@
 import type { GraphQLSchema } from 'graphql';
 import { seedCounty } from '../demo';
-import { grantCooperatives, withSql } from './support/fixtures';
+import { grantCooperatives, withSql } from './fixtures';
 import { startStack, type Stack } from './support/stack';
 import { MAX_QUERY_CHARS } from '../gateway/limits';
 import { fetchSchema, namesIn, stringsOf, walkQueries } from './support/walk';

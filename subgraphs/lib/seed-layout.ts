@@ -1,3 +1,4 @@
+import { columnList, type Columns, type TableShape } from './table';
 /**
  * What a subgraph contributes to the bulk seed (`npm run seed`, the demo county of `npm start`):
  * the tables the loader COPYs into its database and what has to be redone afterwards. Declared in
@@ -27,4 +28,13 @@ export interface SeedLayout {
    * Not run when the triggers fired during the load.
    */
   recompute?: readonly string[];
+}
+
+/**
+ * A seed table from its definition (lib/table): the COPY columns checked against it, and its
+ * identity sequence moved when it has a database-assigned id.
+ */
+export function seedTable<C extends Columns>(table: TableShape<C>, columns: readonly (keyof C & string)[]): SeedTable {
+  const identity = Object.values(table.columns).some((c) => c.kind === 'serial' || c.kind === 'bigserial');
+  return { name: table.name, columns: columnList(table, columns), ...(identity ? { identity: true } : {}) };
 }

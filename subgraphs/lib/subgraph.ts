@@ -22,6 +22,7 @@ import { logger } from './logger';
 import { readRetryPlugin, withReadRetry, type RunMark } from './read-retry';
 import { requestLog } from './request-log';
 import type { SeedLayout } from './seed-layout';
+import type { Table } from './table';
 
 /**
  * Everything the runners need to know about one subgraph, declared in its own folder (`index.ts`)
@@ -29,6 +30,9 @@ import type { SeedLayout } from './seed-layout';
  * the bench read it from there and name no subgraph themselves.
  */
 export interface SubgraphDefinition extends SubgraphAddress {
+  /** Every table its migrations create (lib/table), beside lib's own: test/tables.test.ts holds them against the migrated database. */
+  tables: readonly Table<any>[];
+  /** The MikroORM mappings of its writes: generated from `tables` by {@link defineSubgraph}. */
   entities: DbOptions['entities'];
   migrations: DbOptions['migrations'];
   resolvers: BuildSchemaOptions['resolvers'];
@@ -59,7 +63,9 @@ export interface SubgraphDefinition extends SubgraphAddress {
  * outbox when it sends steps. Done once, when the folder is loaded, so the classes are in the
  * metadata before anything reads it (the input checks are compiled from it).
  */
-export function defineSubgraph(def: SubgraphDefinition): SubgraphDefinition {
+export function defineSubgraph(declared: Omit<SubgraphDefinition, 'entities'> & { entityClasses?: DbOptions['entities'] }): SubgraphDefinition {
+  const { entityClasses, ...rest } = declared;
+  const def: SubgraphDefinition = { ...rest, entities: [...((entityClasses as unknown[]) ?? []), ...rest.tables.map((t) => t.entity)] as DbOptions['entities'] };
   if (!def.sagas?.length) return def;
   return {
     ...def,

@@ -7,7 +7,7 @@ import { audit, once } from '../lib/tx';
 import { capitalInjection } from './ledger.rules';
 import { ensureFund, lockFund, post } from './ledger.service';
 import { cooperativeFacts } from './members.client';
-import type { InjectCapitalInput } from './loan.inputs';
+import type { InjectCapitalInput } from './ledger.inputs';
 
 /** Government capital or a donation injected into a cooperative's fund (注入资金), posted once per key. */
 export async function injectCapital(ctx: Ctx, input: InjectCapitalInput): Promise<string> {

@@ -2,8 +2,9 @@ import 'reflect-metadata';
 import { LOANS_ACCESS } from './access';
 import { defineSubgraph, type SubgraphDefinition } from '../lib/subgraph';
 import { LOANS_CODES } from './codes';
-import { BankTransferEntity, LoanEntity, LoanInstalmentEntity, RepaymentEntity } from './loan.entity';
-import { LOANS_ENTITIES } from './ledger.entity';
+import { BANK_TRANSFER, LOAN, LOAN_INSTALMENT, REPAYMENT } from './loan.entity';
+import { LEDGER_TABLES } from './ledger.entity';
+import { PORTFOLIO_SNAPSHOT, REGION_POLICY } from './portfolio.entity';
 import { loansMigrations } from './migrations';
 import { loansSeedLayout } from './seed.layout';
 import { LoanResolver } from './loan.resolver';
@@ -20,7 +21,7 @@ export const loansSubgraph: SubgraphDefinition = defineSubgraph({
   database: 'loans',
   access: LOANS_ACCESS,
   codes: LOANS_CODES,
-  entities: [LoanEntity, LoanInstalmentEntity, RepaymentEntity, BankTransferEntity, ...LOANS_ENTITIES],
+  tables: [...LEDGER_TABLES, LOAN, LOAN_INSTALMENT, REPAYMENT, BANK_TRANSFER, PORTFOLIO_SNAPSHOT, REGION_POLICY],
   migrations: loansMigrations,
   seed: loansSeedLayout,
   resolvers: [LoanResolver, LedgerResolver, CooperativeFieldsResolver, MemberFieldsResolver, CountyFieldsResolver],

@@ -1,42 +1,43 @@
-import { BigIntType, Entity, PrimaryKey, Property } from '@mikro-orm/core';
+import { defineTable } from '../lib/table';
+import { ACCOUNT_NAMES } from './ledger.rules';
 
-/** The fund row: location for scope, and the row each money-moving transaction locks. */
-@Entity({ tableName: 'fund' })
-export class FundEntity {
-  @PrimaryKey({ type: 'integer' }) cooperativeId!: number;
-  @Property({ type: 'integer' }) countyId!: number;
-  @Property({ type: 'integer' }) townshipId!: number;
-}
+/** The fund row: location for scope, and the row each money-moving transaction locks; `version` is bumped by every ledger transaction (Migration0002PortfolioSnapshot). */
+export const FUND = defineTable('fund', {
+  cooperative_id: { kind: 'int', primary: true },
+  county_id: { kind: 'int' },
+  township_id: { kind: 'int' },
+  created_at: { kind: 'timestamptz', generated: true },
+  version: { kind: 'bigint', generated: true },
+});
 
-@Entity({ tableName: 'ledger_txn' })
-export class LedgerTxnEntity {
-  @PrimaryKey({ type: 'bigint' }) id!: string;
-  @Property({ type: 'integer' }) cooperativeId!: number;
-  @Property({ type: 'text' }) kind!: string;
-  @Property({ type: 'date' }) occurredOn!: string;
-  @Property({ type: 'text' }) memo!: string;
-  /** The household's name masked (张*明) when the transaction concerns one; what the board shows. */
-  @Property({ type: 'text', nullable: true }) nameMasked?: string | null;
-  @Property({ type: 'text', nullable: true }) refType?: string | null;
-  @Property({ type: 'text', nullable: true }) refId?: string | null;
-  @Property({ type: 'bigint', nullable: true }) reversesTxnId?: string | null;
-}
+export const LEDGER_TXN = defineTable('ledger_txn', {
+  id: { kind: 'bigserial', primary: true },
+  cooperative_id: { kind: 'int' },
+  kind: { kind: 'text' },
+  occurred_on: { kind: 'date' },
+  memo: { kind: 'text' },
+  ref_type: { kind: 'text', nullable: true },
+  ref_id: { kind: 'text', nullable: true },
+  reverses_txn_id: { kind: 'bigid', nullable: true },
+  created_at: { kind: 'timestamptz', generated: true },
+  /** The household's name masked (张*明) when the transaction concerns one; what the board shows (Migration0003Privacy). */
+  name_masked: { kind: 'text', nullable: true },
+});
 
 /** Signed amounts: debit positive, credit negative. Append-only. */
-@Entity({ tableName: 'ledger_line' })
-export class LedgerLineEntity {
-  @PrimaryKey({ type: 'bigint' }) id!: string;
-  @Property({ type: 'bigint' }) txnId!: string;
-  @Property({ type: 'integer' }) cooperativeId!: number;
-  @Property({ type: 'text' }) account!: string;
-  @Property({ type: new BigIntType('bigint') }) amountFen!: bigint;
-}
+export const LEDGER_LINE = defineTable('ledger_line', {
+  id: { kind: 'bigserial', primary: true },
+  txn_id: { kind: 'bigid' },
+  cooperative_id: { kind: 'int' },
+  account: { kind: 'text', values: ACCOUNT_NAMES },
+  amount_fen: { kind: 'fen' },
+});
 
-@Entity({ tableName: 'fund_balance' })
-export class FundBalanceEntity {
-  @PrimaryKey({ type: 'integer' }) cooperativeId!: number;
-  @PrimaryKey({ type: 'text' }) account!: string;
-  @Property({ type: new BigIntType('bigint') }) balanceFen!: bigint;
-}
+/** Balances derived from the lines, maintained in the same transaction as each posting. */
+export const FUND_BALANCE = defineTable('fund_balance', {
+  cooperative_id: { kind: 'int', primary: true },
+  account: { kind: 'text', primary: true, values: ACCOUNT_NAMES },
+  balance_fen: { kind: 'fen', generated: true },
+});
 
-export const LOANS_ENTITIES = [FundEntity, LedgerTxnEntity, LedgerLineEntity, FundBalanceEntity];
+export const LEDGER_TABLES = [FUND, LEDGER_TXN, LEDGER_LINE, FUND_BALANCE];

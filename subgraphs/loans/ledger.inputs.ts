@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { Directive, Field, InputType, Int } from 'type-graphql';
+import { Directive, Field, ID, InputType, Int, registerEnumType } from 'type-graphql';
 import { LocalDateScalar } from '../lib/dates';
 import { MaxChars, NotFuture } from '../lib/input-check';
 import { MoneyScalar } from '../lib/money';
@@ -39,4 +39,23 @@ export class LedgerEventInput {
   @MaxChars(200) @Field({ description: 'Idempotency key of the sending saga step (幂等键)' }) idempotencyKey!: string;
   @Field(() => ContributionReceivedInput, { nullable: true, description: 'A contribution received (互助金入账)' }) contributionReceived?: ContributionReceivedInput | null;
   @Field(() => ContributionReturnedInput, { nullable: true, description: 'A contribution returned (退还互助金)' }) contributionReturned?: ContributionReturnedInput | null;
+}
+
+export enum CapitalSourceEnum {
+  GOVERNMENT = 'GOVERNMENT',
+  DONATION = 'DONATION',
+}
+registerEnumType(CapitalSourceEnum, {
+  name: 'CapitalSource',
+  description: 'Where injected capital comes from (资金来源)',
+  valuesConfig: { GOVERNMENT: { description: 'Government poverty funds (财政扶贫资金)' }, DONATION: { description: 'Donation (社会捐赠)' } },
+});
+
+@InputType({ description: 'Capital injected into a cooperative fund (注入资金)' })
+export class InjectCapitalInput {
+  @MaxChars(200) @Field({ description: 'Makes the request safe to repeat (幂等键)' }) idempotencyKey!: string;
+  @Field(() => ID, { description: 'Cooperative (互助社)' }) cooperativeId!: string;
+  @Field(() => MoneyScalar, { description: 'Amount in fen (金额, 分)' }) amount!: bigint;
+  @Field(() => CapitalSourceEnum, { description: 'Source (来源)' }) source!: CapitalSourceEnum;
+  @NotFuture() @Field(() => LocalDateScalar, { description: 'Date received (到账日期)' }) on!: string;
 }

@@ -3,7 +3,7 @@ import { Arg, Args, Ctx, Directive, ID, Mutation, Query, Resolver } from 'type-g
 import type { Ctx as Context } from '../lib/context';
 import { PageArgs } from '../lib/connection';
 import { DisclosureConnection, LedgerTxnConnection, TrialBalance } from './ledger.type';
-import { InjectCapitalInput } from './loan.inputs';
+import { InjectCapitalInput } from './ledger.inputs';
 import { LedgerEventInput } from './ledger.inputs';
 import { disclosurePage, ledgerPage, trialBalance } from './ledger.service';
 import { injectCapital } from './capital.service';

@@ -6,7 +6,8 @@ import { maskName } from '../lib/mask';
 import { readScope } from '../lib/scope';
 import { pageOf, toConnection, type PageArgs } from '../lib/connection';
 import { ACCOUNT_NAMES, ACCOUNTS, displayBalance, fundTotal, moneyOnHand, type Account, type Line } from './ledger.rules';
-import { FundEntity, LedgerLineEntity, LedgerTxnEntity } from './ledger.entity';
+import { FUND, LEDGER_LINE, LEDGER_TXN } from './ledger.entity';
+import type { EntityOf } from '../lib/table';
 import { LOAN_PURPOSES, type LoanPurpose } from './purpose.rules';
 import type { AccountBalance, FundBalances, LedgerTxn, TrialBalance } from './ledger.type';
 
@@ -62,7 +63,7 @@ export async function post(em: EntityManager, p: Posting): Promise<string> {
   for (const l of p.lines) net += l.amountFen;
   if (net !== 0n || p.lines.length === 0) throw new Error('refusing an unbalanced or empty posting');
   const txnId = String(
-    await em.insert(LedgerTxnEntity, {
+    await em.insert(LEDGER_TXN.entity, {
       cooperativeId: p.cooperativeId,
       kind: p.kind,
       occurredOn: p.occurredOn,
@@ -72,8 +73,8 @@ export async function post(em: EntityManager, p: Posting): Promise<string> {
       nameMasked: p.nameMasked ?? null,
     }),
   );
-  await em.insertMany(
-    LedgerLineEntity,
+  await em.insertMany<EntityOf<typeof LEDGER_LINE.columns>>(
+    LEDGER_LINE.entity,
     p.lines.map((l) => ({ txnId, cooperativeId: p.cooperativeId, account: l.account, amountFen: l.amountFen })),
   );
   for (const l of p.lines) {
@@ -87,7 +88,7 @@ export async function post(em: EntityManager, p: Posting): Promise<string> {
 }
 
 export async function fundLocation(em: EntityManager, cooperativeId: number): Promise<FundLocation | null> {
-  const f = await em.findOne(FundEntity, { cooperativeId });
+  const f = await em.findOne(FUND.entity, { cooperativeId });
   return f ? { cooperativeId: f.cooperativeId, countyId: f.countyId, townshipId: f.townshipId } : null;
 }
 

@@ -1,77 +1,82 @@
-import { BigIntType, Entity, PrimaryKey, Property } from '@mikro-orm/core';
+import { defineTable } from '../lib/table';
+import { LOAN_STATUSES } from './loan.rules';
+import { LOAN_PURPOSE_NAMES } from './purpose.rules';
 
-/** MikroORM mappings of the loans tables (migrations/Migration0001Loans.ts). Writes go through these. */
-@Entity({ tableName: 'loan' })
-export class LoanEntity {
-  @PrimaryKey({ type: 'integer' }) id!: number;
-  @Property({ type: 'integer' }) cooperativeId!: number;
-  @Property({ type: 'integer' }) countyId!: number;
-  @Property({ type: 'integer' }) townshipId!: number;
-  @Property({ type: 'integer' }) memberId!: number;
-  @Property({ type: 'text' }) borrowerName!: string;
-  @Property({ type: 'text', nullable: true }) cardAccount?: string | null;
-  @Property({ type: 'integer', nullable: true }) guaranteeGroupId?: number | null;
-  @Property({ type: 'integer', nullable: true }) guarantorMemberId?: number | null;
-  @Property({ type: new BigIntType('bigint') }) amountFen!: bigint;
-  @Property({ type: 'integer' }) feeRateBp!: number;
-  @Property({ type: 'integer' }) termMonths!: number;
-  @Property({ type: 'text' }) repaymentMode!: string;
-  @Property({ type: 'text' }) purpose!: string;
-  @Property({ type: 'text', nullable: true }) purposeNote?: string | null;
-  @Property({ type: 'text' }) status!: string;
-  @Property({ type: 'boolean' }) isFirstLoan!: boolean;
-  @Property({ type: 'boolean' }) isShuangdao!: boolean;
-  @Property({ type: 'boolean' }) needsCountyApproval!: boolean;
-  @Property({ type: 'text' }) requestedBy!: string;
-  @Property({ type: 'text', nullable: true }) approvedBy?: string | null;
-  @Property({ type: 'text', nullable: true }) countyApprovedBy?: string | null;
-  @Property({ type: 'date' }) appliedOn!: string;
-  @Property({ type: 'date', nullable: true }) endorsedOn?: string | null;
-  @Property({ type: 'date', nullable: true }) approvedOn?: string | null;
-  @Property({ type: 'date', nullable: true }) countyApprovedOn?: string | null;
-  @Property({ type: 'date', nullable: true }) publishedOn?: string | null;
-  @Property({ type: 'date', nullable: true }) contractedOn?: string | null;
-  @Property({ type: 'date', nullable: true }) disbursedOn?: string | null;
-  @Property({ type: 'date', nullable: true }) dueOn?: string | null;
-  @Property({ type: 'date', nullable: true }) closedOn?: string | null;
-  @Property({ type: 'date', nullable: true }) writtenOffOn?: string | null;
-  @Property({ type: new BigIntType('bigint') }) principalRepaidFen!: bigint;
-  @Property({ type: new BigIntType('bigint') }) feePaidFen!: bigint;
-  @Property({ type: new BigIntType('bigint') }) writtenOffFen!: bigint;
-}
+/**
+ * The loans tables (migrations/Migration0001Loans.ts and later), each declared once: the writes
+ * use the generated entity, the reads the row type and select list, the seed the checked column list.
+ */
+export const LOAN = defineTable('loan', {
+  id: { kind: 'serial', primary: true },
+  cooperative_id: { kind: 'int' },
+  county_id: { kind: 'int' },
+  township_id: { kind: 'int' },
+  member_id: { kind: 'int' },
+  borrower_name: { kind: 'text' },
+  card_account: { kind: 'text', nullable: true },
+  guarantee_group_id: { kind: 'int', nullable: true },
+  guarantor_member_id: { kind: 'int', nullable: true },
+  amount_fen: { kind: 'fen' },
+  fee_rate_bp: { kind: 'int' },
+  term_months: { kind: 'int' },
+  repayment_mode: { kind: 'text', values: ['BULLET', 'MONTHLY'] },
+  purpose: { kind: 'text', values: LOAN_PURPOSE_NAMES },
+  status: { kind: 'text', values: LOAN_STATUSES },
+  is_first_loan: { kind: 'bool' },
+  is_shuangdao: { kind: 'bool', generated: true },
+  needs_county_approval: { kind: 'bool', generated: true },
+  requested_by: { kind: 'text' },
+  approved_by: { kind: 'text', nullable: true },
+  county_approved_by: { kind: 'text', nullable: true },
+  applied_on: { kind: 'date' },
+  endorsed_on: { kind: 'date', nullable: true },
+  approved_on: { kind: 'date', nullable: true },
+  county_approved_on: { kind: 'date', nullable: true },
+  published_on: { kind: 'date', nullable: true },
+  contracted_on: { kind: 'date', nullable: true },
+  disbursed_on: { kind: 'date', nullable: true },
+  due_on: { kind: 'date', nullable: true },
+  closed_on: { kind: 'date', nullable: true },
+  written_off_on: { kind: 'date', nullable: true },
+  principal_repaid_fen: { kind: 'fen', generated: true },
+  fee_paid_fen: { kind: 'fen', generated: true },
+  written_off_fen: { kind: 'fen', generated: true },
+  created_at: { kind: 'timestamptz', generated: true },
+  /** Migration0003Privacy */
+  purpose_note: { kind: 'text', nullable: true },
+});
 
-@Entity({ tableName: 'loan_instalment' })
-export class LoanInstalmentEntity {
-  @PrimaryKey({ type: 'integer' }) loanId!: number;
-  @PrimaryKey({ type: 'integer' }) seq!: number;
-  @Property({ type: 'date' }) dueOn!: string;
-  @Property({ type: new BigIntType('bigint') }) principalFen!: bigint;
-  @Property({ type: new BigIntType('bigint') }) feeFen!: bigint;
-}
+export const LOAN_INSTALMENT = defineTable('loan_instalment', {
+  loan_id: { kind: 'int', primary: true },
+  seq: { kind: 'int', primary: true },
+  due_on: { kind: 'date' },
+  principal_fen: { kind: 'fen' },
+  fee_fen: { kind: 'fen' },
+});
 
-@Entity({ tableName: 'repayment' })
-export class RepaymentEntity {
-  @PrimaryKey({ type: 'bigint' }) id!: string;
-  @Property({ type: 'integer' }) loanId!: number;
-  @Property({ type: 'integer' }) cooperativeId!: number;
-  @Property({ type: 'integer' }) memberId!: number;
-  @Property({ type: 'date' }) paidOn!: string;
-  @Property({ type: new BigIntType('bigint') }) principalFen!: bigint;
-  @Property({ type: new BigIntType('bigint') }) feeFen!: bigint;
-  @Property({ type: 'text' }) channel!: string;
-  @Property({ type: 'text', nullable: true }) bankRef?: string | null;
-}
+export const REPAYMENT = defineTable('repayment', {
+  id: { kind: 'bigserial', primary: true },
+  loan_id: { kind: 'int' },
+  cooperative_id: { kind: 'int' },
+  member_id: { kind: 'int' },
+  paid_on: { kind: 'date' },
+  principal_fen: { kind: 'fen' },
+  fee_fen: { kind: 'fen' },
+  channel: { kind: 'text', values: ['BANK', 'CASH'] },
+  bank_ref: { kind: 'text', nullable: true },
+  created_at: { kind: 'timestamptz', generated: true },
+});
 
-@Entity({ tableName: 'bank_transfer' })
-export class BankTransferEntity {
-  @PrimaryKey({ type: 'bigint' }) id!: string;
-  @Property({ type: 'integer' }) cooperativeId!: number;
-  @Property({ type: 'integer', nullable: true }) loanId?: number | null;
-  @Property({ type: 'integer', nullable: true }) memberId?: number | null;
-  @Property({ type: 'text' }) direction!: string;
-  @Property({ type: new BigIntType('bigint') }) amountFen!: bigint;
-  @Property({ type: 'text' }) channel!: string;
-  @Property({ type: 'text', nullable: true }) accountMasked?: string | null;
-  @Property({ type: 'text' }) bankRef!: string;
-  @Property({ type: 'date' }) executedOn!: string;
-}
+export const BANK_TRANSFER = defineTable('bank_transfer', {
+  id: { kind: 'bigserial', primary: true },
+  cooperative_id: { kind: 'int' },
+  loan_id: { kind: 'int', nullable: true },
+  member_id: { kind: 'int', nullable: true },
+  direction: { kind: 'text', values: ['OUT', 'IN'] },
+  amount_fen: { kind: 'fen' },
+  channel: { kind: 'text', values: ['BANK', 'CASH'] },
+  account_masked: { kind: 'text', nullable: true },
+  bank_ref: { kind: 'text' },
+  executed_on: { kind: 'date' },
+  created_at: { kind: 'timestamptz', generated: true },
+});

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { MoneyScalar } from '../lib/money';
-import { Field, ID, InputType, Int, registerEnumType } from 'type-graphql';
+import { Field, ID, InputType, Int } from 'type-graphql';
 import { LocalDateScalar } from '../lib/dates';
 import { MaxChars, NotFuture } from '../lib/input-check';
 import { ChannelEnum, LoanPurposeEnum, RepaymentModeEnum } from './loan.type';
@@ -50,23 +50,4 @@ export class WriteOffLoanInput {
   @MaxChars(200) @Field({ description: 'Makes the request safe to repeat (幂等键)' }) idempotencyKey!: string;
   @Field(() => ID, { description: 'Loan id (借款编号)' }) loanId!: string;
   @NotFuture() @Field(() => LocalDateScalar, { description: 'Decision date (核销日期)' }) on!: string;
-}
-
-export enum CapitalSourceEnum {
-  GOVERNMENT = 'GOVERNMENT',
-  DONATION = 'DONATION',
-}
-registerEnumType(CapitalSourceEnum, {
-  name: 'CapitalSource',
-  description: 'Where injected capital comes from (资金来源)',
-  valuesConfig: { GOVERNMENT: { description: 'Government poverty funds (财政扶贫资金)' }, DONATION: { description: 'Donation (社会捐赠)' } },
-});
-
-@InputType({ description: 'Capital injected into a cooperative fund (注入资金)' })
-export class InjectCapitalInput {
-  @MaxChars(200) @Field({ description: 'Makes the request safe to repeat (幂等键)' }) idempotencyKey!: string;
-  @Field(() => ID, { description: 'Cooperative (互助社)' }) cooperativeId!: string;
-  @Field(() => MoneyScalar, { description: 'Amount in fen (金额, 分)' }) amount!: bigint;
-  @Field(() => CapitalSourceEnum, { description: 'Source (来源)' }) source!: CapitalSourceEnum;
-  @NotFuture() @Field(() => LocalDateScalar, { description: 'Date received (到账日期)' }) on!: string;
 }

@@ -12,50 +12,18 @@ import { pageOf, toConnection, type PageArgs } from '../lib/connection';
 import { outstandingNow, overdueStatus, type Instalment as RuleInstalment, type LoanStatus } from './loan.rules';
 import { type LoanPurpose } from './purpose.rules';
 import type { BankTransfer, Instalment, Loan, Repayment } from './loan.type';
+import { LOAN, LOAN_INSTALMENT, REPAYMENT } from './loan.entity';
+import { selectList, type RowOf } from '../lib/table';
 
-/** Columns read for a Loan (plain rows, no entity hydration). */
-export const LOAN_COLUMNS = `l.id, l.cooperative_id, l.county_id, l.township_id, l.member_id, l.borrower_name, l.amount_fen, l.fee_rate_bp,
-  l.term_months, l.repayment_mode, l.purpose, l.purpose_note, l.status, l.is_first_loan, l.is_shuangdao, l.needs_county_approval, l.requested_by,
-  l.approved_by, l.county_approved_by, l.principal_repaid_fen, l.fee_paid_fen, l.written_off_fen,
-  to_char(l.applied_on,'YYYY-MM-DD') applied_on, to_char(l.endorsed_on,'YYYY-MM-DD') endorsed_on, to_char(l.approved_on,'YYYY-MM-DD') approved_on,
-  to_char(l.county_approved_on,'YYYY-MM-DD') county_approved_on, to_char(l.published_on,'YYYY-MM-DD') published_on,
-  to_char(l.contracted_on,'YYYY-MM-DD') contracted_on, to_char(l.disbursed_on,'YYYY-MM-DD') disbursed_on, to_char(l.due_on,'YYYY-MM-DD') due_on,
-  to_char(l.closed_on,'YYYY-MM-DD') closed_on, to_char(l.written_off_on,'YYYY-MM-DD') written_off_on`;
-
-export interface LoanRow {
-  id: number;
-  cooperative_id: number;
-  county_id: number;
-  township_id: number;
-  member_id: number;
-  borrower_name: string;
-  amount_fen: string;
-  fee_rate_bp: number;
-  term_months: number;
-  repayment_mode: string;
-  purpose: LoanPurpose;
-  purpose_note: string | null;
-  status: LoanStatus;
-  is_first_loan: boolean;
-  is_shuangdao: boolean;
-  needs_county_approval: boolean;
-  requested_by: string;
-  approved_by: string | null;
-  county_approved_by: string | null;
-  principal_repaid_fen: string;
-  fee_paid_fen: string;
-  written_off_fen: string;
-  applied_on: string;
-  endorsed_on: string | null;
-  approved_on: string | null;
-  county_approved_on: string | null;
-  published_on: string | null;
-  contracted_on: string | null;
-  disbursed_on: string | null;
-  due_on: string | null;
-  closed_on: string | null;
-  written_off_on: string | null;
-}
+/** The columns a Loan is read from (not the card account or guarantee: the Loan type has neither). */
+const LOAN_READ = [
+  'id', 'cooperative_id', 'county_id', 'township_id', 'member_id', 'borrower_name', 'amount_fen', 'fee_rate_bp', 'term_months', 'repayment_mode',
+  'purpose', 'purpose_note', 'status', 'is_first_loan', 'is_shuangdao', 'needs_county_approval', 'requested_by', 'approved_by', 'county_approved_by',
+  'principal_repaid_fen', 'fee_paid_fen', 'written_off_fen', 'applied_on', 'endorsed_on', 'approved_on', 'county_approved_on', 'published_on',
+  'contracted_on', 'disbursed_on', 'due_on', 'closed_on', 'written_off_on',
+] as const satisfies readonly (keyof typeof LOAN.columns)[];
+export const LOAN_COLUMNS = selectList(LOAN, 'l', LOAN_READ);
+export type LoanRow = Pick<RowOf<typeof LOAN>, (typeof LOAN_READ)[number]>;
 
 export function toLoan(r: LoanRow): Loan {
   const amount = BigInt(r.amount_fen);
@@ -117,11 +85,13 @@ export interface LoanIncludes {
   instalments?: boolean;
 }
 
-const REPAYMENT_COLUMNS = `id::text, loan_id, to_char(paid_on,'YYYY-MM-DD') paid_on, principal_fen::text, fee_fen::text, channel, bank_ref`;
-const INSTALMENT_COLUMNS = `loan_id, seq, to_char(due_on,'YYYY-MM-DD') due_on, principal_fen::text, fee_fen::text`;
-
-interface RepaymentRow { id: string; loan_id: number; paid_on: string; principal_fen: string; fee_fen: string; channel: string; bank_ref: string | null }
-interface InstalmentRow { loan_id: number; seq: number; due_on: string; principal_fen: string; fee_fen: string }
+const REPAYMENT_READ = ['id', 'loan_id', 'paid_on', 'principal_fen', 'fee_fen', 'channel', 'bank_ref'] as const satisfies readonly (keyof typeof REPAYMENT.columns)[];
+const INSTALMENT_READ = ['loan_id', 'seq', 'due_on', 'principal_fen', 'fee_fen'] as const satisfies readonly (keyof typeof LOAN_INSTALMENT.columns)[];
+// unaliased: they are also read inside a correlated sub-select (rowsOfLoan)
+const REPAYMENT_COLUMNS = selectList(REPAYMENT, 'repayment', REPAYMENT_READ);
+const INSTALMENT_COLUMNS = selectList(LOAN_INSTALMENT, 'loan_instalment', INSTALMENT_READ);
+type RepaymentRow = Pick<RowOf<typeof REPAYMENT>, (typeof REPAYMENT_READ)[number]>;
+type InstalmentRow = Pick<RowOf<typeof LOAN_INSTALMENT>, (typeof INSTALMENT_READ)[number]>;
 
 const toRepayment = (r: RepaymentRow): Repayment => ({
   id: r.id, loanId: String(r.loan_id), paidOn: r.paid_on, principal: BigInt(r.principal_fen), fee: BigInt(r.fee_fen),

@@ -12,7 +12,8 @@ export type PovertyStatus = 'REGISTERED_POOR' | 'ORDINARY' | 'WEALTHY';
 export type CooperativeStatus = 'ACTIVE' | 'RECTIFYING' | 'EXITED';
 export type ManagementMode = 'VILLAGE_CASH' | 'TOWNSHIP_BANK_ONLY';
 export type RepaymentMode = 'BULLET' | 'MONTHLY';
-export type LoanStatus = 'APPLIED'|'ENDORSED'|'APPROVED'|'COUNTY_APPROVED'|'PUBLISHED'|'CONTRACTED'|'DISBURSED'|'CLOSED'|'WRITTEN_OFF'|'REJECTED';
+export const LOAN_STATUSES = ['APPLIED', 'ENDORSED', 'APPROVED', 'COUNTY_APPROVED', 'PUBLISHED', 'CONTRACTED', 'DISBURSED', 'CLOSED', 'WRITTEN_OFF', 'REJECTED'] as const;
+export type LoanStatus = (typeof LOAN_STATUSES)[number];
 export type LoanAction = 'ENDORSE'|'APPROVE'|'COUNTY_APPROVE'|'PUBLISH'|'SIGN'|'DISBURSE'|'REPAY'|'WRITE_OFF'|'REJECT';
 
 export interface LoanPolicy {

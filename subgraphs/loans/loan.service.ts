@@ -9,7 +9,7 @@ import { audit, once } from '../lib/tx';
 import { accruedFee, allocateRepayment, buildSchedule, checkApplication, checkDisbursement, checkIncomingChannel, checkWriteOff, firstUnpaidDueSql, openLoanSql, outstandingNow, outstandingNowSql, overdueStatus, transition, type LoanAction } from './loan.rules';
 import { checkPurpose, LOAN_PURPOSES } from './purpose.rules';
 import { disbursement, fundTotal, repayment, splitFee, writeOff } from './ledger.rules';
-import { BankTransferEntity, LoanEntity, LoanInstalmentEntity, RepaymentEntity } from './loan.entity';
+import { BANK_TRANSFER, LOAN, LOAN_INSTALMENT, REPAYMENT } from './loan.entity';
 import { ensureFund, lockFund, post } from './ledger.service';
 import { borrowerFacts, cooperativeFacts } from './members.client';
 import type { ApplyForLoanInput, DisburseLoanInput, LoanStepInput, RecordRepaymentInput, WriteOffLoanInput } from './loan.inputs';
@@ -73,7 +73,7 @@ export async function applyForLoan(ctx: Ctx, input: ApplyForLoanInput): Promise<
       { cooperativeId: Number(input.cooperativeId), amountFen: input.amount, termMonths: input.termMonths },
       fundTotal(balances),
     );
-    const loanId = await em.insert(LoanEntity, {
+    const loanId = await em.insert(LOAN.entity, {
       cooperativeId: f.location.cooperativeId,
       countyId: f.location.countyId,
       townshipId: f.location.townshipId,
@@ -165,8 +165,8 @@ export async function disburseLoan(ctx: Ctx, input: DisburseLoanInput): Promise<
     const ref = bankRefFor('OUT', input, input.idempotencyKey);
     await bankRefUnused(em, ref);
     const schedule = buildSchedule({ amountFen: amount, feeRateBp: row.fee_rate_bp, termMonths: row.term_months, mode: row.repayment_mode as 'BULLET' | 'MONTHLY', disbursedOn: on });
-    await em.insertMany(LoanInstalmentEntity, schedule.map((i) => ({ loanId: row.id, seq: i.seq, dueOn: i.dueOn, principalFen: i.principalFen, feeFen: i.feeFen })));
-    await em.insert(BankTransferEntity, {
+    await em.insertMany(LOAN_INSTALMENT.entity, schedule.map((i) => ({ loanId: row.id, seq: i.seq, dueOn: i.dueOn, principalFen: i.principalFen, feeFen: i.feeFen })));
+    await em.insert(BANK_TRANSFER.entity, {
       cooperativeId: row.cooperative_id,
       loanId: row.id,
       memberId: row.member_id,
@@ -214,7 +214,7 @@ export async function recordRepayment(ctx: Ctx, input: RecordRepaymentInput): Pr
     const alloc = allocateRepayment({ amountFen: input.amount, outstandingPrincipalFen: outstanding, accruedFeeFen: fee });
     const ref = bankRefFor('IN', input, input.idempotencyKey);
     await bankRefUnused(em, ref);
-    const repaymentId = await em.insert(RepaymentEntity, {
+    const repaymentId = await em.insert(REPAYMENT.entity, {
       loanId: row.id,
       cooperativeId: row.cooperative_id,
       memberId: row.member_id,
@@ -224,7 +224,7 @@ export async function recordRepayment(ctx: Ctx, input: RecordRepaymentInput): Pr
       channel: input.channel,
       bankRef: ref,
     });
-    await em.insert(BankTransferEntity, {
+    await em.insert(BANK_TRANSFER.entity, {
       cooperativeId: row.cooperative_id,
       loanId: row.id,
       memberId: row.member_id,

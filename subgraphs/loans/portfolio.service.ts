@@ -7,23 +7,13 @@ import { outstandingNowSql, portfolioRatios } from './loan.rules';
 import { FIGURE_COLUMNS, figuresSql, PAR_DAYS_SQL } from './portfolio.rules';
 import { ACCOUNT_NAMES, type Account } from './ledger.rules';
 import { FUND_SCOPE, toFundBalances, type Balances } from './ledger.service';
-import type { FundBalances, Portfolio } from './ledger.type';
+import type { FundBalances } from './ledger.type';
+import type { Portfolio } from './portfolio.type';
+import { PORTFOLIO_SNAPSHOT } from './portfolio.entity';
+import type { RowOf } from '../lib/table';
 
 /** The stored figures of one cooperative as of a date (portfolio_snapshot columns). */
-interface Figures {
-  cooperative_id: number;
-  outstanding: string;
-  active_loans: number;
-  borrowers: number;
-  overdue_loans: number;
-  overdue_outstanding: string;
-  par_outstanding: string;
-  principal_due: string;
-  repaid_on_due: string;
-  lendable_fund: string;
-  loans_disbursed: number;
-  amount_disbursed: string;
-}
+type Figures = Pick<RowOf<typeof PORTFOLIO_SNAPSHOT>, 'cooperative_id' | (typeof FIGURE_COLUMNS)[number]>;
 
 /**
  * Compute figures as of `asOf` with the region's PAR days (one statement for any number of

@@ -15,10 +15,10 @@ import { maskName } from '../lib/mask';
 import { defineStep, type StepKind } from '../lib/saga';
 import { callSubgraph } from '../lib/service-client';
 import { audit } from '../lib/tx';
-import { ContributionEntity } from './contribution.entity';
+import { CONTRIBUTION } from './contribution.entity';
 import type { ContributionKind } from './contribution.rules';
-import { GuaranteeGroupEntity, GuaranteeGroupMemberEntity } from './guarantee.entity';
-import { MemberEntity } from './member.entity';
+import { GUARANTEE_GROUP, GUARANTEE_GROUP_MEMBER } from './guarantee.entity';
+import { MEMBER } from './member.entity';
 
 /** A step's payload: the row it posts (its facts are read when it is sent). */
 export interface ContributionStep { contributionId: number }
@@ -62,7 +62,7 @@ async function send(ctx: Ctx, p: ContributionStep, idempotencyKey: string): Prom
 }
 
 async function markPosted(em: EntityManager, ctx: Ctx, p: ContributionStep, ledgerTxnId: string | null): Promise<boolean> {
-  const n = await em.nativeUpdate(ContributionEntity, { id: p.contributionId, ledgerStatus: 'PENDING' }, { ledgerStatus: 'POSTED' });
+  const n = await em.nativeUpdate(CONTRIBUTION.entity, { id: p.contributionId, ledgerStatus: 'PENDING' }, { ledgerStatus: 'POSTED' });
   if (n === 0) return false;
   await audit(em, ctx, 'postContribution', 'Contribution', p.contributionId, { ledgerStatus: 'PENDING' }, { ledgerStatus: 'POSTED', ledgerTxnId });
   return true;
@@ -70,12 +70,12 @@ async function markPosted(em: EntityManager, ctx: Ctx, p: ContributionStep, ledg
 
 /** A household that took its own part back has left: WITHDRAWN, out of its groups, its party-member guarantees ended. */
 async function memberLeaves(em: EntityManager, ctx: Ctx, memberId: number, on: string): Promise<void> {
-  const m = await em.findOne(MemberEntity, { id: memberId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+  const m = await em.findOne(MEMBER.entity, { id: memberId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
   if (!m || m.status !== 'ACTIVE') return;
   m.status = 'WITHDRAWN';
   m.leftOn = on;
   await em.flush();
-  const left = await em.nativeUpdate(GuaranteeGroupMemberEntity, { memberId, active: true }, { active: false });
+  const left = await em.nativeUpdate(GUARANTEE_GROUP_MEMBER.entity, { memberId, active: true }, { active: false });
   // a party-member guarantee (党员一帮一) given or received by the household ends with its membership
   const party = await em.execute<{ id: number }[]>(
     `select g.id from guarantee_group g where g.status = 'ACTIVE' and g.kind = 'PARTY_MEMBER'
@@ -84,8 +84,8 @@ async function memberLeaves(em: EntityManager, ctx: Ctx, memberId: number, on: s
   );
   const dissolved = party.map((g) => g.id);
   if (dissolved.length) {
-    await em.nativeUpdate(GuaranteeGroupEntity, { id: { $in: dissolved } }, { status: 'DISSOLVED' });
-    await em.nativeUpdate(GuaranteeGroupMemberEntity, { groupId: { $in: dissolved }, active: true }, { active: false });
+    await em.nativeUpdate(GUARANTEE_GROUP.entity, { id: { $in: dissolved } }, { status: 'DISSOLVED' });
+    await em.nativeUpdate(GUARANTEE_GROUP_MEMBER.entity, { groupId: { $in: dissolved }, active: true }, { active: false });
   }
   await audit(em, ctx, 'memberWithdrawn', 'Member', memberId, { status: 'ACTIVE' }, { status: 'WITHDRAWN', leftOn: on, leftGroups: left, dissolvedPartyGuarantees: dissolved });
 }

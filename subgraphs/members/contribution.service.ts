@@ -11,12 +11,14 @@ import { intArray } from '../lib/db';
 import { requireWrite } from '../lib/scope';
 import { audit, once } from '../lib/tx';
 import { enqueue, runSaga } from '../lib/saga';
-import { ContributionEntity } from './contribution.entity';
+import { CONTRIBUTION } from './contribution.entity';
+import type { EntityOf, RowOf } from '../lib/table';
+type ContributionRecord = EntityOf<typeof CONTRIBUTION.columns>;
 import { CONTRIBUTION_STEPS, stepFor, type SagaResult } from './contribution.saga';
 import type { RecordContributionInput, WithdrawContributionInput } from './contribution.inputs';
 import {
   contributionTotals, isShuangdao, planContribution, planWithdrawal,
-  type ContributionKind, type ContributionRow, type ContributionTotals as Totals, type LedgerStatus,
+  type ContributionKind, type ContributionRow, type ContributionTotals as Totals,
 } from './contribution.rules';
 import { Contribution, ContributionTotals } from './contribution.type';
 import { cooperativeForWrite, policyOfRow } from './cooperative.service';
@@ -24,10 +26,7 @@ import { memberForWrite, memberLocation, reloadMember } from './member.service';
 import type { Member } from './member.type';
 import { memberScope, parseId } from './shared';
 
-interface ContributionDbRow {
-  id: string; member_id: number; cooperative_id: number; kind: ContributionKind; amount_fen: string;
-  paid_on: string; ledger_status: LedgerStatus; idempotency_key: string | null;
-}
+type ContributionDbRow = Omit<RowOf<typeof CONTRIBUTION>, 'created_at'>;
 
 const toRuleRow = (r: ContributionDbRow): ContributionRow => ({
   kind: r.kind, amountFen: BigInt(r.amount_fen), paidOn: r.paid_on, ledgerStatus: r.ledger_status,
@@ -100,11 +99,10 @@ async function freshContributions(ctx: Ctx, memberId: number): Promise<Contribut
 /** The rows, PENDING, and their saga's steps (one per row, in order), in the caller's transaction. */
 async function insertRows(
   em: EntityManager, memberId: number, coop: { id: number; county_id: number }, paidOn: string, parts: { kind: ContributionKind; amountFen: bigint }[],
-): Promise<{ rows: ContributionEntity[]; sagaId: string }> {
+): Promise<{ rows: ContributionRecord[]; sagaId: string }> {
   const cooperativeId = coop.id;
   const rows = parts.map((p) => {
-    const e = new ContributionEntity();
-    Object.assign(e, { memberId, cooperativeId, kind: p.kind, amountFen: p.amountFen, paidOn, ledgerStatus: 'PENDING' });
+    const e = em.create(CONTRIBUTION.entity, { memberId, cooperativeId, kind: p.kind, amountFen: p.amountFen, paidOn, ledgerStatus: 'PENDING' });
     em.persist(e);
     return e;
   });
@@ -123,7 +121,7 @@ async function post(ctx: Ctx, result: string): Promise<void> {
   if (sagaId) await runSaga(ctx, CONTRIBUTION_STEPS, sagaId);
 }
 
-const snapshot = (rows: ContributionEntity[]) =>
+const snapshot = (rows: ContributionRecord[]) =>
   rows.map((e) => ({ id: e.id, kind: e.kind, amountFen: e.amountFen, paidOn: e.paidOn, ledgerStatus: e.ledgerStatus }));
 
 export async function recordContribution(ctx: Ctx, input: RecordContributionInput): Promise<Contribution[]> {

@@ -1,37 +1,37 @@
-import { BigIntType, Entity, PrimaryKey, Property } from '@mikro-orm/core';
+import { defineTable } from '../lib/table';
 import type { CooperativeStatus, ManagementMode } from './cooperative.rules';
 
-const money = () => new BigIntType('bigint');
-
-/** Mutual-aid cooperative (互助社) with its policy parameters. Used for writes. */
-@Entity({ tableName: 'cooperative' })
-export class CooperativeEntity {
-  @PrimaryKey({ type: 'integer', fieldName: 'id', autoincrement: true }) id!: number;
-  @Property({ type: 'integer', fieldName: 'village_id' }) villageId!: number;
-  @Property({ type: 'integer', fieldName: 'township_id' }) townshipId!: number;
-  @Property({ type: 'integer', fieldName: 'county_id' }) countyId!: number;
-  @Property({ type: 'text', fieldName: 'name_zh' }) nameZh!: string;
-  @Property({ type: 'text', fieldName: 'name_en' }) nameEn!: string;
-  @Property({ type: 'text', fieldName: 'status' }) status!: CooperativeStatus;
-  @Property({ type: 'text', fieldName: 'management_mode' }) managementMode!: ManagementMode;
-  @Property({ type: 'string', columnType: 'date', fieldName: 'founded_on' }) foundedOn!: string;
-  @Property({ type: money(), fieldName: 'max_first_loan_fen' }) maxFirstLoanFen!: bigint;
-  @Property({ type: money(), fieldName: 'max_later_loan_fen' }) maxLaterLoanFen!: bigint;
-  @Property({ type: money(), fieldName: 'shuangdao_loan_cap_fen' }) shuangdaoLoanCapFen!: bigint;
-  @Property({ type: money(), fieldName: 'max_loan_fen' }) maxLoanFen!: bigint;
-  @Property({ type: 'integer', fieldName: 'max_term_months' }) maxTermMonths!: number;
-  @Property({ type: 'integer', fieldName: 'fee_rate_bp' }) feeRateBp!: number;
-  @Property({ type: 'integer', fieldName: 'concentration_bp' }) concentrationBp!: number;
-  @Property({ type: 'integer', fieldName: 'group_size' }) groupSize!: number;
-  @Property({ type: 'integer', fieldName: 'split_risk_reserve_bp' }) splitRiskReserveBp!: number;
-  @Property({ type: 'integer', fieldName: 'split_welfare_bp' }) splitWelfareBp!: number;
-  @Property({ type: 'integer', fieldName: 'split_management_bp' }) splitManagementBp!: number;
-  @Property({ type: 'integer', fieldName: 'split_capital_bp' }) splitCapitalBp!: number;
-  @Property({ type: money(), fieldName: 'share_fen' }) shareFen!: bigint;
-  @Property({ type: money(), fieldName: 'share_subsidy_fen' }) shareSubsidyFen!: bigint;
-  @Property({ type: money(), fieldName: 'share_household_fen' }) shareHouseholdFen!: bigint;
-  @Property({ type: money(), fieldName: 'share_absolute_poor_fen' }) shareAbsolutePoorFen!: bigint;
-  @Property({ type: 'integer', fieldName: 'withdrawal_min_months' }) withdrawalMinMonths!: number;
-  @Property({ type: money(), fieldName: 'cash_limit_fen' }) cashLimitFen!: bigint;
-  @Property({ type: 'datetime', columnType: 'timestamptz', fieldName: 'updated_at' }) updatedAt: Date = new Date();
-}
+/** Mutual-aid cooperative (互助社) with its policy parameters; the counters are kept by triggers (Migration0002Counters). */
+export const COOPERATIVE = defineTable('cooperative', {
+  id: { kind: 'serial', primary: true },
+  village_id: { kind: 'int' },
+  township_id: { kind: 'int' },
+  county_id: { kind: 'int' },
+  name_zh: { kind: 'text' },
+  name_en: { kind: 'text' },
+  status: { kind: 'text', generated: true, values: ['ACTIVE', 'RECTIFYING', 'EXITED'] satisfies CooperativeStatus[] },
+  management_mode: { kind: 'text', generated: true, values: ['VILLAGE_CASH', 'TOWNSHIP_BANK_ONLY'] satisfies ManagementMode[] },
+  founded_on: { kind: 'date' },
+  max_first_loan_fen: { kind: 'fen', generated: true },
+  max_later_loan_fen: { kind: 'fen', generated: true },
+  shuangdao_loan_cap_fen: { kind: 'fen', generated: true },
+  max_loan_fen: { kind: 'fen', generated: true },
+  max_term_months: { kind: 'int', generated: true },
+  fee_rate_bp: { kind: 'int', generated: true },
+  concentration_bp: { kind: 'int', generated: true },
+  group_size: { kind: 'int', generated: true },
+  split_risk_reserve_bp: { kind: 'int', generated: true },
+  split_welfare_bp: { kind: 'int', generated: true },
+  split_management_bp: { kind: 'int', generated: true },
+  split_capital_bp: { kind: 'int', generated: true },
+  share_fen: { kind: 'fen', generated: true },
+  share_subsidy_fen: { kind: 'fen', generated: true },
+  share_household_fen: { kind: 'fen', generated: true },
+  share_absolute_poor_fen: { kind: 'fen', generated: true },
+  withdrawal_min_months: { kind: 'int', generated: true },
+  cash_limit_fen: { kind: 'fen', generated: true },
+  updated_at: { kind: 'timestamptz', generated: true },
+  member_count: { kind: 'int', generated: true },
+  registered_poor_count: { kind: 'int', generated: true },
+  party_member_count: { kind: 'int', generated: true },
+});

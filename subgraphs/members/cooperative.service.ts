@@ -9,7 +9,8 @@ import { intArray } from '../lib/db';
 import { fail, invalid } from './codes';
 import { canRead, requireWrite, type CoopLocation, type Sql } from '../lib/scope';
 import { audit, inTransaction } from '../lib/tx';
-import { CooperativeEntity } from './cooperative.entity';
+import { COOPERATIVE } from './cooperative.entity';
+import type { EntityOf, RowOf } from '../lib/table';
 import type { UpdateCooperativePolicyInput, SetCooperativeStatusInput, SetManagementModeInput } from './cooperative.inputs';
 import {
   checkPolicy, checkManagementModeChange, checkStatusChange, mergePolicy, POLICY_KEYS,
@@ -20,16 +21,8 @@ import { pagesByKey, toConnection, type Page } from '../lib/connection';
 import { coopScope, parseId } from './shared';
 import { primeTownships } from './geography.service';
 
-export interface CooperativeRow {
-  id: number; village_id: number; township_id: number; county_id: number; name_zh: string; name_en: string;
-  status: CooperativeStatus; management_mode: ManagementMode; founded_on: string;
-  max_first_loan_fen: string; max_later_loan_fen: string; shuangdao_loan_cap_fen: string; max_loan_fen: string;
-  max_term_months: number; fee_rate_bp: number; concentration_bp: number; group_size: number;
-  split_risk_reserve_bp: number; split_welfare_bp: number; split_management_bp: number; split_capital_bp: number;
-  share_fen: string; share_subsidy_fen: string; share_household_fen: string; share_absolute_poor_fen: string;
-  withdrawal_min_months: number; cash_limit_fen: string;
-  member_count: number; registered_poor_count: number; party_member_count: number;
-}
+/** A cooperative as its reads select it (all but `updated_at`). */
+export type CooperativeRow = Omit<RowOf<typeof COOPERATIVE>, 'updated_at'>;
 
 /** The policy columns of a row as the rules see them. */
 export function policyOfRow(r: CooperativeRow): Policy {
@@ -198,14 +191,14 @@ export function insuredMemberCount(ctx: Ctx, cooperativeId: number, asOf: string
 
 // ---- writes (county offices; members/access.ts) ----------------------------------------------
 
-async function lockForCounty(ctx: Ctx, em: EntityManager, id: number): Promise<CooperativeEntity> {
-  const coop = await em.findOne(CooperativeEntity, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+async function lockForCounty(ctx: Ctx, em: EntityManager, id: number): Promise<EntityOf<typeof COOPERATIVE.columns>> {
+  const coop = await em.findOne(COOPERATIVE.entity, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
   if (!coop) return fail('NOT_FOUND', { cooperativeId: id });
   requireWrite(ctx, { cooperativeId: coop.id, countyId: coop.countyId, townshipId: coop.townshipId });
   return coop;
 }
 
-const policyOfEntity = (e: CooperativeEntity): Policy => {
+const policyOfEntity = (e: EntityOf<typeof COOPERATIVE.columns>): Policy => {
   const p = {} as Record<string, unknown>;
   for (const k of POLICY_KEYS) p[k] = e[k];
   return p as unknown as Policy;

@@ -1,32 +1,29 @@
-import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
+import { defineTable } from '../lib/table';
 
 /** County (县/区). Reference data: loaded by the seed, read by SQL here. */
-@Entity({ tableName: 'county' })
-export class CountyEntity {
-  @PrimaryKey({ type: 'integer', fieldName: 'id', autoincrement: false }) id!: number;
-  @Property({ type: 'text', fieldName: 'code' }) code!: string;
-  @Property({ type: 'text', fieldName: 'city_zh' }) cityZh!: string;
-  @Property({ type: 'text', fieldName: 'name_zh' }) nameZh!: string;
-  @Property({ type: 'text', fieldName: 'name_en' }) nameEn!: string;
-}
+export const COUNTY = defineTable('county', {
+  id: { kind: 'int', primary: true },
+  code: { kind: 'text' },
+  city_zh: { kind: 'text' },
+  name_zh: { kind: 'text' },
+  name_en: { kind: 'text' },
+});
 
 /** Township (乡/镇). */
-@Entity({ tableName: 'township' })
-export class TownshipEntity {
-  @PrimaryKey({ type: 'integer', fieldName: 'id', autoincrement: false }) id!: number;
-  @Property({ type: 'integer', fieldName: 'county_id' }) countyId!: number;
-  @Property({ type: 'text', fieldName: 'name_zh' }) nameZh!: string;
-  @Property({ type: 'text', fieldName: 'name_en' }) nameEn!: string;
-}
+export const TOWNSHIP = defineTable('township', {
+  id: { kind: 'int', primary: true },
+  county_id: { kind: 'int' },
+  name_zh: { kind: 'text' },
+  name_en: { kind: 'text' },
+});
 
 /** Administrative village (行政村). */
-@Entity({ tableName: 'village' })
-export class VillageEntity {
-  @PrimaryKey({ type: 'integer', fieldName: 'id', autoincrement: false }) id!: number;
-  @Property({ type: 'integer', fieldName: 'township_id' }) townshipId!: number;
-  @Property({ type: 'integer', fieldName: 'county_id' }) countyId!: number;
-  @Property({ type: 'text', fieldName: 'name_zh' }) nameZh!: string;
-  @Property({ type: 'text', fieldName: 'name_en' }) nameEn!: string;
-  @Property({ type: 'boolean', fieldName: 'is_poor' }) isPoor!: boolean;
-  @Property({ type: 'boolean', fieldName: 'is_migrant' }) isMigrant!: boolean;
-}
+export const VILLAGE = defineTable('village', {
+  id: { kind: 'int', primary: true },
+  township_id: { kind: 'int' },
+  county_id: { kind: 'int' },
+  name_zh: { kind: 'text' },
+  name_en: { kind: 'text' },
+  is_poor: { kind: 'bool' },
+  is_migrant: { kind: 'bool' },
+});

@@ -9,10 +9,12 @@ import { groupInKeyOrder, inKeyOrder } from '../lib/context';
 import { intArray } from '../lib/db';
 import { readScope, scopedByCountyAlone, scopedByTownship, type Sql } from '../lib/scope';
 import { AreaTotals, County, Township, Village } from './geography.type';
+import type { RowOf } from '../lib/table';
+import type { COUNTY, TOWNSHIP, VILLAGE } from './geography.entity';
 
-interface CountyRow { id: number; code: string; city_zh: string; name_zh: string; name_en: string }
-export interface TownshipRow { id: number; county_id: number; name_zh: string; name_en: string }
-interface VillageRow { id: number; township_id: number; county_id: number; name_zh: string; name_en: string; is_poor: boolean; is_migrant: boolean }
+type CountyRow = RowOf<typeof COUNTY>;
+export type TownshipRow = RowOf<typeof TOWNSHIP>;
+type VillageRow = RowOf<typeof VILLAGE>;
 
 const toCounty = (r: CountyRow): County => Object.assign(new County(), { id: r.id, code: r.code, cityZh: r.city_zh, nameZh: r.name_zh, nameEn: r.name_en });
 const toTownship = (r: TownshipRow): Township => Object.assign(new Township(), { id: r.id, countyId: r.county_id, nameZh: r.name_zh, nameEn: r.name_en });

@@ -10,7 +10,8 @@ import { fail } from './codes';
 import { requireWrite } from '../lib/scope';
 import { audit, inTransaction } from '../lib/tx';
 import { cooperativeForWrite, locationOf } from './cooperative.service';
-import { GuaranteeGroupEntity, GuaranteeGroupMemberEntity } from './guarantee.entity';
+import { GUARANTEE_GROUP, GUARANTEE_GROUP_MEMBER } from './guarantee.entity';
+import type { EntityOf, RowOf } from '../lib/table';
 import type { AssignPartyGuarantorInput, FormGuaranteeGroupInput } from './guarantee.inputs';
 import { checkDissolve, checkJointGroup, checkPartyGuarantee, type GroupCandidate, type GroupKind, type GroupStatus } from './guarantee.rules';
 import { GuaranteeGroup } from './guarantee.type';
@@ -18,10 +19,7 @@ import { MEMBER_FROM, memberForWrite, memberLocation, toMember, type MemberRow }
 import type { Member } from './member.type';
 import { groupScope, isUniqueViolation, memberScope, parseId } from './shared';
 
-interface GroupRow {
-  id: number; cooperative_id: number; name: string; kind: GroupKind; guarantor_member_id: number | null;
-  status: GroupStatus; formed_on: string;
-}
+type GroupRow = RowOf<typeof GUARANTEE_GROUP>;
 
 const toGroup = (r: GroupRow): GuaranteeGroup =>
   Object.assign(new GuaranteeGroup(), {
@@ -141,15 +139,12 @@ async function candidates(em: EntityManager, ids: readonly number[]): Promise<Gr
 
 async function insertGroup(
   em: EntityManager, g: { cooperativeId: number; name: string; kind: GroupKind; guarantorMemberId: number | null; formedOn: string }, memberIds: readonly number[],
-): Promise<GuaranteeGroupEntity> {
-  const group = new GuaranteeGroupEntity();
-  Object.assign(group, { ...g, status: 'ACTIVE' });
+): Promise<EntityOf<typeof GUARANTEE_GROUP.columns>> {
+  const group = em.create(GUARANTEE_GROUP.entity, { ...g, status: 'ACTIVE' });
   em.persist(group);
   await em.flush();
   for (const memberId of memberIds) {
-    const gm = new GuaranteeGroupMemberEntity();
-    Object.assign(gm, { groupId: group.id, memberId, active: true });
-    em.persist(gm);
+    em.persist(em.create(GUARANTEE_GROUP_MEMBER.entity, { groupId: group.id!, memberId, active: true }));
   }
   try {
     await em.flush();
@@ -202,8 +197,8 @@ export async function dissolveGuaranteeGroup(ctx: Ctx, groupId: string): Promise
     const coop = await cooperativeForWrite(em, row.cooperative_id);
     requireWrite(ctx, locationOf(coop));
     checkDissolve(row.status);
-    await em.nativeUpdate(GuaranteeGroupEntity, { id }, { status: 'DISSOLVED' });
-    const left = await em.nativeUpdate(GuaranteeGroupMemberEntity, { groupId: id, active: true }, { active: false });
+    await em.nativeUpdate(GUARANTEE_GROUP.entity, { id }, { status: 'DISSOLVED' });
+    const left = await em.nativeUpdate(GUARANTEE_GROUP_MEMBER.entity, { groupId: id, active: true }, { active: false });
     await audit(em, ctx, 'dissolveGuaranteeGroup', 'GuaranteeGroup', id, { status: row.status }, { status: 'DISSOLVED', membersReleased: left });
   });
   return reloadGroup(ctx, id);

@@ -2,23 +2,23 @@ import 'reflect-metadata';
 import { MEMBERS_ACCESS } from './access';
 import { defineSubgraph, type SubgraphDefinition } from '../lib/subgraph';
 import { MEMBERS_CODES } from './codes';
-import { ContributionEntity } from './contribution.entity';
+import { CONTRIBUTION } from './contribution.entity';
 import { CONTRIBUTION_STEPS } from './contribution.saga';
 import { ContributionResolver } from './contribution.resolver';
-import { CooperativeEntity } from './cooperative.entity';
+import { COOPERATIVE } from './cooperative.entity';
 import { cooperativeReference } from './cooperative.reference';
 import { CooperativeResolver } from './cooperative.resolver';
-import { CountyEntity, TownshipEntity, VillageEntity } from './geography.entity';
+import { COUNTY, TOWNSHIP, VILLAGE } from './geography.entity';
 import { CountyResolver, TownshipResolver, VillageResolver } from './geography.resolver';
 import { countyById } from './geography.service';
 import { parseId } from './shared';
 import type { Ctx } from '../lib/context';
-import { GuaranteeGroupEntity, GuaranteeGroupMemberEntity } from './guarantee.entity';
+import { GUARANTEE_GROUP, GUARANTEE_GROUP_MEMBER } from './guarantee.entity';
 import { GuaranteeGroupResolver } from './guarantee.resolver';
-import { InsurancePolicyEntity, ShareholdingEntity } from './insurance.entity';
+import { INSURANCE_POLICY, SHAREHOLDING } from './insurance.entity';
 import { InsuranceResolver } from './insurance.resolver';
 import { InternalResolver } from './internal.resolver';
-import { MemberEntity } from './member.entity';
+import { MEMBER } from './member.entity';
 import { memberReference } from './member.reference';
 import { MemberResolver } from './member.resolver';
 import { membersMigrations } from './migrations';
@@ -31,10 +31,7 @@ export const membersSubgraph: SubgraphDefinition = defineSubgraph({
   database: 'members',
   access: MEMBERS_ACCESS,
   codes: MEMBERS_CODES,
-  entities: [
-    CountyEntity, TownshipEntity, VillageEntity, CooperativeEntity, MemberEntity, ContributionEntity,
-    GuaranteeGroupEntity, GuaranteeGroupMemberEntity, InsurancePolicyEntity, ShareholdingEntity,
-  ],
+  tables: [COUNTY, TOWNSHIP, VILLAGE, COOPERATIVE, MEMBER, CONTRIBUTION, GUARANTEE_GROUP, GUARANTEE_GROUP_MEMBER, INSURANCE_POLICY, SHAREHOLDING],
   migrations: membersMigrations,
   seed: membersSeedLayout,
   resolvers: [

@@ -8,22 +8,17 @@ import { intArray } from '../lib/db';
 import { fail } from './codes';
 import { requireWrite } from '../lib/scope';
 import { audit, inTransaction } from '../lib/tx';
-import { InsurancePolicyEntity, ShareholdingEntity } from './insurance.entity';
+import { INSURANCE_POLICY, SHAREHOLDING } from './insurance.entity';
 import type { RecordInsurancePolicyInput, RecordShareholdingInput } from './insurance.inputs';
-import { checkInsurancePolicy, checkShareholding, type ShareholdingSource } from './insurance.rules';
+import { checkInsurancePolicy, checkShareholding } from './insurance.rules';
 import { InsurancePolicy, Shareholding } from './insurance.type';
 import { memberForWrite, memberLocation } from './member.service';
 import { memberScope, parseId } from './shared';
+import type { RowOf } from '../lib/table';
 
 
-interface PolicyRow {
-  id: number; member_id: number; cooperative_id: number; insurer: string; policy_no: string;
-  premium_fen: string; sum_insured_fen: string; starts_on: string; ends_on: string;
-}
-interface ShareholdingRow {
-  id: number; member_id: number; cooperative_id: number; farmer_cooperative_zh: string; farmer_cooperative_en: string;
-  source: ShareholdingSource; amount_fen: string; acquired_on: string; returns_fen: string;
-}
+type PolicyRow = RowOf<typeof INSURANCE_POLICY>;
+type ShareholdingRow = RowOf<typeof SHAREHOLDING>;
 
 const toPolicy = (r: PolicyRow): InsurancePolicy =>
   Object.assign(new InsurancePolicy(), {
@@ -71,8 +66,7 @@ export async function recordInsurancePolicy(ctx: Ctx, input: RecordInsurancePoli
       memberStatus: m.status, insurer: input.insurer, policyNo: input.policyNo, premiumFen: input.premium,
       sumInsuredFen: input.sumInsured, startsOn: input.startsOn, endsOn: input.endsOn,
     });
-    const p = new InsurancePolicyEntity();
-    Object.assign(p, {
+    const p = em.create(INSURANCE_POLICY.entity, {
       memberId, cooperativeId: m.cooperative_id, insurer: input.insurer.trim(), policyNo: input.policyNo.trim(),
       premiumFen: input.premium, sumInsuredFen: input.sumInsured, startsOn: input.startsOn, endsOn: input.endsOn,
     });
@@ -103,8 +97,7 @@ export async function recordShareholding(ctx: Ctx, input: RecordShareholdingInpu
       farmerCooperativeZh: input.farmerCooperativeZh, farmerCooperativeEn: input.farmerCooperativeEn,
       source: input.source, amountFen: input.amount, returnsFen,
     });
-    const sh = new ShareholdingEntity();
-    Object.assign(sh, {
+    const sh = em.create(SHAREHOLDING.entity, {
       memberId, cooperativeId: m.cooperative_id, farmerCooperativeZh: input.farmerCooperativeZh.trim(),
       farmerCooperativeEn: input.farmerCooperativeEn.trim(), source: input.source, amountFen: input.amount,
       acquiredOn: input.acquiredOn, returnsFen,

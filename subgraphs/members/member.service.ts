@@ -11,19 +11,15 @@ import { maskAccount, maskName } from '../lib/mask';
 import { requireWrite, type CoopLocation, type Sql } from '../lib/scope';
 import { audit, inTransaction } from '../lib/tx';
 import { cooperativeForWrite, locationOf, primeCooperative, type CooperativeRow } from './cooperative.service';
-import { MemberEntity } from './member.entity';
+import { MEMBER } from './member.entity';
 import type { AdmitMemberInput } from './member.inputs';
-import { checkAdmission, maskIdNumber, validateApplicant, type MemberStatus, type PovertyStatus } from './member.rules';
+import { checkAdmission, maskIdNumber, validateApplicant, type PovertyStatus } from './member.rules';
 import { Member, MemberConnection } from './member.type';
 import { pagesByKey, toConnection, type Page } from '../lib/connection';
 import { isUniqueViolation, memberScope, parseId } from './shared';
+import type { RowOf } from '../lib/table';
 
-export interface MemberRow {
-  id: number; cooperative_id: number; township_id: number; county_id: number; household_no: string; head_name: string;
-  id_number: string; residence_village_id: number; household_size: number; poverty_status: PovertyStatus;
-  is_absolute_poor: boolean; is_party_member: boolean; card_bank: string | null; card_account: string | null;
-  status: MemberStatus; joined_on: string; left_on: string | null;
-}
+export type MemberRow = RowOf<typeof MEMBER>;
 
 /** Member-level rows join their cooperative as `c`, so the scope applies to the cooperative's place. */
 export const MEMBER_FROM = 'member m join cooperative c on c.id = m.cooperative_id';
@@ -118,8 +114,7 @@ export async function admitMember(ctx: Ctx, input: AdmitMemberInput): Promise<Me
     });
     const existing = await em.execute<{ id: number }[]>(`select id from member where cooperative_id = ? and id_number = ?`, [cooperativeId, a.idNumber]);
     checkAdmission({ status: coop.status, villageId: coop.village_id }, residenceVillageId, existing.length > 0);
-    const m = new MemberEntity();
-    Object.assign(m, {
+    const m = em.create(MEMBER.entity, {
       cooperativeId, townshipId: coop.township_id, countyId: coop.county_id, householdNo: a.householdNo, headName: a.headName,
       idNumber: a.idNumber, residenceVillageId, householdSize: a.householdSize, povertyStatus: a.povertyStatus,
       isAbsolutePoor: a.isAbsolutePoor, isPartyMember: input.isPartyMember, cardBank: a.cardBank, cardAccount: a.cardAccount,

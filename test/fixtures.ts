@@ -1,7 +1,12 @@
 import type { Client } from 'pg';
-import { idNumberCheckChar } from '../../subgraphs/lib/id-number';
-import { sql } from './db';
-import type { Stack } from './stack';
+import { idNumberCheckChar } from '../subgraphs/lib/id-number';
+import { sql } from './support/db';
+import { insertRows } from './support/rows';
+import { COOPERATIVE } from '../subgraphs/members/cooperative.entity';
+import { COUNTY, TOWNSHIP, VILLAGE } from '../subgraphs/members/geography.entity';
+import { GUARANTEE_GROUP, GUARANTEE_GROUP_MEMBER } from '../subgraphs/members/guarantee.entity';
+import { MEMBER } from '../subgraphs/members/member.entity';
+import type { Stack } from './support/stack';
 
 /**
  * A small, explicit world for end-to-end tests (not the demo seed):
@@ -26,19 +31,26 @@ export const WORLD = {
 export async function createWorld(stack: Stack): Promise<void> {
   const c = await sql(stack.urls.members);
   try {
-    await c.query(`insert into county (id, code, city_zh, name_zh, name_en) values
-      (1, '640323', '吴忠市', '盐池县', 'Yanchi County'), (2, '640324', '吴忠市', '同心县', 'Tongxin County')`);
-    await c.query(`insert into township (id, county_id, name_zh, name_en) values
-      (11, 1, '花马池镇', 'Huamachi Town'), (12, 1, '大水坑镇', 'Dashuikeng Town'), (21, 2, '河西镇', 'Hexi Town')`);
-    await c.query(`insert into village (id, township_id, county_id, name_zh, name_en, is_poor, is_migrant) values
-      (1011, 11, 1, '柳杨堡村', 'Liuyangbao Village', true, false),
-      (1012, 11, 1, '四墩子村', 'Sidunzi Village', true, false),
-      (1021, 12, 1, '新泉井村', 'Xinquanjing Village', true, true),
-      (2011, 21, 2, '旱天岭村', 'Hantianling Village', true, false)`);
-    await c.query(`insert into cooperative (id, village_id, township_id, county_id, name_zh, name_en, founded_on) values
-      (101, 1011, 11, 1, '柳杨堡村互助社', 'Liuyangbao Mutual-Aid Cooperative', '2015-03-01'),
-      (102, 1021, 12, 1, '新泉井村互助社', 'Xinquanjing Mutual-Aid Cooperative', '2015-05-01'),
-      (201, 2011, 21, 2, '旱天岭村互助社', 'Hantianling Mutual-Aid Cooperative', '2016-04-01')`);
+    await insertRows(c, COUNTY, [
+      { id: 1, code: '640323', city_zh: '吴忠市', name_zh: '盐池县', name_en: 'Yanchi County' },
+      { id: 2, code: '640324', city_zh: '吴忠市', name_zh: '同心县', name_en: 'Tongxin County' },
+    ]);
+    await insertRows(c, TOWNSHIP, [
+      { id: 11, county_id: 1, name_zh: '花马池镇', name_en: 'Huamachi Town' },
+      { id: 12, county_id: 1, name_zh: '大水坑镇', name_en: 'Dashuikeng Town' },
+      { id: 21, county_id: 2, name_zh: '河西镇', name_en: 'Hexi Town' },
+    ]);
+    await insertRows(c, VILLAGE, [
+      { id: 1011, township_id: 11, county_id: 1, name_zh: '柳杨堡村', name_en: 'Liuyangbao Village', is_poor: true, is_migrant: false },
+      { id: 1012, township_id: 11, county_id: 1, name_zh: '四墩子村', name_en: 'Sidunzi Village', is_poor: true, is_migrant: false },
+      { id: 1021, township_id: 12, county_id: 1, name_zh: '新泉井村', name_en: 'Xinquanjing Village', is_poor: true, is_migrant: true },
+      { id: 2011, township_id: 21, county_id: 2, name_zh: '旱天岭村', name_en: 'Hantianling Village', is_poor: true, is_migrant: false },
+    ]);
+    await insertRows(c, COOPERATIVE, [
+      { id: 101, village_id: 1011, township_id: 11, county_id: 1, name_zh: '柳杨堡村互助社', name_en: 'Liuyangbao Mutual-Aid Cooperative', founded_on: '2015-03-01' },
+      { id: 102, village_id: 1021, township_id: 12, county_id: 1, name_zh: '新泉井村互助社', name_en: 'Xinquanjing Mutual-Aid Cooperative', founded_on: '2015-05-01' },
+      { id: 201, village_id: 2011, township_id: 21, county_id: 2, name_zh: '旱天岭村互助社', name_en: 'Hantianling Mutual-Aid Cooperative', founded_on: '2016-04-01' },
+    ]);
   } finally {
     await c.end();
   }
@@ -72,14 +84,13 @@ export async function addMembers(stack: Stack, coop: number, members: NewMember[
     for (const m of members) {
       const n = seq++;
       const idNo = validIdNumber(`6403231990${String(n).padStart(6, '0')}1`);
-      const r = await c.query(
-        `insert into member (cooperative_id, township_id, county_id, household_no, head_name, id_number, residence_village_id,
-           household_size, poverty_status, is_absolute_poor, is_party_member, card_bank, card_account, joined_on)
-         values ($1,$2,$3,$4,$5,$6,$7,4,$8,$9,$10,'宁夏黄河农村商业银行',$11,$12) returning id`,
-        [coop, loc.township, loc.county, `H${coop}-${n}`, m.name, idNo, loc.village, m.poverty ?? 'REGISTERED_POOR', m.absolutePoor ?? false, m.party ?? false,
-          m.card === undefined ? `622947${String(n).padStart(13, '0')}` : m.card, joinedOn],
-      );
-      ids.push(r.rows[0].id);
+      const [row] = await insertRows(c, MEMBER, [{
+        cooperative_id: coop, township_id: loc.township, county_id: loc.county, household_no: `H${coop}-${n}`, head_name: m.name, id_number: idNo,
+        residence_village_id: loc.village, household_size: 4, poverty_status: m.poverty ?? 'REGISTERED_POOR', is_absolute_poor: m.absolutePoor ?? false,
+        is_party_member: m.party ?? false, card_bank: '宁夏黄河农村商业银行', card_account: m.card === undefined ? `622947${String(n).padStart(13, '0')}` : m.card,
+        joined_on: joinedOn,
+      }], 'id');
+      ids.push(row!.id);
     }
   } finally {
     await c.end();
@@ -91,9 +102,9 @@ export async function addMembers(stack: Stack, coop: number, members: NewMember[
 export async function addGroup(stack: Stack, coop: number, memberIds: number[]): Promise<number> {
   const c = await sql(stack.urls.members);
   try {
-    const g = await c.query(`insert into guarantee_group (cooperative_id, name, kind, formed_on) values ($1, $2, 'JOINT', '2024-01-02') returning id`, [coop, `联保小组${memberIds[0]}`]);
-    for (const m of memberIds) await c.query(`insert into guarantee_group_member (group_id, member_id) values ($1, $2)`, [g.rows[0].id, m]);
-    return g.rows[0].id;
+    const [g] = await insertRows(c, GUARANTEE_GROUP, [{ cooperative_id: coop, name: `联保小组${memberIds[0]}`, kind: 'JOINT', formed_on: '2024-01-02' }], 'id');
+    await insertRows(c, GUARANTEE_GROUP_MEMBER, memberIds.map((m) => ({ group_id: g!.id, member_id: m })));
+    return g!.id;
   } finally {
     await c.end();
   }
