@@ -20,6 +20,12 @@ export class LedgerTxnEntity {
   @Property({ type: 'text', nullable: true }) refType?: string | null;
   @Property({ type: 'text', nullable: true }) refId?: string | null;
   @Property({ type: 'bigint', nullable: true }) reversesTxnId?: string | null;
+  /** The business event, once per ledger (`disbursement:<loan>`, `repayment:<repayment>`…): unique. */
+  @Property({ type: 'text' }) eventRef!: string;
+  /** The caller's token subject (system values for seeded and migrated rows). */
+  @Property({ type: 'text' }) postedBy!: string;
+  /** A reversal's written reason. */
+  @Property({ type: 'text', nullable: true }) reason?: string | null;
 }
 
 /** Signed amounts: debit positive, credit negative. Append-only. */
@@ -37,6 +43,9 @@ export class FundBalanceEntity {
   @PrimaryKey({ type: 'integer' }) cooperativeId!: number;
   @PrimaryKey({ type: 'text' }) account!: string;
   @Property({ type: new BigIntType('bigint') }) balanceFen!: bigint;
+  /** Volumes: the sum of the account's debit lines and of its credit lines (positive), kept with each posting. */
+  @Property({ type: new BigIntType('bigint') }) debitFen!: bigint;
+  @Property({ type: new BigIntType('bigint') }) creditFen!: bigint;
 }
 
 export const LOANS_ENTITIES = [FundEntity, LedgerTxnEntity, LedgerLineEntity, FundBalanceEntity];

@@ -117,15 +117,15 @@ export interface LoanIncludes {
   instalments?: boolean;
 }
 
-const REPAYMENT_COLUMNS = `id::text, loan_id, to_char(paid_on,'YYYY-MM-DD') paid_on, principal_fen::text, fee_fen::text, channel, bank_ref`;
+const REPAYMENT_COLUMNS = `id::text, loan_id, to_char(paid_on,'YYYY-MM-DD') paid_on, principal_fen::text, fee_fen::text, channel, bank_ref, to_char(reversed_on,'YYYY-MM-DD') reversed_on`;
 const INSTALMENT_COLUMNS = `loan_id, seq, to_char(due_on,'YYYY-MM-DD') due_on, principal_fen::text, fee_fen::text`;
 
-interface RepaymentRow { id: string; loan_id: number; paid_on: string; principal_fen: string; fee_fen: string; channel: string; bank_ref: string | null }
+interface RepaymentRow { id: string; loan_id: number; paid_on: string; principal_fen: string; fee_fen: string; channel: string; bank_ref: string | null; reversed_on: string | null }
 interface InstalmentRow { loan_id: number; seq: number; due_on: string; principal_fen: string; fee_fen: string }
 
 const toRepayment = (r: RepaymentRow): Repayment => ({
   id: r.id, loanId: String(r.loan_id), paidOn: r.paid_on, principal: BigInt(r.principal_fen), fee: BigInt(r.fee_fen),
-  channel: r.channel as Repayment['channel'], bankRef: r.bank_ref,
+  channel: r.channel as Repayment['channel'], bankRef: r.bank_ref, reversedOn: r.reversed_on,
 });
 const toInstalment = (r: InstalmentRow): Instalment => ({ seq: r.seq, dueOn: r.due_on, principal: BigInt(r.principal_fen), fee: BigInt(r.fee_fen) });
 

@@ -4,9 +4,9 @@ import type { SeedLayout } from '../lib/seed-layout';
 export const loansSeedLayout: SeedLayout = {
   tables: [
     { name: 'fund', columns: 'cooperative_id, county_id, township_id, created_at' },
-    { name: 'ledger_txn', columns: 'id, cooperative_id, kind, occurred_on, memo, ref_type, ref_id, name_masked, created_at', identity: true },
+    { name: 'ledger_txn', columns: 'id, cooperative_id, kind, occurred_on, memo, ref_type, ref_id, name_masked, event_ref, posted_by, created_at', identity: true },
     { name: 'ledger_line', columns: 'id, txn_id, cooperative_id, account, amount_fen', identity: true },
-    { name: 'fund_balance', columns: 'cooperative_id, account, balance_fen' },
+    { name: 'fund_balance', columns: 'cooperative_id, account, balance_fen, debit_fen, credit_fen' },
     {
       name: 'loan',
       columns:
