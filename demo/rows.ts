@@ -52,7 +52,7 @@ export const SEED_POSTER = 'system:seed';
 function eventRefOf(t: { id: number; kind: string; ref: TxnRef }): string {
   const r = t.ref;
   if (r.type === 'contribution') return `${t.kind === 'CONTRIBUTION_RETURN' ? 'contribution-return' : 'contribution'}:${r.c.id}`;
-  if (r.type === 'cooperative') return `capital:seed-${t.id}`;
+  if (r.type === 'cooperative') return `capital:txn-${t.id}`;
   if (t.kind === 'REPAYMENT') return r.repayment ? `repayment:${r.repayment.id}` : `repayment:txn-${t.id}`;
   return `${t.kind === 'WRITE_OFF' ? 'write-off' : 'disbursement'}:${r.loan.id}`;
 }
