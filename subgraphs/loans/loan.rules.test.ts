@@ -8,7 +8,6 @@ import {
   checkWriteOff,
   overdueStatus,
   portfolioRatios,
-  repaidByAsOf,
   transition,
   type Application,
   type BorrowerFacts,
@@ -439,18 +438,4 @@ describe('checkIncomingChannel', () => {
     if (code) expect(run).toThrow(expect.objectContaining({ code }));
     else expect(run).not.toThrow();
   });
-});
-
-describe('repaid by a date: standing repayments only (a reversed one never counted)', () => {
-  const reps = [
-    { paidOn: '2024-02-01', principalFen: 100_000n, reversed: false },
-    { paidOn: '2024-03-01', principalFen: 50_000n, reversed: true },
-    { paidOn: '2024-04-01', principalFen: 30_000n, reversed: false },
-  ];
-  it.each<[string, string, bigint]>([
-    ['before any', '2024-01-31', 0n],
-    ['on the first day', '2024-02-01', 100_000n],
-    ['after the reversed one', '2024-03-15', 100_000n],
-    ['after all', '2024-12-31', 130_000n],
-  ])('%s', (_n, asOf, fen) => expect(repaidByAsOf(reps, asOf)).toBe(fen));
 });

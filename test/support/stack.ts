@@ -76,7 +76,11 @@ export async function startStack(opts: { pgBaseUrl?: string; sagaRunners?: boole
       const broken: string[] = [];
       for (const def of REGISTRY) {
         for (const inv of def.invariants ?? []) {
-          const rows = await subgraphs[def.name]!.orm.em.fork().execute(inv.sql);
+          // a database the scenario left down (db-restart) has no books to check
+          const rows = await subgraphs[def.name]!.orm.em.fork().execute(inv.sql).catch((e: Error) => {
+            if (/ECONNREFUSED|ECONNRESET|Connection terminated|the database system is (shutting down|starting up)/.test(e.message)) return [];
+            throw e;
+          });
           if (rows.length) broken.push(`${def.name}: ${inv.name}:\n${JSON.stringify(rows, null, 1)}`);
         }
       }
