@@ -236,7 +236,7 @@ export interface RepaymentRow {
   transfer: TransferRow;
 }
 
-export type TxnRef = { type: 'loan'; loan: LoanRow } | { type: 'contribution'; c: ContributionRow } | { type: 'cooperative'; id: number };
+export type TxnRef = { type: 'loan'; loan: LoanRow; repayment?: RepaymentRow } | { type: 'contribution'; c: ContributionRow } | { type: 'cooperative'; id: number };
 
 export interface TxnRow {
   id: number;
@@ -988,8 +988,9 @@ function simulateCoop(coop: CoopRow, ctx: Ctx): CoopData {
     const feeFen = accruedFee(outstanding, bp, dayStr(loan.lastFeeDay), dayStr(day));
     const transfer: TransferRow = { id: 0, coopId: coop.id, loan, direction: 'IN', amountFen: principalFen + feeFen, executedOn: day, bankRef: '' };
     out.transfers.push(transfer);
-    out.repayments.push({ id: 0, loan, paidOn: day, principalFen, feeFen, transfer });
-    post('REPAYMENT', day, `收回借款:本金${yuanStr(principalFen)}元,占用费${yuanStr(feeFen)}元`, { type: 'loan', loan }, repaymentPosting(principalFen, split(feeFen), 'BANK'));
+    const repayment: RepaymentRow = { id: 0, loan, paidOn: day, principalFen, feeFen, transfer };
+    out.repayments.push(repayment);
+    post('REPAYMENT', day, `收回借款:本金${yuanStr(principalFen)}元,占用费${yuanStr(feeFen)}元`, { type: 'loan', loan, repayment }, repaymentPosting(principalFen, split(feeFen), 'BANK'));
     loan.principalRepaidFen += principalFen;
     loan.feePaidFen += feeFen;
     loan.lastFeeDay = day;

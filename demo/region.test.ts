@@ -219,7 +219,7 @@ it('forms JOINT guarantee groups of exactly five, with valid ids and one share p
 });
 
 it('continues the identity sequences after the loaded ids', async () => {
-  const r = await one<{ id: number }>(loans, `insert into ledger_txn (cooperative_id, kind, occurred_on, memo) select min(cooperative_id), 'TEST', date '2026-11-27', 'sequence check' from fund returning id::int`);
+  const r = await one<{ id: number }>(loans, `insert into ledger_txn (cooperative_id, kind, occurred_on, memo, event_ref, posted_by) select min(cooperative_id), 'TEST', date '2026-11-27', 'sequence check', 'test:sequence-check', 'test' from fund returning id::int`);
   expect(r.id).toBe(report.stats.ledgerTxns + 1);
   await loans.query(`delete from ledger_txn where id = $1`, [r.id]);
   // every layout's identity flags match the catalogue, and each such sequence is past the loaded ids

@@ -45,6 +45,18 @@ const at = (day: number, time: string): string => {
   if (utc === undefined) UTC.set(time, (utc = `${pad(Number(time.slice(0, 2)) - 8, 2)}${time.slice(2)}:00Z`));
   return `${dayStr(day)} ${utc}`;
 };
+/** Who posted the seeded transactions (no officer's token made them). */
+export const SEED_POSTER = 'system:seed';
+
+/** The business event of a seeded transaction, as the loans service names it (ids are final by now). */
+function eventRefOf(t: { id: number; kind: string; ref: TxnRef }): string {
+  const r = t.ref;
+  if (r.type === 'contribution') return `${t.kind === 'CONTRIBUTION_RETURN' ? 'contribution-return' : 'contribution'}:${r.c.id}`;
+  if (r.type === 'cooperative') return `capital:txn-${t.id}`;
+  if (t.kind === 'REPAYMENT') return r.repayment ? `repayment:${r.repayment.id}` : `repayment:txn-${t.id}`;
+  return `${t.kind === 'WRITE_OFF' ? 'write-off' : 'disbursement'}:${r.loan.id}`;
+}
+
 const refOf = (r: TxnRef): [string, string] =>
   r.type === 'loan' ? ['loan', String(r.loan.id)] : r.type === 'contribution' ? ['contribution', String(r.c.id)] : ['cooperative', String(r.id)];
 
@@ -158,17 +170,30 @@ function coopRows(d: CoopData, ids: WriteIds, b: Batch): void {
     add('shareholding', row([ids.shareholding++, h.memberId, h.coopId, h.zh, h.en, h.source, h.amountFen, dayStr(h.acquiredOn), h.returnsFen]), 1);
   }
 
-  // the ledger and the loans
+  // the ledger and the loans (each account's debit and credit volumes summed on the way)
+  const volumes = new Map<string, { debit: bigint; credit: bigint }>();
   for (const t of d.txns) {
     const [refType, refId] = refOf(t.ref);
-    add('ledger_txn', `${t.id}\t${t.coopId}\t${t.kind}\t${dayStr(t.day)}\t${text(t.memo)}\t${refType}\t${refId}\t${t.nameMasked === null ? N : text(t.nameMasked)}\t${at(t.day, '10:00')}\n`, 1);
+    add(
+      'ledger_txn',
+      `${t.id}\t${t.coopId}\t${t.kind}\t${dayStr(t.day)}\t${text(t.memo)}\t${refType}\t${refId}\t${t.nameMasked === null ? N : text(t.nameMasked)}\t` +
+        `${eventRefOf(t)}\t${SEED_POSTER}\t${at(t.day, '10:00')}\n`,
+      1,
+    );
     let lines = '';
-    for (const l of t.lines) lines += `${ids.line++}\t${t.id}\t${t.coopId}\t${l.account}\t${l.amountFen}\n`;
+    for (const l of t.lines) {
+      lines += `${ids.line++}\t${t.id}\t${t.coopId}\t${l.account}\t${l.amountFen}\n`;
+      const v = volumes.get(l.account) ?? { debit: 0n, credit: 0n };
+      if (l.amountFen > 0n) v.debit += l.amountFen;
+      else v.credit -= l.amountFen;
+      volumes.set(l.account, v);
+    }
     add('ledger_line', lines, t.lines.length);
   }
   for (const a of ACCOUNT_NAMES) {
     const v = d.balances.get(a);
-    if (v !== undefined) add('fund_balance', `${coop.id}\t${a}\t${v}\n`, 1);
+    const vol = volumes.get(a) ?? { debit: 0n, credit: 0n };
+    if (v !== undefined) add('fund_balance', `${coop.id}\t${a}\t${v}\t${vol.debit}\t${vol.credit}\n`, 1);
   }
   for (const l of d.loans) {
     add(

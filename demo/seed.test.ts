@@ -218,7 +218,7 @@ it('records one share per household in contributions', async () => {
 it('resets identity sequences after explicit ids', async () => {
   const r = await one<{ id: number }>(
     loans,
-    `insert into ledger_txn (cooperative_id, kind, occurred_on, memo) values (1, 'TEST', date '2026-11-27', 'sequence check') returning id::int`,
+    `insert into ledger_txn (cooperative_id, kind, occurred_on, memo, event_ref, posted_by) values (1, 'TEST', date '2026-11-27', 'sequence check', 'test:sequence-check', 'test') returning id::int`,
   );
   expect(r.id).toBe(stats.ledgerTxns + 1);
   await loans.query(`delete from ledger_txn where id = $1`, [r.id]);

@@ -242,6 +242,36 @@ describe('money movements', () => {
   });
 });
 
+describe('reversals (红字冲销)', () => {
+  const REVERSE = `mutation($i: ReverseLedgerTransactionInput!) { reverseLedgerTransaction(input: $i) }`;
+  const REVERSE_REPAYMENT = `mutation($i: ReverseRepaymentInput!) { reverseRepayment(input: $i) }`;
+  const LEDGER = `query($c: ID!) { fundLedger(cooperativeId: $c, first: 200) { edges { node { id kind eventRef } } } }`;
+  let deputy: string;
+  const reverse = (txnId: string, key: string, token = deputy) => stack.gql(REVERSE, { i: { idempotencyKey: key, txnId, reason: '录入错误 / entered in error', on: '2024-06-01' } }, token);
+  const txns = async (coop: number) => ok(await stack.gql(LEDGER, { c: String(coop) }, t.county1)).fundLedger.edges.map((e: any) => e.node) as { id: string; kind: string; eventRef: string }[];
+  beforeAll(async () => {
+    deputy = await stack.token({ sub: 'county:1:deputy', role: 'COUNTY', counties: [1] });
+  });
+  it('SELF_REVERSAL, ALREADY_REVERSED, REVERSAL_NOT_REVERSIBLE', async () => {
+    await inject(stack, t.county1, WORLD.coopA, 1_000n, 'cap-rv', '2024-02-01');
+    const cap = (await txns(WORLD.coopA)).find((n) => n.eventRef === 'capital:cap-rv')!;
+    expectCode(await reverse(cap.id, 'rv-self', t.county1), 'SELF_REVERSAL');
+    const rev = ok(await reverse(cap.id, 'rv-1')).reverseLedgerTransaction as string;
+    expectCode(await reverse(cap.id, 'rv-2'), 'ALREADY_REVERSED');
+    expectCode(await reverse(rev, 'rv-3', t.county1), 'REVERSAL_NOT_REVERSIBLE');
+  });
+  it('LOAN_POSTING_NEEDS_LOAN_REVERSAL, CONTRIBUTION_POSTING_NOT_REVERSIBLE, NOT_LATEST_REPAYMENT', async () => {
+    const disbursed = (await txns(WORLD.coopA)).find((n) => n.kind === 'DISBURSEMENT')!;
+    expectCode(await reverse(disbursed.id, 'rv-loan'), 'LOAN_POSTING_NEEDS_LOAN_REVERSAL');
+    const contribution = (await txns(103)).find((n) => n.kind === 'CONTRIBUTION')!;
+    expectCode(await reverse(contribution.id, 'rv-contrib'), 'CONTRIBUTION_POSTING_NOT_REVERSIBLE');
+    const loanId = await loanThrough(stack, t, { coop: WORLD.coopA, member: Q[4]!, amount: '200000', key: 'rvL' });
+    const first = ok(await stack.gql(REPAY, { i: { idempotencyKey: 'rvL-r1', loanId, amount: '50000', channel: 'BANK', bankRef: 'R-rvL-1', paidOn: '2024-04-01' } }, t.township11)).recordRepayment.id;
+    ok(await stack.gql(REPAY, { i: { idempotencyKey: 'rvL-r2', loanId, amount: '50000', channel: 'BANK', bankRef: 'R-rvL-2', paidOn: '2024-05-01' } }, t.township11));
+    expectCode(await stack.gql(REVERSE_REPAYMENT, { i: { idempotencyKey: 'rvL-x', repaymentId: first, reason: '录入错误', on: '2024-06-01' } }, t.county1), 'NOT_LATEST_REPAYMENT');
+  });
+});
+
 /**
  * Codes triggered through the gateway in another file because triggering them here is too heavy
  * (DATABASE_UNAVAILABLE needs a PostgreSQL server of the test's own, stopped and started). Each

@@ -6,7 +6,7 @@ import { fundTotal, fundTotalSql, idleMoney, idleMoneySql, moneyOnHand, moneyOnH
 import {
   atRiskSql, buildSchedule, committedAsOfSql, daysOverdueSql, firstUnpaidDueSql, instalmentsDueSql, isAtRisk, isCommittedAsOf,
   isOpenLoan, loanCap, loanOverdueAsOf, openLoanSql, outstandingAsOfSql, outstandingNow, outstandingNowSql, overdueAsOfSql, overdueStatus,
-  principalFallenDue, repaidByAsOfSql, type Instalment, type LoanStatus, type RepaymentMode,
+  principalFallenDue, repaidByAsOf, repaidByAsOfSql, type Instalment, type LoanStatus, type RepaymentMode,
 } from '../subgraphs/loans/loan.rules';
 import { figuresSql } from '../subgraphs/loans/portfolio.rules';
 import { createTestDatabases, sql } from './support/db';
@@ -32,7 +32,7 @@ let loans: Client;
 let members: Client;
 let facts: LoanFacts[];
 const instalments = new Map<number, Instalment[]>();
-const repayments = new Map<number, { paidOn: string; principalFen: bigint }[]>();
+const repayments = new Map<number, { paidOn: string; principalFen: bigint; reversed: boolean }[]>();
 let lines: { cooperativeId: number; on: string; account: Account; amountFen: bigint }[];
 
 beforeAll(async () => {
@@ -57,10 +57,10 @@ beforeAll(async () => {
     if (!list) instalments.set(r.loan_id, (list = []));
     list.push({ seq: r.seq, dueOn: r.due_on, principalFen: BigInt(r.principal_fen), feeFen: BigInt(r.fee_fen) });
   }
-  for (const r of (await loans.query(`select loan_id, ${d('paid_on')}, principal_fen from repayment order by loan_id, id`)).rows) {
+  for (const r of (await loans.query(`select loan_id, ${d('paid_on')}, principal_fen, reversed_txn_id is not null reversed from repayment order by loan_id, id`)).rows) {
     let list = repayments.get(r.loan_id);
     if (!list) repayments.set(r.loan_id, (list = []));
-    list.push({ paidOn: r.paid_on, principalFen: BigInt(r.principal_fen) });
+    list.push({ paidOn: r.paid_on, principalFen: BigInt(r.principal_fen), reversed: r.reversed });
   }
   lines = (await loans.query(
     `select t.cooperative_id, ${d('t.occurred_on').replace(' t.occurred_on', ' occurred_on')}, l.account, l.amount_fen
@@ -73,8 +73,7 @@ afterAll(async () => {
   await members?.end();
 });
 
-const repaidBy = (loanId: number, asOf: string): bigint =>
-  (repayments.get(loanId) ?? []).reduce((s, r) => (r.paidOn <= asOf ? s + r.principalFen : s), 0n);
+const repaidBy = (loanId: number, asOf: string): bigint => repaidByAsOf(repayments.get(loanId) ?? [], asOf);
 
 /** What the rules say of one loan at a date. */
 function ruleOf(l: LoanFacts, asOf: string) {

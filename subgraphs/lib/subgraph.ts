@@ -55,6 +55,11 @@ export interface SubgraphDefinition extends SubgraphAddress {
   sagas?: readonly StepKind[];
   /** The tables it contributes to the bulk seed (`npm run seed`, the demo county); without one the seed leaves its database empty. */
   seed?: SeedLayout;
+  /**
+   * Consistency checks of its database, each one statement returning the offending rows (none:
+   * consistent); the test stack runs them after every end-to-end scenario and fails on any row.
+   */
+  invariants?: readonly { name: string; sql: string }[];
 }
 
 /**

@@ -33,6 +33,9 @@ export const LOANS_ACCESS: AccessCatalogue = {
   'Mutation.recordRepayment': step(LOAN_KEEPERS),
   'Mutation.writeOffLoan': step(['COUNTY']),
   'Mutation.injectCapital': step(['COUNTY', 'REGION']),
+  // reversals (红字冲销) are a supervisor's correction, never the bookkeeper's own
+  'Mutation.reverseLedgerTransaction': step(['COUNTY']),
+  'Mutation.reverseRepayment': step(['COUNTY']),
   'Mutation._postLedgerEvent': { roles: ['SERVICE'], scope: 'service' },
   'Loan.auditTrail': { roles: AUDIT_READERS, scope: 'parent' },
   'BankTransfer.accountMasked': { roles: PERSONAL_NUMBER_READERS, scope: 'parent', otherwise: 'NULL' },

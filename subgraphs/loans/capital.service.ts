@@ -29,6 +29,8 @@ export async function injectCapital(ctx: Ctx, input: InjectCapitalInput): Promis
       memo: input.source === 'DONATION' ? '社会捐赠 / Donation' : '财政扶贫资金注入 / Government capital',
       refType: 'capital',
       refId: input.idempotencyKey,
+      eventRef: `capital:${input.idempotencyKey}`,
+      postedBy: ctx.caller!.sub,
       lines: capitalInjection(input.amount, input.source),
     });
     await audit(em, ctx, 'injectCapital', 'fund', loc.cooperativeId, null, { amount: input.amount.toString(), source: input.source, on, txn });

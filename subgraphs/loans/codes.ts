@@ -24,6 +24,12 @@ export const LOANS_CODES = {
   REPAYMENT_EXCEEDS_OWED: ['还款超过应还金额{owed}分', 'Repayment exceeds the {owed} fen owed', 'No overpayment.'],
   NOT_OVERDUE: ['借款未逾期,不能核销', 'Only overdue loans can be written off', 'Write-off is for bad loans.'],
   RISK_RESERVE_INSUFFICIENT: ['风险准备金不足以核销', 'The risk reserve cannot cover this write-off', 'Write-off only through the risk reserve.'],
+  SELF_REVERSAL: ['冲销人不能是原记账人', 'The reverser cannot be the one who posted the transaction', 'Maker-checker: a reversal (红字冲销) is made by another officer than the poster.'],
+  ALREADY_REVERSED: ['该凭证已被冲销', 'The transaction has already been reversed', 'A transaction is reversed once; details: `reversedBy` (the reversal).'],
+  REVERSAL_NOT_REVERSIBLE: ['冲销凭证不能再冲销', 'A reversal cannot itself be reversed', 'Post the original business again instead of reversing a reversal.'],
+  LOAN_POSTING_NEEDS_LOAN_REVERSAL: ['借款凭证须通过借款业务冲销:还款用“冲销还款”,放款和核销不能冲销', 'A loan posting is reversed only with its loan: a repayment through reverseRepayment; a disbursement or write-off cannot be reversed', 'Disbursements and write-offs are corrected by other means (repayment, a new decision); details: `kind`, `use`.'],
+  CONTRIBUTION_POSTING_NOT_REVERSIBLE: ['互助金凭证属于社员互助金记录,须在社员服务中处理(退还互助金)', 'A contribution posting belongs to a members contribution record; correct it there (withdrawal)', 'The ledger and the members contribution record must not disagree.'],
+  NOT_LATEST_REPAYMENT: ['只能冲销该笔借款最近一笔未冲销的还款', 'Only the loan\'s latest standing repayment can be reversed', 'Later usage fees were accrued on what the earlier repayment left outstanding: reverse the later ones first.'],
 } as const satisfies CodeTable;
 
 const codes: Failures<Extract<keyof typeof LOANS_CODES, string>> = defineCodes('loans', LOANS_CODES);

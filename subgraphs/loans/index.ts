@@ -13,6 +13,7 @@ import { CooperativeFieldsResolver, CountyFieldsResolver, MemberFieldsResolver }
 import { CooperativeRef, CountyRef, MemberRef } from './loan.type';
 import { loansReferences } from './loan.reference';
 import { startSnapshotJob } from './snapshot-job';
+import { volumeMismatchSql } from './ledger.service';
 
 /** The loans subgraph: loans, repayments, transfers, the fund ledger, disclosure, credit export. */
 export const loansSubgraph: SubgraphDefinition = defineSubgraph({
@@ -27,6 +28,8 @@ export const loansSubgraph: SubgraphDefinition = defineSubgraph({
   resolvers: [LoanResolver, LedgerResolver, CooperativeFieldsResolver, MemberFieldsResolver, CountyFieldsResolver],
   orphanedTypes: [CooperativeRef, MemberRef, CountyRef],
   references: loansReferences,
+  // issue 11, done-when 2: the trial balance from the volumes equals a full rescan, for every fund
+  invariants: [{ name: 'fund volumes and balances equal a rescan of ledger_line', sql: volumeMismatchSql('null::int[]') }],
   // SNAPSHOT_PRECOMPUTE=0 leaves snapshots to the requests (tests that count statements)
   background: (orm) => (process.env.SNAPSHOT_PRECOMPUTE === '0' ? () => {} : startSnapshotJob(orm)),
 });

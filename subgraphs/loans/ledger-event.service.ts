@@ -60,6 +60,9 @@ export async function postLedgerEvent(ctx: Ctx, input: LedgerEventInput): Promis
       memo,
       refType: 'contribution',
       refId: input.idempotencyKey,
+      // the saga's key is `contribution:<contribution id>`: one event per contribution row
+      eventRef: `${txnKind === 'CONTRIBUTION' ? 'contribution' : 'contribution-return'}:${input.idempotencyKey.replace(/^contribution:/, '')}`,
+      postedBy: ctx.caller!.sub,
       nameMasked: facts.nameMasked?.trim() || null,
       lines,
     });

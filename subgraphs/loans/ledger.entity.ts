@@ -22,6 +22,12 @@ export const LEDGER_TXN = defineTable('ledger_txn', {
   created_at: { kind: 'timestamptz', generated: true },
   /** The household's name masked (张*明) when the transaction concerns one; what the board shows (Migration0003Privacy). */
   name_masked: { kind: 'text', nullable: true },
+  /** The business event, once per ledger (`disbursement:<loan>`, `repayment:<repayment>`…): unique (Migration0007LedgerEvents). */
+  event_ref: { kind: 'text' },
+  /** The caller's token subject (system values for seeded and migrated rows): the reverser is never the poster. */
+  posted_by: { kind: 'text' },
+  /** A reversal's written reason. */
+  reason: { kind: 'text', nullable: true },
 });
 
 /** Signed amounts: debit positive, credit negative. Append-only. */
@@ -38,6 +44,9 @@ export const FUND_BALANCE = defineTable('fund_balance', {
   cooperative_id: { kind: 'int', primary: true },
   account: { kind: 'text', primary: true, values: ACCOUNT_NAMES },
   balance_fen: { kind: 'fen', generated: true },
+  /** Volumes: the sum of the account's debit lines and of its credit lines (positive), kept with each posting (Migration0007LedgerEvents). */
+  debit_fen: { kind: 'fen', generated: true },
+  credit_fen: { kind: 'fen', generated: true },
 });
 
 export const LEDGER_TABLES = [FUND, LEDGER_TXN, LEDGER_LINE, FUND_BALANCE];

@@ -3,8 +3,8 @@ import { Arg, Args, Ctx, Directive, ID, Mutation, Query, Resolver } from 'type-g
 import type { Ctx as Context } from '../lib/context';
 import { PageArgs } from '../lib/connection';
 import { DisclosureConnection, LedgerTxnConnection, TrialBalance } from './ledger.type';
-import { InjectCapitalInput } from './ledger.inputs';
-import { LedgerEventInput } from './ledger.inputs';
+import { InjectCapitalInput, LedgerEventInput, ReverseLedgerTransactionInput, ReverseRepaymentInput } from './ledger.inputs';
+import { reverseLedgerTransaction, reverseRepayment } from './reversal.service';
 import { disclosurePage, ledgerPage, trialBalance } from './ledger.service';
 import { injectCapital } from './capital.service';
 import { postLedgerEvent } from './ledger-event.service';
@@ -18,7 +18,7 @@ export class LedgerResolver {
     return ledgerPage(ctx, coopId(cooperativeId), page);
   }
 
-  @Query(() => TrialBalance, { nullable: true, description: 'Trial balance computed from the entries; for the board, bookkeepers and supervisors (试算平衡)' })
+  @Query(() => TrialBalance, { nullable: true, description: 'Trial balance from the accounts\' debit and credit volumes; for the board, bookkeepers and supervisors (试算平衡)' })
   trialBalance(@Arg('cooperativeId', () => ID, { description: 'Cooperative (互助社)' }) cooperativeId: string, @Ctx() ctx: Context) {
     return trialBalance(ctx, coopId(cooperativeId));
   }
@@ -31,6 +31,16 @@ export class LedgerResolver {
   @Mutation(() => ID, { description: 'Inject government capital or a donation into a fund; returns the ledger transaction id (注入资金)' })
   injectCapital(@Arg('input') input: InjectCapitalInput, @Ctx() ctx: Context) {
     return injectCapital(ctx, input);
+  }
+
+  @Mutation(() => ID, { description: 'Reverse a ledger transaction that belongs to no loan and no contribution record (e.g. capital) by posting its negation; county only, never by its poster, once; returns the reversal\'s transaction id (红字冲销)' })
+  reverseLedgerTransaction(@Arg('input') input: ReverseLedgerTransactionInput, @Ctx() ctx: Context) {
+    return reverseLedgerTransaction(ctx, input);
+  }
+
+  @Mutation(() => ID, { description: 'Reverse a repayment recorded in error: its posting is reversed and the loan owes it again (a repaid loan is open again); county only, never by its poster, once; returns the reversal\'s transaction id (冲销还款)' })
+  reverseRepayment(@Arg('input') input: ReverseRepaymentInput, @Ctx() ctx: Context) {
+    return reverseRepayment(ctx, input);
   }
 
   @Mutation(() => String, { description: 'Internal: post one business event of another subgraph\'s saga to the fund ledger; returns the ledger transaction id (内部接口: 记账事件)' })

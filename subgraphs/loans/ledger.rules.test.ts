@@ -14,12 +14,20 @@ import {
   moneyOnHand,
   repayment,
   reversal,
+  checkReversal,
+  loanAfterRepaymentReversal,
+  reversalPosting,
+  reversalReason,
+  REVERSAL_REASON_MAX,
+  type ReversalRequest,
   splitFee,
   writeOff,
   type Account,
   type FeeSplitPolicy,
   type Line,
 } from './ledger.rules';
+
+import { errorOf } from '../../test/support/domain';
 
 const net = (lines: readonly Line[]) => lines.reduce((s, l) => s + l.amountFen, 0n);
 /** The posting as a map account -> signed amount (debit positive). */
@@ -200,5 +208,71 @@ describe('idleMoney', () => {
     ['never below zero', { BANK: 100n, RISK_RESERVE: -300n }, 0n, 0n],
   ])('%s', (_name, balances, committed, idle) => {
     expect(idleMoney(balances, committed)).toBe(idle);
+  });
+});
+
+describe('reversal (红字冲销): the reason', () => {
+  it.each<[string, string, string | undefined, string | undefined]>([
+    ['a reason is trimmed', '  录入金额错误  ', undefined, '录入金额错误'],
+    ['blank refused', '   ', 'INVALID_INPUT', undefined],
+    ['empty refused', '', 'INVALID_INPUT', undefined],
+    ['at the limit', '错'.repeat(REVERSAL_REASON_MAX), undefined, '错'.repeat(REVERSAL_REASON_MAX)],
+    ['over the limit refused', '错'.repeat(REVERSAL_REASON_MAX + 1), 'INVALID_INPUT', undefined],
+  ])('%s', (_n, reason, code, out) => {
+    expect(errorOf(() => reversalReason(reason))?.code).toBe(code);
+    if (out !== undefined) expect(reversalReason(reason)).toBe(out);
+  });
+});
+
+describe('reversal: who may reverse what, along which route', () => {
+  const base: ReversalRequest = { kind: 'CAPITAL', postedBy: 'county:1:a', reversesTxnId: null, reversedByTxnId: null, reverser: 'county:1:b', route: 'GENERIC' };
+  it.each<[string, Partial<ReversalRequest>, string | undefined]>([
+    ['capital by another officer', {}, undefined],
+    ['a seeded or migrated posting (system poster)', { postedBy: 'system:seed' }, undefined],
+    ['a reversal is never reversed', { kind: 'REVERSAL', reversesTxnId: '7' }, 'REVERSAL_NOT_REVERSIBLE'],
+    ['reversing twice', { reversedByTxnId: '9' }, 'ALREADY_REVERSED'],
+    ['the poster reverses its own', { reverser: 'county:1:a' }, 'SELF_REVERSAL'],
+    ['a disbursement through the generic route', { kind: 'DISBURSEMENT' }, 'LOAN_POSTING_NEEDS_LOAN_REVERSAL'],
+    ['a repayment through the generic route', { kind: 'REPAYMENT' }, 'LOAN_POSTING_NEEDS_LOAN_REVERSAL'],
+    ['a write-off through the generic route', { kind: 'WRITE_OFF' }, 'LOAN_POSTING_NEEDS_LOAN_REVERSAL'],
+    ['a contribution', { kind: 'CONTRIBUTION' }, 'CONTRIBUTION_POSTING_NOT_REVERSIBLE'],
+    ['a contribution return', { kind: 'CONTRIBUTION_RETURN' }, 'CONTRIBUTION_POSTING_NOT_REVERSIBLE'],
+    ['a repayment through reverseRepayment', { kind: 'REPAYMENT', route: 'REPAYMENT' }, undefined],
+    ['reverseRepayment still refuses twice', { kind: 'REPAYMENT', route: 'REPAYMENT', reversedByTxnId: '9' }, 'ALREADY_REVERSED'],
+    ['reverseRepayment still refuses the poster', { kind: 'REPAYMENT', route: 'REPAYMENT', reverser: 'county:1:a' }, 'SELF_REVERSAL'],
+  ])('%s', (_n, o, code) => {
+    expect(errorOf(() => checkReversal({ ...base, ...o }))?.code).toBe(code);
+  });
+  it('points a repayment to reverseRepayment, a disbursement nowhere', () => {
+    expect(errorOf(() => checkReversal({ ...base, kind: 'REPAYMENT' }))?.details).toMatchObject({ use: 'reverseRepayment' });
+    expect(errorOf(() => checkReversal({ ...base, kind: 'DISBURSEMENT' }))?.details).toMatchObject({ use: null });
+  });
+});
+
+describe('reversal: the negation, never overdrawing money on hand', () => {
+  const capital = capitalInjection(1_000_000n, 'GOVERNMENT');
+  it.each<[string, Line[], Partial<Record<Account, bigint>>, string | undefined]>([
+    ['capital still on hand', capital, { BANK: 1_000_000n, GOVERNMENT_CAPITAL: -1_000_000n }, undefined],
+    ['capital partly lent out', capital, { BANK: 400_000n, LOANS_RECEIVABLE: 600_000n }, 'INSUFFICIENT_FUND'],
+    ['a cash repayment whose cash went out again', repayment(50_000n, fee(1_000n), 'CASH'), { CASH: 10_000n }, 'INSUFFICIENT_FUND'],
+    ['a bank repayment still in the bank', repayment(50_000n, fee(1_000n), 'BANK'), { BANK: 51_000n }, undefined],
+    ['a posting that adds money back (a return reversed)', contribution('HOUSEHOLD_WITHDRAWAL', 40_000n), {}, undefined],
+  ])('%s', (_n, lines, balances, code) => {
+    expect(errorOf(() => reversalPosting(lines, balances))?.code).toBe(code);
+    if (!code) expect(reversalPosting(lines, balances)).toEqual(reversal(lines));
+  });
+});
+
+describe('reversal: the loan a reversed repayment restores', () => {
+  const loan = { status: 'CLOSED', principalRepaidFen: 300_000n, feePaidFen: 9_000n };
+  const rep = { principalFen: 200_000n, feeFen: 6_000n, isLatest: true };
+  it.each<[string, Partial<typeof loan>, Partial<typeof rep>, string | undefined]>([
+    ['a repaid (closed) loan opens again', {}, {}, undefined],
+    ['a disbursed loan stays disbursed', { status: 'DISBURSED' }, {}, undefined],
+    ['not the latest standing repayment', {}, { isLatest: false }, 'NOT_LATEST_REPAYMENT'],
+    ['a written-off loan', { status: 'WRITTEN_OFF' }, {}, 'INVALID_TRANSITION'],
+  ])('%s', (_n, l, r, code) => {
+    expect(errorOf(() => loanAfterRepaymentReversal({ ...loan, ...l }, { ...rep, ...r }))?.code).toBe(code);
+    if (!code) expect(loanAfterRepaymentReversal({ ...loan, ...l }, { ...rep, ...r })).toEqual({ status: 'DISBURSED', principalRepaidFen: 100_000n, feePaidFen: 3_000n });
   });
 });

@@ -3,6 +3,7 @@
  * Pure: no ORM, GraphQL or I/O. A line's amount is signed: debit positive, credit negative;
  * every posting's lines sum to zero.
  */
+import { fail, invalid } from './codes';
 
 export const ACCOUNTS = {
   BANK: { code: '1002', zh: '银行存款', en: 'Bank deposit', normal: 'DEBIT' },
@@ -195,4 +196,78 @@ export function idleMoney(balances: Partial<Record<Account, bigint>>, committedF
 /** SQL of {@link idleMoney}: the lines' account and amount columns, and an expression of the committed amount. */
 export function idleMoneySql(c: { account: string; amount: string }, committed: string): string {
   return `greatest(0, ${moneyOnHandSql(c)} + ${accountsSumSql(RESERVE_ACCOUNTS, c)} - ${committed})`;
+}
+
+// ---- Reversal (红字冲销): who may reverse what ---------------------------------------------------
+
+/** Posting kinds that belong to a loan: reversing one alone would leave the loan saying otherwise. */
+export const LOAN_POSTING_KINDS: readonly string[] = ['DISBURSEMENT', 'REPAYMENT', 'WRITE_OFF'];
+/** Posting kinds that belong to a members contribution record (corrected there, by a withdrawal). */
+export const CONTRIBUTION_POSTING_KINDS: readonly string[] = ['CONTRIBUTION', 'CONTRIBUTION_RETURN'];
+/** Kinds of the reversal transactions themselves: the generic one, and a repayment's (with its loan restored). */
+export const REVERSAL_KINDS = { generic: 'REVERSAL', repayment: 'REPAYMENT_REVERSAL' } as const;
+export const REVERSAL_REASON_MAX = 500;
+
+/** The written reason of a reversal, trimmed: required, at most {@link REVERSAL_REASON_MAX} characters. */
+export function reversalReason(reason: string): string {
+  const r = reason.trim();
+  if (!r) invalid('冲销须写明理由', 'a reversal needs a written reason', { field: 'reason' });
+  if ([...r].length > REVERSAL_REASON_MAX) invalid(`冲销理由不得超过${REVERSAL_REASON_MAX}个字符`, `reason may not exceed ${REVERSAL_REASON_MAX} characters`, { field: 'reason' });
+  return r;
+}
+
+/** The facts of the transaction to reverse and of the request. */
+export interface ReversalRequest {
+  kind: string;
+  postedBy: string;
+  /** Set when this transaction is itself a reversal. */
+  reversesTxnId: string | null;
+  /** The reversal already posted for it, if any. */
+  reversedByTxnId: string | null;
+  reverser: string;
+  /** GENERIC: reverseLedgerTransaction; REPAYMENT: reverseRepayment, which restores the loan too. */
+  route: 'GENERIC' | 'REPAYMENT';
+}
+
+/**
+ * May this transaction be reversed by this caller along this route? A reversal is never reversed
+ * (post the original business again instead: a chain of reversals hides what happened); a
+ * transaction is reversed once; the reverser is never its poster (maker-checker); loan postings
+ * only through the operation that restores the loan (repayments: reverseRepayment; a disbursement
+ * or write-off is corrected by other means, never by a reversal); contribution postings belong to
+ * the members contribution record.
+ */
+export function checkReversal(o: ReversalRequest): void {
+  if (o.reversesTxnId !== null) fail('REVERSAL_NOT_REVERSIBLE', { txnId: o.reversesTxnId });
+  if (o.reversedByTxnId !== null) fail('ALREADY_REVERSED', { reversedBy: o.reversedByTxnId });
+  if (o.postedBy === o.reverser) fail('SELF_REVERSAL');
+  if (o.route === 'GENERIC' && LOAN_POSTING_KINDS.includes(o.kind)) {
+    fail('LOAN_POSTING_NEEDS_LOAN_REVERSAL', { kind: o.kind, use: o.kind === 'REPAYMENT' ? 'reverseRepayment' : null });
+  }
+  if (o.route === 'GENERIC' && CONTRIBUTION_POSTING_KINDS.includes(o.kind)) fail('CONTRIBUTION_POSTING_NOT_REVERSIBLE', { kind: o.kind });
+}
+
+/** The reversal's lines, refused when they would take money on hand (bank or cash) below zero:
+ * capital already lent out cannot be reversed, nor a repayment whose money has gone out again. */
+export function reversalPosting(lines: readonly Line[], balances: Partial<Record<Account, bigint>>): Line[] {
+  const out = reversal(lines);
+  for (const a of ON_HAND_ACCOUNTS) {
+    let after = balances[a] ?? 0n;
+    for (const l of out) if (l.account === a) after += l.amountFen;
+    if (after < 0n) fail('INSUFFICIENT_FUND');
+  }
+  return out;
+}
+
+/** A loan with a repayment reversed: the repayment's principal and fee owed again, a closed loan
+ * open again (DISBURSED: overdue is derived from the instalments, not a status). Only a loan's
+ * latest standing repayment is reversed (later fees were accrued on what it left outstanding), and
+ * never one of a written-off loan (its write-off took the outstanding as it stood). */
+export function loanAfterRepaymentReversal(
+  l: { status: string; principalRepaidFen: bigint; feePaidFen: bigint },
+  r: { principalFen: bigint; feeFen: bigint; isLatest: boolean },
+): { status: 'DISBURSED'; principalRepaidFen: bigint; feePaidFen: bigint } {
+  if (l.status !== 'DISBURSED' && l.status !== 'CLOSED') fail('INVALID_TRANSITION', { status: l.status, action: 'reverse a repayment' });
+  if (!r.isLatest) fail('NOT_LATEST_REPAYMENT');
+  return { status: 'DISBURSED', principalRepaidFen: l.principalRepaidFen - r.principalFen, feePaidFen: l.feePaidFen - r.feeFen };
 }

@@ -63,11 +63,15 @@ export class LedgerLine {
 @ObjectType({ simpleResolvers: true, description: 'A ledger transaction: balanced, never edited (记账凭证)' })
 export class LedgerTxn {
   @Field(() => ID, { description: 'Transaction id (凭证号)' }) id!: string;
-  @Field({ description: 'Kind: CAPITAL, CONTRIBUTION, DISBURSEMENT, REPAYMENT, WRITE_OFF… (业务类型)' }) kind!: string;
+  @Field({ description: 'Kind: CAPITAL, CONTRIBUTION, DISBURSEMENT, REPAYMENT, WRITE_OFF, REVERSAL, REPAYMENT_REVERSAL… (业务类型)' }) kind!: string;
   @Field(() => LocalDateScalar, { description: 'Business date (业务日期)' }) occurredOn!: string;
   @Field({ description: 'Memo (摘要)' }) memo!: string;
   @Field(() => String, { nullable: true, description: 'What it refers to, e.g. loan (关联对象类型)' }) refType!: string | null;
   @Field(() => String, { nullable: true, description: 'Id of what it refers to (关联对象编号)' }) refId!: string | null;
+  @Field({ description: 'The business event it records, unique in the ledger, e.g. repayment:17 (业务事件编号)' }) eventRef!: string;
+  @Field(() => ID, { nullable: true, description: 'The transaction this one reverses (被冲销凭证号)' }) reverses!: string | null;
+  @Field(() => ID, { nullable: true, description: 'The reversal that cancelled this transaction (冲销凭证号)' }) reversedBy!: string | null;
+  @Field(() => String, { nullable: true, description: 'Written reason of a reversal (冲销理由)' }) reason!: string | null;
   @Field(() => [LedgerLine], { description: 'Lines (分录)' }) lines!: LedgerLine[];
 }
 export const LedgerTxnConnection = Connection(LedgerTxn, 'LedgerTxn', '记账凭证');
@@ -75,17 +79,17 @@ export const LedgerTxnConnection = Connection(LedgerTxn, 'LedgerTxn', '记账凭
 @ObjectType({ simpleResolvers: true, description: 'Trial balance of a cooperative fund (试算平衡表)' })
 export class TrialBalance {
   @Field(() => ID, { description: 'Cooperative id (互助社编号)' }) cooperativeId!: string;
-  @Field(() => MoneyScalar, { description: 'Sum of debits (借方合计)' }) totalDebits!: bigint;
-  @Field(() => MoneyScalar, { description: 'Sum of credits (贷方合计)' }) totalCredits!: bigint;
+  @Field(() => MoneyScalar, { description: 'Sum of the accounts\' debit volumes (借方发生额合计)' }) totalDebits!: bigint;
+  @Field(() => MoneyScalar, { description: 'Sum of the accounts\' credit volumes (贷方发生额合计)' }) totalCredits!: bigint;
   @Field(() => MoneyScalar, { description: 'Debits minus credits: always 0 (差额)' }) net!: bigint;
-  @Field({ description: 'Stored balances equal the sums of the entries (余额与分录一致)' }) balancesMatchEntries!: boolean;
-  @Field(() => [AccountBalance], { description: 'Balance per account from the entries (科目余额)' }) accounts!: AccountBalance[];
+  @Field({ description: 'Each balance equals its debit volume less its credit volume, and debits equal credits (余额与发生额一致)' }) balancesMatchEntries!: boolean;
+  @Field(() => [AccountBalance], { description: 'Balance per account (科目余额)' }) accounts!: AccountBalance[];
 }
 
 @ObjectType({ simpleResolvers: true, description: 'One published item of the disclosure board, personal data masked (公示栏)' })
 export class DisclosureEntry {
   @Field(() => ID, { description: 'Entry id (编号)' }) id!: string;
-  @Field({ description: 'LOAN_DISBURSED, REPAYMENT, WRITE_OFF, CAPITAL, CONTRIBUTION, CONTRIBUTION_RETURN (类型)' }) kind!: string;
+  @Field({ description: 'LOAN_DISBURSED, REPAYMENT, WRITE_OFF, CAPITAL, CONTRIBUTION, CONTRIBUTION_RETURN, REVERSAL, REPAYMENT_REVERSED; a reversal is its own entry and the original stays (类型)' }) kind!: string;
   @Field(() => LocalDateScalar, { description: 'Date (日期)' }) on!: string;
   @Field(() => String, { nullable: true, description: 'Household name masked like 张*明, when the item concerns one household (姓名)' }) nameMasked!: string | null;
   @Field(() => MoneyScalar, { description: 'Amount (金额)' }) amount!: bigint;

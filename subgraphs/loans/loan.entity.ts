@@ -65,6 +65,9 @@ export const REPAYMENT = defineTable('repayment', {
   channel: { kind: 'text', values: ['BANK', 'CASH'] },
   bank_ref: { kind: 'text', nullable: true },
   created_at: { kind: 'timestamptz', generated: true },
+  /** The reversal that cancelled it (Migration0007LedgerEvents): a reversed repayment counts nowhere. */
+  reversed_txn_id: { kind: 'bigid', nullable: true },
+  reversed_on: { kind: 'date', nullable: true },
 });
 
 export const BANK_TRANSFER = defineTable('bank_transfer', {

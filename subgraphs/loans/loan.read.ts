@@ -85,7 +85,7 @@ export interface LoanIncludes {
   instalments?: boolean;
 }
 
-const REPAYMENT_READ = ['id', 'loan_id', 'paid_on', 'principal_fen', 'fee_fen', 'channel', 'bank_ref'] as const satisfies readonly (keyof typeof REPAYMENT.columns)[];
+const REPAYMENT_READ = ['id', 'loan_id', 'paid_on', 'principal_fen', 'fee_fen', 'channel', 'bank_ref', 'reversed_on'] as const satisfies readonly (keyof typeof REPAYMENT.columns)[];
 const INSTALMENT_READ = ['loan_id', 'seq', 'due_on', 'principal_fen', 'fee_fen'] as const satisfies readonly (keyof typeof LOAN_INSTALMENT.columns)[];
 // unaliased: they are also read inside a correlated sub-select (rowsOfLoan)
 const REPAYMENT_COLUMNS = selectList(REPAYMENT, 'repayment', REPAYMENT_READ);
@@ -95,7 +95,7 @@ type InstalmentRow = Pick<RowOf<typeof LOAN_INSTALMENT>, (typeof INSTALMENT_READ
 
 const toRepayment = (r: RepaymentRow): Repayment => ({
   id: r.id, loanId: String(r.loan_id), paidOn: r.paid_on, principal: BigInt(r.principal_fen), fee: BigInt(r.fee_fen),
-  channel: r.channel as Repayment['channel'], bankRef: r.bank_ref,
+  channel: r.channel as Repayment['channel'], bankRef: r.bank_ref, reversedOn: r.reversed_on,
 });
 const toInstalment = (r: InstalmentRow): Instalment => ({ seq: r.seq, dueOn: r.due_on, principal: BigInt(r.principal_fen), fee: BigInt(r.fee_fen) });
 

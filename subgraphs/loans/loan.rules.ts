@@ -265,9 +265,15 @@ export function outstandingAsOfSql(l: string, repaidByAsOf: string, asOf: string
                   or (${l}.written_off_on is not null and ${l}.written_off_on <= ${asOf}) then 0
                 else ${l}.amount_fen - ${repaidByAsOf} end)`;
 }
+/** Principal repaid by asOf: the standing repayments (a reversed one never counted, at any date). */
+export function repaidByAsOf(repayments: readonly { paidOn: string; principalFen: bigint; reversed: boolean }[], asOf: string): bigint {
+  return repayments.reduce((s, r) => (!r.reversed && r.paidOn <= asOf ? s + r.principalFen : s), 0n);
+}
+/** SQL: a repayment row `r` that stands (not reversed), the filter of {@link repaidByAsOf}. */
+export const standingRepaymentSql = (r: string): string => `${r}.reversed_txn_id is null`;
 /** SQL: principal repaid on loan `loanId` by asOf (a scalar sub-select; the repayment index finds it). */
 export function repaidByAsOfSql(loanId: string, asOf: string): string {
-  return `(select coalesce(sum(r.principal_fen), 0) from repayment r where r.loan_id = ${loanId} and r.paid_on <= ${asOf})`;
+  return `(select coalesce(sum(r.principal_fen), 0) from repayment r where r.loan_id = ${loanId} and r.paid_on <= ${asOf} and ${standingRepaymentSql('r')})`;
 }
 
 /** Principal that fell due strictly before asOf (the base of the repayment rate). */

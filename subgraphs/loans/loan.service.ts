@@ -6,7 +6,7 @@ import { fail, invalid } from './codes';
 import { maskAccount } from '../lib/mask';
 import { canRead, isHousehold, requireWrite } from '../lib/scope';
 import { audit, once } from '../lib/tx';
-import { accruedFee, allocateRepayment, buildSchedule, checkApplication, checkDisbursement, checkIncomingChannel, checkWriteOff, firstUnpaidDueSql, openLoanSql, outstandingNow, outstandingNowSql, overdueStatus, transition, type LoanAction } from './loan.rules';
+import { accruedFee, allocateRepayment, buildSchedule, checkApplication, checkDisbursement, checkIncomingChannel, checkWriteOff, firstUnpaidDueSql, openLoanSql, standingRepaymentSql, outstandingNow, outstandingNowSql, overdueStatus, transition, type LoanAction } from './loan.rules';
 import { checkPurpose, LOAN_PURPOSES } from './purpose.rules';
 import { disbursement, fundTotal, repayment, splitFee, writeOff } from './ledger.rules';
 import { BANK_TRANSFER, LOAN, LOAN_INSTALMENT, REPAYMENT } from './loan.entity';
@@ -184,6 +184,8 @@ export async function disburseLoan(ctx: Ctx, input: DisburseLoanInput): Promise<
       memo: `发放借款:${LOAN_PURPOSES[row.purpose].zh} / Loan disbursed: ${LOAN_PURPOSES[row.purpose].en}`,
       refType: 'loan',
       refId: String(row.id),
+      eventRef: `disbursement:${row.id}`,
+      postedBy: ctx.caller!.sub,
       lines: disbursement(amount, input.channel),
     });
     const dueOn = schedule[schedule.length - 1]!.dueOn;
@@ -206,7 +208,7 @@ export async function recordRepayment(ctx: Ctx, input: RecordRepaymentInput): Pr
     const row = await loanForWrite(em, ctx, input.loanId);
     transition(row.status, 'REPAY', { needsCountyApproval: row.needs_county_approval, requestedBy: row.requested_by, actor: ctx.caller!.sub });
     if (paidOn < row.disbursed_on!) invalid('还款日期早于放款日期', 'repayment before disbursement');
-    const [last] = await em.execute<{ last: string | null }[]>(`select to_char(max(paid_on),'YYYY-MM-DD') last from repayment where loan_id = ?`, [row.id]);
+    const [last] = await em.execute<{ last: string | null }[]>(`select to_char(max(paid_on),'YYYY-MM-DD') last from repayment r where r.loan_id = ? and ${standingRepaymentSql('r')}`, [row.id]);
     const from = last?.last && last.last > row.disbursed_on! ? last.last : row.disbursed_on!;
     if (paidOn < from) invalid('还款日期早于上一笔还款', 'repayment dated before the previous one');
     const outstanding = BigInt(row.amount_fen) - BigInt(row.principal_repaid_fen);
@@ -242,6 +244,8 @@ export async function recordRepayment(ctx: Ctx, input: RecordRepaymentInput): Pr
       memo: `收回借款 / Repayment received`,
       refType: 'loan',
       refId: String(row.id),
+      eventRef: `repayment:${repaymentId}`,
+      postedBy: ctx.caller!.sub,
       lines: repayment(alloc.principalFen, splitFee(alloc.feeFen, coop.policy), input.channel),
     });
     await em.execute(
@@ -292,6 +296,8 @@ export async function writeOffLoan(ctx: Ctx, input: WriteOffLoanInput): Promise<
       memo: `核销呆账 / Bad loan written off against the risk reserve`,
       refType: 'loan',
       refId: String(row.id),
+      eventRef: `write-off:${row.id}`,
+      postedBy: ctx.caller!.sub,
       lines: writeOff(outstanding),
     });
     await em.execute(`update loan set status = 'WRITTEN_OFF', written_off_on = ?, written_off_fen = ? where id = ?`, [on, outstanding.toString(), row.id]);

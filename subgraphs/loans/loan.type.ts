@@ -100,6 +100,7 @@ export class Repayment {
   @Field(() => MoneyScalar, { description: 'Usage-fee part (占用费)' }) fee!: bigint;
   @Field(() => ChannelEnum, { description: 'Channel (收款方式)' }) channel!: ChannelEnum;
   @Field(() => String, { nullable: true, description: 'Bank reference (银行流水号)' }) bankRef!: string | null;
+  @Field(() => LocalDateScalar, { nullable: true, description: 'Date the repayment was reversed; a reversed repayment counts nowhere (冲销日期)' }) reversedOn?: string | null;
 }
 
 @ObjectType({ simpleResolvers: true, description: 'A transfer to or from a member one-card account (银行转账)' })

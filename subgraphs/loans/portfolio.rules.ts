@@ -3,7 +3,7 @@
  * ledger.rules (pure: text only). The loans subgraph runs it for missing snapshots; the bench floor
  * runs the same text, so both compute one definition.
  */
-import { atRiskSql, instalmentsDueSql, outstandingAsOfSql, overdueAsOfSql } from './loan.rules';
+import { atRiskSql, instalmentsDueSql, outstandingAsOfSql, overdueAsOfSql, standingRepaymentSql } from './loan.rules';
 import { FUND_TOTAL_ACCOUNTS, fundTotalSql } from './ledger.rules';
 
 /** The figures stored per cooperative and date (portfolio_snapshot columns besides the key). */
@@ -32,7 +32,7 @@ export function figuresSql(p: { ids: string; asOf: string; parDays: string }): s
       ids as (select coalesce(array_agg(id), '{}') a from l),
       paid as (
         select r.loan_id, sum(r.principal_fen) p from repayment r
-         where r.loan_id = any((select a from ids)::int[]) and r.paid_on <= ${p.asOf} group by r.loan_id),
+         where r.loan_id = any((select a from ids)::int[]) and r.paid_on <= ${p.asOf} and ${standingRepaymentSql('r')} group by r.loan_id),
       per as (
         select l.id, l.cooperative_id, l.member_id, l.amount_fen, ${repaid} repaid,
                ${outstandingAsOfSql('l', repaid, p.asOf)} outstanding, d.principal_due, d.first_unpaid

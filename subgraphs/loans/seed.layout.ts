@@ -7,9 +7,9 @@ import { PORTFOLIO_SNAPSHOT } from './portfolio.entity';
 export const loansSeedLayout: SeedLayout = {
   tables: [
     seedTable(FUND, ['cooperative_id', 'county_id', 'township_id', 'created_at']),
-    seedTable(LEDGER_TXN, ['id', 'cooperative_id', 'kind', 'occurred_on', 'memo', 'ref_type', 'ref_id', 'name_masked', 'created_at']),
+    seedTable(LEDGER_TXN, ['id', 'cooperative_id', 'kind', 'occurred_on', 'memo', 'ref_type', 'ref_id', 'name_masked', 'event_ref', 'posted_by', 'created_at']),
     seedTable(LEDGER_LINE, ['id', 'txn_id', 'cooperative_id', 'account', 'amount_fen']),
-    seedTable(FUND_BALANCE, ['cooperative_id', 'account', 'balance_fen']),
+    seedTable(FUND_BALANCE, ['cooperative_id', 'account', 'balance_fen', 'debit_fen', 'credit_fen']),
     seedTable(LOAN, [
       'id', 'cooperative_id', 'county_id', 'township_id', 'member_id', 'borrower_name', 'card_account', 'guarantee_group_id', 'guarantor_member_id',
       'amount_fen', 'fee_rate_bp', 'term_months', 'repayment_mode', 'purpose', 'purpose_note', 'status', 'is_first_loan', 'is_shuangdao',

@@ -6,6 +6,7 @@ import { loadKey, signToken, type TokenClaims } from '../../subgraphs/lib/auth';
 import { envVariable, ROOT } from '../../subgraphs/lib/config';
 import { REGISTRY } from '../../subgraphs/registry';
 import { freePort } from '../../infra/postgres';
+import { Client } from 'pg';
 import type { GqlResult } from './stack';
 
 /** The ports of one `npm start`: PostgreSQL, the gateway, and each registry subgraph by name. */
@@ -92,12 +93,41 @@ export function startNpm(dir: string, ports: StartPorts, env: NodeJS.ProcessEnv 
     },
     token: (claims) => signToken(loadKey(join(dir, 'data')), claims),
     pidOf: async (port) => ((await (await fetch(`http://127.0.0.1:${port}/metrics`)).json()) as { pid: number }).pid,
-    stop() {
+    async stop() {
+      const broken = proc.exitCode === null ? await invariantsBroken(ports.pg) : [];
       const exited = new Promise<number | null>((r) => (proc.exitCode !== null ? r(proc.exitCode) : proc.once('exit', (code) => r(code))));
       proc.kill('SIGINT');
-      return exited;
+      const code = await exited;
+      if (broken.length) throw new Error(broken.join('\n'));
+      return code;
     },
   };
+}
+
+/**
+ * Every subgraph's invariants on the databases of a running `npm start` (one statement each), as
+ * the test stack checks them; a database it cannot reach (a start that never got that far) is skipped.
+ */
+async function invariantsBroken(pgPort: number): Promise<string[]> {
+  const broken: string[] = [];
+  for (const def of REGISTRY) {
+    if (!def.invariants?.length) continue;
+    const c = new Client({ connectionString: `postgres://postgres@127.0.0.1:${pgPort}/${def.database}` });
+    try {
+      await c.connect();
+    } catch {
+      continue;
+    }
+    try {
+      for (const inv of def.invariants) {
+        const rows = (await c.query(inv.sql)).rows;
+        if (rows.length) broken.push(`${def.name}: ${inv.name}:\n${JSON.stringify(rows, null, 1)}`);
+      }
+    } finally {
+      await c.end();
+    }
+  }
+  return broken;
 }
 
 export const portOpen = (port: number) =>
