@@ -19,6 +19,7 @@ import {
   type TxnRef,
 } from './county';
 import { BANK_NAME } from './names';
+import { ADMISSION_REASON } from '../subgraphs/members/migrations/Migration0007PovertyHistory';
 
 // ---------------------------------------------------------------------------------------------
 // COPY text
@@ -139,6 +140,7 @@ function coopRows(d: CoopData, ids: WriteIds, b: Batch): void {
         `${m.poverty}\t${tf(m.absolutePoor)}\t${tf(m.party)}\t${BANK_NAME}\t${m.cardAccount}\t${m.status}\t${dayStr(m.joinedOn)}\t${dn(m.leftOn)}\n`,
       1,
     );
+    add('poverty_status_change', `${m.id}\t${m.coopId}\t${m.townshipId}\t${countyId}\t${m.poverty}\t${dayStr(m.joinedOn)}\t${ADMISSION_REASON}\tseed\t${at(m.joinedOn, '09:00')}\n`, 1);
   }
   for (const c of d.contributions) {
     add('contribution', `${c.id}\t${c.memberId}\t${c.coopId}\t${c.kind}\t${c.amountFen}\t${dayStr(c.paidOn)}\tPOSTED\t${at(c.paidOn, '09:30')}\n`, 1);

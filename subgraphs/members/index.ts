@@ -23,6 +23,7 @@ import { memberReference } from './member.reference';
 import { MemberResolver } from './member.resolver';
 import { membersMigrations } from './migrations';
 import { membersSeedLayout } from './seed.layout';
+import { PovertyResolver } from './poverty.resolver';
 
 /** Owns the federation entities `Cooperative` and `Member`: geography, cooperatives, member households. */
 export const membersSubgraph: SubgraphDefinition = defineSubgraph({
@@ -39,7 +40,7 @@ export const membersSubgraph: SubgraphDefinition = defineSubgraph({
   seed: membersSeedLayout,
   resolvers: [
     CountyResolver, TownshipResolver, VillageResolver, CooperativeResolver, MemberResolver, ContributionResolver,
-    GuaranteeGroupResolver, InsuranceResolver, InternalResolver,
+    GuaranteeGroupResolver, InsuranceResolver, InternalResolver, PovertyResolver,
   ],
   orphanedTypes: [],
   references: () => ({

@@ -80,6 +80,12 @@ export async function addMembers(stack: Stack, coop: number, members: NewMember[
           m.card === undefined ? `622947${String(n).padStart(13, '0')}` : m.card, joinedOn],
       );
       ids.push(r.rows[0].id);
+      // the status at admission, as admitMember writes it
+      await c.query(
+        `insert into poverty_status_change (member_id, cooperative_id, township_id, county_id, status, effective_on, reason, changed_by)
+         values ($1, $2, $3, $4, $5, $6, '入社时状况 / status at admission', 'fixture')`,
+        [r.rows[0].id, coop, loc.township, loc.county, m.poverty ?? 'REGISTERED_POOR', joinedOn],
+      );
     }
   } finally {
     await c.end();
