@@ -15,8 +15,8 @@ export const membersSeedLayout: SeedLayout = {
         'is_absolute_poor, is_party_member, card_bank, card_account, status, joined_on, left_on',
       identity: true,
     },
-    // every household's status at admission, as admitMember writes it (Migration0007PovertyHistory)
-    { name: 'poverty_status_change', columns: 'member_id, cooperative_id, township_id, county_id, status, effective_on, reason, changed_by, recorded_at' },
+    // every household's status at admission, as admitMember writes it (Migration0007PovertyHistory), and a few later changes
+    { name: 'poverty_status_change', columns: 'member_id, cooperative_id, township_id, county_id, status, previous_status, effective_on, reason, document_no, changed_by, recorded_at' },
     { name: 'contribution', columns: 'id, member_id, cooperative_id, kind, amount_fen, paid_on, ledger_status, created_at', identity: true },
     { name: 'guarantee_group', columns: 'id, cooperative_id, name, kind, guarantor_member_id, status, formed_on', identity: true },
     { name: 'guarantee_group_member', columns: 'group_id, member_id, active' },
