@@ -34,7 +34,7 @@ export class PovertyResolver {
   @Query(() => [PovertyStatusAsOf], { description: 'Internal: the poverty status of many households as of a date, in one statement; unknown ids left out (某日贫困状况，内部)' })
   _povertyStatusAsOf(
     @Arg('memberIds', () => [Int], { description: 'Member ids (社员编号)' }) memberIds: number[],
-    @Arg('asOf', () => LocalDateScalar, { description: 'The date (日期)' }) asOf: string,
+    @NotFuture() @Arg('asOf', () => LocalDateScalar, { description: 'The date, not after today (日期)' }) asOf: string,
     @GqlCtx() ctx: Ctx,
   ): Promise<PovertyStatusAsOf[]> {
     return povertyStatusesAsOf(ctx, memberIds, asOf);

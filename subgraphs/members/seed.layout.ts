@@ -16,7 +16,7 @@ export const membersSeedLayout: SeedLayout = {
       identity: true,
     },
     // every household's status at admission, as admitMember writes it (Migration0007PovertyHistory), and a few later changes
-    { name: 'poverty_status_change', columns: 'member_id, cooperative_id, township_id, county_id, status, previous_status, effective_on, reason, document_no, changed_by, recorded_at' },
+    { name: 'poverty_status_change', columns: 'member_id, cooperative_id, township_id, county_id, status, previous_status, effective_on, reason, document_no, changed_by, recorded_at', identity: true },
     { name: 'contribution', columns: 'id, member_id, cooperative_id, kind, amount_fen, paid_on, ledger_status, created_at', identity: true },
     { name: 'guarantee_group', columns: 'id, cooperative_id, name, kind, guarantor_member_id, status, formed_on', identity: true },
     { name: 'guarantee_group_member', columns: 'group_id, member_id, active' },
