@@ -19,6 +19,8 @@ import {
   type TxnRef,
 } from './county';
 import { BANK_NAME } from './names';
+import { dayNumber } from '../subgraphs/lib/dates';
+import { ADMISSION_REASON } from '../subgraphs/members/migrations/Migration0007PovertyHistory';
 
 // ---------------------------------------------------------------------------------------------
 // COPY text
@@ -111,6 +113,8 @@ export class Batch {
 
 /** Numbering of rows that get their id only when written. */
 interface WriteIds {
+  /** The plan's as-of date as a day number. */
+  asOf: number;
   line: number;
   insurance: number;
   shareholding: number;
@@ -139,6 +143,34 @@ const purposeCode = (text: string): string => {
 const dn = (n: number | null): string => (n === null ? N : dayStr(n));
 const tf = (v: boolean): string => (v ? 't' : 'f');
 
+interface PovertyRow { status: string; previous: string | null; on: number; reason: string; documentNo: string | null; by: string }
+
+/**
+ * A household's poverty status history: its status at admission, and for a few households (picked
+ * by id, so no random draw shifts the rest of the demo) the change that led to today's status —
+ * 脱贫 for some ordinary households (registered poor when they joined), and ORDINARY → WEALTHY for
+ * some wealthy ones. Today's status, which the loans were simulated against, stays as generated.
+ */
+function povertyHistory(m: { id: number; poverty: string; status: string; joinedOn: number }, asOf: number): PovertyRow[] {
+  const admitted = (status: string): PovertyRow => ({ status, previous: null, on: m.joinedOn, reason: ADMISSION_REASON, documentNo: null, by: 'seed' });
+  const changedOn = m.joinedOn + Math.floor(((asOf - m.joinedOn) * ((m.id % 7) + 2)) / 10);
+  const doc = `盐扶发〔${dayStr(changedOn).slice(0, 4)}〕${(m.id % 90) + 10}号`;
+  if (m.status !== 'ACTIVE') return [admitted(m.poverty)]; // a withdrawn household's register is closed
+  if (m.poverty === 'ORDINARY' && m.id % 41 === 0) {
+    return [admitted('REGISTERED_POOR'), {
+      status: 'ORDINARY', previous: 'REGISTERED_POOR', on: changedOn, documentNo: doc, by: 'seed',
+      reason: '家庭人均纯收入稳定超过扶贫标准,经村评议、乡镇审核、县审定脱贫 / income steadily above the poverty line; exit reviewed by village, township and county',
+    }];
+  }
+  if (m.poverty === 'WEALTHY' && m.id % 7 === 0) {
+    return [admitted('ORDINARY'), {
+      status: 'WEALTHY', previous: 'ORDINARY', on: changedOn, documentNo: doc, by: 'seed',
+      reason: '开办滩羊养殖场,家庭收入远超本村平均水平 / started a Tan sheep farm; income far above the village average',
+    }];
+  }
+  return [admitted(m.poverty)];
+}
+
 function coopRows(d: CoopData, ids: WriteIds, b: Batch): void {
   const coop = d.coop;
   const countyId = coop.county.id;
@@ -151,6 +183,9 @@ function coopRows(d: CoopData, ids: WriteIds, b: Batch): void {
         `${m.poverty}\t${tf(m.absolutePoor)}\t${tf(m.party)}\t${BANK_NAME}\t${m.cardAccount}\t${m.status}\t${dayStr(m.joinedOn)}\t${dn(m.leftOn)}\n`,
       1,
     );
+    for (const c of povertyHistory(m, ids.asOf)) {
+      add('poverty_status_change', row([m.id, m.coopId, m.townshipId, countyId, c.status, c.previous, dayStr(c.on), c.reason, c.documentNo, c.by, at(c.on, c.previous ? '10:00' : '09:00')]), 1);
+    }
   }
   for (const c of d.contributions) {
     add('contribution', `${c.id}\t${c.memberId}\t${c.coopId}\t${c.kind}\t${c.amountFen}\t${dayStr(c.paidOn)}\tPOSTED\t${at(c.paidOn, '09:30')}\n`, 1);
@@ -236,7 +271,7 @@ export function* batches(opts: PlanOptions, batchChars: number): Generator<Batch
   const first = new Batch();
   geographyRows(plan, first);
   yield first;
-  const ids: WriteIds = { line: 1, insurance: 1, shareholding: 1 };
+  const ids: WriteIds = { asOf: dayNumber(plan.asOf), line: 1, insurance: 1, shareholding: 1 };
   let b = new Batch();
   for (const d of generateCoops(plan)) {
     coopRows(d, ids, b);

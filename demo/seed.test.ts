@@ -3,6 +3,7 @@ import { createTestDatabases, sql, type TestDatabases } from '../test/support/db
 import { buildCounty, statsOf, type SeedStats } from './county';
 import { isEmpty, seedCounty } from '.';
 import { firstUnpaidDueSql, openLoanSql } from '../subgraphs/loans/loan.rules';
+import { povertyStatusAsOfSql } from '../subgraphs/members/member.rules';
 
 jest.setTimeout(120_000);
 
@@ -158,6 +159,25 @@ it('keeps each loan consistent with its instalments, repayments and transfers', 
                      (select max(applied_on) from loan), (select max(contracted_on) from loan), (select max(closed_on) from loan))::text as d`,
   );
   expect(dated.d <= '2026-11-27').toBe(true);
+});
+
+it('gives every household a poverty history: its status at admission, a few changes since, ending in today\'s status', async () => {
+  const h = await one<{ members: number; admitted: number; wrong_latest: number; tuopin: number; enriched: number; bad_order: number }>(
+    members,
+    `select (select count(*)::int from member) members,
+            (select count(*)::int from poverty_status_change p join member m on m.id = p.member_id
+              where p.previous_status is null and p.effective_on = m.joined_on) admitted,
+            (select count(*)::int from member m where m.poverty_status is distinct from ${povertyStatusAsOfSql('m.id', "date '9999-12-31'")}) wrong_latest,
+            (select count(*)::int from poverty_status_change where previous_status = 'REGISTERED_POOR' and status = 'ORDINARY') tuopin,
+            (select count(*)::int from poverty_status_change where previous_status = 'ORDINARY' and status = 'WEALTHY') enriched,
+            (select count(*)::int from poverty_status_change p join member m on m.id = p.member_id
+              where p.effective_on < m.joined_on or p.effective_on > date '2026-11-27') bad_order`,
+  );
+  expect(h.admitted).toBe(h.members);
+  expect(h.wrong_latest).toBe(0);
+  expect(h.tuopin).toBeGreaterThan(5);
+  expect(h.enriched).toBeGreaterThan(0);
+  expect(h.bad_order).toBe(0);
 });
 
 it('lends only to eligible members, one open loan at a time', async () => {

@@ -116,6 +116,17 @@ describe('members', () => {
     const party = `mutation($i: AssignPartyGuarantorInput!) { assignPartyGuarantor(input: $i) { id kind } }`;
     expectCode(await stack.gql(party, { i: { memberId: String(solo), guarantorMemberId: String(A[0]), formedOn: '2024-02-01' } }, t.boardA), 'GUARANTOR_NOT_PARTY_MEMBER');
   });
+  it('POVERTY_STATUS_UNCHANGED, POVERTY_CHANGE_BEFORE_JOINING, POVERTY_CHANGE_OUT_OF_ORDER; nothing written', async () => {
+    const [h] = await addMembers(stack, WORLD.coopA, [{ name: '马彦福' }], '2024-01-01') as [number];
+    const CHANGE = `mutation($i: ChangePovertyStatusInput!) { changePovertyStatus(input: $i) { id povertyStatus } }`;
+    const change = (status: string, effectiveOn: string) => stack.gql(CHANGE, { i: { memberId: String(h), status, effectiveOn, documentNo: '盐扶发〔2024〕12号' } }, t.county1);
+    const rows = async () => (await withSql(stack.urls.members, (c) => c.query(`select count(*)::int n from poverty_status_change where member_id = $1`, [h]))).rows[0].n as number;
+    expectCode(await change('REGISTERED_POOR', '2024-03-01'), 'POVERTY_STATUS_UNCHANGED');
+    expectCode(await change('ORDINARY', '2023-12-31'), 'POVERTY_CHANGE_BEFORE_JOINING');
+    ok(await change('ORDINARY', '2024-03-01'));
+    expectCode(await change('WEALTHY', '2024-02-28'), 'POVERTY_CHANGE_OUT_OF_ORDER');
+    expect(await rows()).toBe(2);
+  });
   it('POLICY_INVALID: the fee split must add up to 100%', async () => {
     expectCode(await stack.gql(`mutation($i: UpdateCooperativePolicyInput!) { updateCooperativePolicy(input: $i) { id } }`, { i: { cooperativeId: String(WORLD.coopA), splitRiskReserveBp: 9000 } }, t.county1), 'POLICY_INVALID');
   });

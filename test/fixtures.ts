@@ -6,6 +6,7 @@ import { COOPERATIVE } from '../subgraphs/members/cooperative.entity';
 import { COUNTY, TOWNSHIP, VILLAGE } from '../subgraphs/members/geography.entity';
 import { GUARANTEE_GROUP, GUARANTEE_GROUP_MEMBER } from '../subgraphs/members/guarantee.entity';
 import { MEMBER } from '../subgraphs/members/member.entity';
+import { POVERTY_STATUS_CHANGE } from '../subgraphs/members/poverty.entity';
 import type { Stack } from './support/stack';
 
 /**
@@ -91,6 +92,11 @@ export async function addMembers(stack: Stack, coop: number, members: NewMember[
         joined_on: joinedOn,
       }], 'id');
       ids.push(row!.id);
+      // the status at admission, as admitMember writes it
+      await insertRows(c, POVERTY_STATUS_CHANGE, [{
+        member_id: row!.id, cooperative_id: coop, township_id: loc.township, county_id: loc.county, status: m.poverty ?? 'REGISTERED_POOR',
+        effective_on: joinedOn, reason: '入社时状况 / status at admission', changed_by: 'fixture',
+      }]);
     }
   } finally {
     await c.end();

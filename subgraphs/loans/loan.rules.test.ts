@@ -3,6 +3,9 @@ import {
   allocateRepayment,
   buildSchedule,
   checkApplication,
+  checkTargeting,
+  recheckTargeting,
+  rechecksTargeting,
   checkDisbursement,
   checkIncomingChannel,
   checkWriteOff,
@@ -16,7 +19,9 @@ import {
   type LoanAction,
   type LoanPolicy,
   type LoanStatus,
+  type PovertyStatus,
 } from './loan.rules';
+import { errorOf as refusalOf } from '../../test/support/domain';
 import { DomainError } from '../lib/errors';
 
 /** The code of the DomainError `fn` throws, or undefined when it returns. */
@@ -437,5 +442,18 @@ describe('checkIncomingChannel', () => {
     const run = () => checkIncomingChannel({ channel, managementMode, bankRef });
     if (code) expect(run).toThrow(expect.objectContaining({ code }));
     else expect(run).not.toThrow();
+  });
+});
+
+describe('recheckTargeting: a household in flight that became wealthy', () => {
+  const ACTIONS: LoanAction[] = ['ENDORSE', 'APPROVE', 'COUNTY_APPROVE', 'PUBLISH', 'SIGN', 'DISBURSE', 'REPAY', 'WRITE_OFF', 'REJECT'];
+  it.each(ACTIONS.flatMap((a) => (['REGISTERED_POOR', 'ORDINARY', 'WEALTHY', null] as const).map((s) => [a, s] as const)))('%s with %s', (action, status) => {
+    const rechecks = ['APPROVE', 'COUNTY_APPROVE', 'DISBURSE'].includes(action);
+    expect(rechecksTargeting(action)).toBe(rechecks);
+    const e = refusalOf(() => recheckTargeting(action, status));
+    expect(e?.code).toBe(rechecks && status === 'WEALTHY' ? 'WEALTHY_HOUSEHOLD' : undefined);
+  });
+  it.each<[PovertyStatus, string | undefined]>([['REGISTERED_POOR', undefined], ['ORDINARY', undefined], ['WEALTHY', 'WEALTHY_HOUSEHOLD']])('checkTargeting %s', (s, code) => {
+    expect(refusalOf(() => checkTargeting(s))?.code).toBe(code);
   });
 });

@@ -6,12 +6,12 @@ import { fail, invalid } from './codes';
 import { maskAccount } from '../lib/mask';
 import { canRead, isHousehold, requireWrite } from '../lib/scope';
 import { audit, once } from '../lib/tx';
-import { accruedFee, allocateRepayment, buildSchedule, checkApplication, checkDisbursement, checkIncomingChannel, checkWriteOff, firstUnpaidDueSql, openLoanSql, standingRepaymentSql, outstandingNow, outstandingNowSql, overdueStatus, transition, type LoanAction } from './loan.rules';
+import { accruedFee, allocateRepayment, buildSchedule, checkApplication, checkDisbursement, checkIncomingChannel, checkWriteOff, recheckTargeting, rechecksTargeting, firstUnpaidDueSql, openLoanSql, standingRepaymentSql, outstandingNow, outstandingNowSql, overdueStatus, transition, type LoanAction } from './loan.rules';
 import { checkPurpose, LOAN_PURPOSES } from './purpose.rules';
 import { disbursement, fundTotal, repayment, splitFee, writeOff } from './ledger.rules';
 import { BANK_TRANSFER, LOAN, LOAN_INSTALMENT, REPAYMENT } from './loan.entity';
 import { ensureFund, lockFund, post } from './ledger.service';
-import { borrowerFacts, cooperativeFacts } from './members.client';
+import { borrowerFacts, cooperativeFacts, cooperativeFactsAndPovertyStatus, currentPovertyStatus } from './members.client';
 import type { ApplyForLoanInput, DisburseLoanInput, LoanStepInput, RecordRepaymentInput, WriteOffLoanInput } from './loan.inputs';
 import type { Loan, Repayment } from './loan.type';
 import { LOAN_COLUMNS, toLoan, type LoanRow } from './loan.read';
@@ -113,11 +113,15 @@ async function loadLoanFresh(ctx: Ctx, id: string): Promise<Loan | null> {
 /** Board / county / bookkeeper steps that move no money. */
 export async function stepLoan(ctx: Ctx, action: keyof typeof STEP_DATE, input: LoanStepInput): Promise<Loan> {
   const on = parseDay(input.on);
+  // asked before the transaction, so no loan row stays locked during the call to members
+  const pre = rechecksTargeting(action) ? await loadLoanFresh(ctx, input.loanId) : null;
+  const povertyStatus = pre ? await currentPovertyStatus(ctx, Number(pre.member.id)) : null;
   const id = await ctx.em.transactional(async (tx) => {
     const em = tx as EntityManager;
     const row = await loanForWrite(em, ctx, input.loanId);
     const actor = ctx.caller!.sub;
     const next = transition(row.status, action, { needsCountyApproval: row.needs_county_approval, requestedBy: row.requested_by, actor });
+    recheckTargeting(action, povertyStatus);
     const set: Record<string, unknown> = { status: next, [STEP_DATE[action]]: on };
     if (action === 'APPROVE') set.approved_by = actor;
     if (action === 'COUNTY_APPROVE') set.county_approved_by = actor;
@@ -144,13 +148,14 @@ export async function disburseLoan(ctx: Ctx, input: DisburseLoanInput): Promise<
   if (input.channel === 'BANK' && !input.bankRef?.trim()) invalid('银行转账须填写银行流水号', 'bankRef is required for a bank transfer');
   const pre = await loadLoanFresh(ctx, input.loanId);
   if (!pre) fail('NOT_FOUND', { loanId: input.loanId });
-  const coop = await cooperativeFacts(ctx, Number(pre.cooperative.id));
+  const { cooperative: coop, povertyStatus } = await cooperativeFactsAndPovertyStatus(ctx, Number(pre.cooperative.id), Number(pre.member.id));
   if (!coop) fail('NOT_FOUND', { cooperativeId: pre.cooperative.id });
   const id = await once(ctx, input.idempotencyKey, 'disburseLoan', input, async (em) => {
     const balances = await lockFund(em, Number(pre.cooperative.id));
     const row = await loanForWrite(em, ctx, input.loanId);
     const [card] = await em.execute<{ card_account: string | null }[]>(`select card_account from loan where id = ?`, [row.id]);
     transition(row.status, 'DISBURSE', { needsCountyApproval: row.needs_county_approval, requestedBy: row.requested_by, actor: ctx.caller!.sub });
+    recheckTargeting('DISBURSE', povertyStatus);
     const amount = BigInt(row.amount_fen);
     checkDisbursement({
       channel: input.channel,

@@ -1,6 +1,7 @@
 import type { Ctx } from '../lib/context';
 import { callSubgraph } from '../lib/service-client';
-import type { BorrowerFacts, LoanPolicy, ManagementMode, CooperativeStatus } from './loan.rules';
+import type { BorrowerFacts, LoanPolicy, ManagementMode, CooperativeStatus, PovertyStatus } from './loan.rules';
+import { todayInChina } from '../lib/input-check';
 
 /** What the members subgraph tells loans about a cooperative (internal, SERVICE-only query). */
 export interface CooperativeFacts {
@@ -114,5 +115,29 @@ export async function borrowerFacts(ctx: Ctx, memberId: number): Promise<Borrowe
     headName: f.headName,
     cardAccount: f.cardAccount,
     location: { cooperativeId: coop.cooperativeId, countyId: coop.countyId, townshipId: coop.townshipId },
+  };
+}
+
+/** A household's poverty status today (members' internal `_povertyStatusAsOf`); null when there is no such member. */
+const POVERTY_NOW = `_povertyStatusAsOf(memberIds: [$member], asOf: $today) { memberId current }`;
+type PovertyNow = { _povertyStatusAsOf: { memberId: number; current: PovertyStatus }[] };
+
+export async function currentPovertyStatus(ctx: Ctx, memberId: number): Promise<PovertyStatus | null> {
+  const data = await callSubgraph<PovertyNow>(ctx, 'members', `query($member: Int!, $today: LocalDate!) { ${POVERTY_NOW} }`, { member: memberId, today: todayInChina() });
+  return data._povertyStatusAsOf[0]?.current ?? null;
+}
+
+/** The cooperative's facts and the borrower's poverty status today, in one call (a disbursement needs both). */
+export async function cooperativeFactsAndPovertyStatus(ctx: Ctx, cooperativeId: number, memberId: number):
+  Promise<{ cooperative: CooperativeFacts | null; povertyStatus: PovertyStatus | null }> {
+  const data = await callSubgraph<{ _cooperativeFacts: RawCoop | null } & PovertyNow>(
+    ctx,
+    'members',
+    `query($id: Int!, $member: Int!, $today: LocalDate!) { _cooperativeFacts(cooperativeId: $id) { ${COOP_FIELDS} } ${POVERTY_NOW} }`,
+    { id: cooperativeId, member: memberId, today: todayInChina() },
+  );
+  return {
+    cooperative: data._cooperativeFacts ? toCoop(data._cooperativeFacts) : null,
+    povertyStatus: data._povertyStatusAsOf[0]?.current ?? null,
   };
 }

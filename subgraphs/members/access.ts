@@ -17,6 +17,7 @@ export const MEMBERS_ACCESS: AccessCatalogue = {
   'Query.guaranteeGroup': read('household'),
   'Query._borrowerFacts': { roles: ['SERVICE'], scope: 'service' },
   'Query._cooperativeFacts': { roles: ['SERVICE'], scope: 'service' },
+  'Query._povertyStatusAsOf': { roles: ['SERVICE'], scope: 'service' },
   'Mutation.admitMember': keep,
   'Mutation.recordContribution': keep,
   'Mutation.withdrawContribution': keep,
@@ -29,6 +30,8 @@ export const MEMBERS_ACCESS: AccessCatalogue = {
   'Mutation.updateCooperativePolicy': { roles: ['COUNTY'], scope: 'cooperative' },
   'Mutation.setCooperativeStatus': { roles: ['COUNTY'], scope: 'cooperative' },
   'Mutation.setManagementMode': { roles: ['COUNTY'], scope: 'cooperative' },
+  // the poverty register is the township's and county's (建档立卡): never the board's nor the household's
+  'Mutation.changePovertyStatus': { roles: ['TOWNSHIP', 'COUNTY'], scope: 'household' },
   'Cooperative.auditTrail': { roles: AUDIT_READERS, scope: 'parent' },
   'Member.auditTrail': { roles: AUDIT_READERS, scope: 'parent' },
   'Member.idNumberMasked': { roles: PERSONAL_NUMBER_READERS, scope: 'parent', otherwise: 'NULL' },

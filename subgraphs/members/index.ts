@@ -19,10 +19,12 @@ import { INSURANCE_POLICY, SHAREHOLDING } from './insurance.entity';
 import { InsuranceResolver } from './insurance.resolver';
 import { InternalResolver } from './internal.resolver';
 import { MEMBER } from './member.entity';
+import { POVERTY_STATUS_CHANGE } from './poverty.entity';
 import { memberReference } from './member.reference';
 import { MemberResolver } from './member.resolver';
 import { membersMigrations } from './migrations';
 import { membersSeedLayout } from './seed.layout';
+import { PovertyResolver } from './poverty.resolver';
 
 /** Owns the federation entities `Cooperative` and `Member`: geography, cooperatives, member households. */
 export const membersSubgraph: SubgraphDefinition = defineSubgraph({
@@ -31,12 +33,12 @@ export const membersSubgraph: SubgraphDefinition = defineSubgraph({
   database: 'members',
   access: MEMBERS_ACCESS,
   codes: MEMBERS_CODES,
-  tables: [COUNTY, TOWNSHIP, VILLAGE, COOPERATIVE, MEMBER, CONTRIBUTION, GUARANTEE_GROUP, GUARANTEE_GROUP_MEMBER, INSURANCE_POLICY, SHAREHOLDING],
+  tables: [COUNTY, TOWNSHIP, VILLAGE, COOPERATIVE, MEMBER, POVERTY_STATUS_CHANGE, CONTRIBUTION, GUARANTEE_GROUP, GUARANTEE_GROUP_MEMBER, INSURANCE_POLICY, SHAREHOLDING],
   migrations: membersMigrations,
   seed: membersSeedLayout,
   resolvers: [
     CountyResolver, TownshipResolver, VillageResolver, CooperativeResolver, MemberResolver, ContributionResolver,
-    GuaranteeGroupResolver, InsuranceResolver, InternalResolver,
+    GuaranteeGroupResolver, InsuranceResolver, InternalResolver, PovertyResolver,
   ],
   orphanedTypes: [],
   references: () => ({

@@ -1,6 +1,7 @@
 import { errorOf } from '../../test/support/domain';
 import {
-  checkAdmission, idNumberCheckChar, maskIdNumber, normalizeCardAccount, normalizeIdNumber, validateApplicant, type Applicant,
+  checkAdmission, checkPovertyChange, idNumberCheckChar, maskIdNumber, normalizeCardAccount, normalizeDocumentNo, normalizeIdNumber,
+  povertyStatusAsOf, povertyStatusAsOfSql, validateApplicant, type Applicant, type PovertyChange, type PovertyEntry, type PovertyHousehold,
 } from './member.rules';
 
 
@@ -92,5 +93,96 @@ describe('checkAdmission', () => {
     ['already a member', coop, 7, true, 'ALREADY_MEMBER'],
   ])('%s', (_n, c, village, already, code) => {
     expect(errorOf(() => checkAdmission(c, village, already))?.code).toBe(code);
+  });
+});
+
+describe('normalizeDocumentNo', () => {
+  it.each<[string | null | undefined, string | null | RegExp]>([
+    [null, null],
+    [undefined, null],
+    ['   ', null],
+    [' 盐扶发〔2024〕12号 ', '盐扶发〔2024〕12号'],
+    ['12', '12'],
+    ['1', /2–50/], // too short
+    ['盐扶发〔2024〕' + '号'.repeat(50), /2–50/], // too long
+    ['盐扶发文件', /digit/], // no digit
+    ['盐扶发\n12号', /2–50/], // a line break
+  ])('%j', (raw, expected) => {
+    if (expected instanceof RegExp) {
+      const e = errorOf(() => normalizeDocumentNo(raw));
+      expect(e?.code).toBe('INVALID_INPUT');
+      expect(e?.details.reason).toMatch(expected);
+      return;
+    }
+    expect(normalizeDocumentNo(raw)).toBe(expected);
+  });
+});
+
+describe('checkPovertyChange', () => {
+  const TODAY = '2024-06-30';
+  const household = (o: Partial<PovertyHousehold> = {}): PovertyHousehold => ({ memberStatus: 'ACTIVE', current: 'REGISTERED_POOR', joinedOn: '2024-01-01', latestOn: '2024-01-01', ...o });
+  const change = (o: Partial<PovertyChange> = {}): PovertyChange => ({ status: 'ORDINARY', effectiveOn: '2024-06-01', reason: '人均收入超过脱贫标准', documentNo: null, ...o });
+
+  it.each<[string, Partial<PovertyHousehold>, Partial<PovertyChange>, string | undefined]>([
+    ['脱贫: registered poor → ordinary with a reason', {}, {}, undefined],
+    ['ordinary → wealthy with a document number only', { current: 'ORDINARY' }, { status: 'WEALTHY', reason: null, documentNo: '盐扶发〔2024〕12号' }, undefined],
+    ['返贫: ordinary → registered poor', { current: 'ORDINARY' }, { status: 'REGISTERED_POOR' }, undefined],
+    ['wealthy → ordinary', { current: 'WEALTHY' }, {}, undefined],
+    ['registered poor → wealthy at once', {}, { status: 'WEALTHY' }, undefined],
+    ['effective today', {}, { effectiveOn: TODAY }, undefined],
+    ['effective the day the household joined, no change recorded yet', { latestOn: null }, { effectiveOn: '2024-01-01' }, undefined],
+    ['effective the same day as the latest change (recorded later, it wins)', { latestOn: '2024-06-01' }, {}, undefined],
+    ['a withdrawn household', { memberStatus: 'WITHDRAWN' }, {}, 'MEMBER_NOT_ACTIVE'],
+    ['withdrawn beats everything else', { memberStatus: 'WITHDRAWN' }, { status: 'REGISTERED_POOR', reason: null }, 'MEMBER_NOT_ACTIVE'],
+    ['neither reason nor document number', {}, { reason: null, documentNo: null }, 'INVALID_INPUT'],
+    ['a blank reason and a blank document number', {}, { reason: '  ', documentNo: ' ' }, 'INVALID_INPUT'],
+    ['a malformed document number beside a reason', {}, { documentNo: '无' }, 'INVALID_INPUT'],
+    ['missing reason beats unchanged status', {}, { status: 'REGISTERED_POOR', reason: null }, 'INVALID_INPUT'],
+    ['same → same', {}, { status: 'REGISTERED_POOR' }, 'POVERTY_STATUS_UNCHANGED'],
+    ['unchanged beats a future date', {}, { status: 'REGISTERED_POOR', effectiveOn: '2024-07-01' }, 'POVERTY_STATUS_UNCHANGED'],
+    ['tomorrow in China', {}, { effectiveOn: '2024-07-01' }, 'DATE_IN_FUTURE'],
+    ['before the household joined', { latestOn: null }, { effectiveOn: '2023-12-31' }, 'POVERTY_CHANGE_BEFORE_JOINING'],
+    ['before joining beats out of order', { latestOn: '2024-05-01' }, { effectiveOn: '2023-12-31' }, 'POVERTY_CHANGE_BEFORE_JOINING'],
+    ['before the latest recorded change', { latestOn: '2024-06-02' }, {}, 'POVERTY_CHANGE_OUT_OF_ORDER'],
+  ])('%s', (_name, h, c, code) => {
+    const e = errorOf(() => checkPovertyChange(household(h), change(c), TODAY));
+    expect(e?.code).toBe(code);
+  });
+
+  it('returns the change with reason and document number trimmed, blanks as null', () => {
+    expect(checkPovertyChange(household(), change({ reason: '  脱贫  ', documentNo: '  ' }), TODAY)).toEqual({ status: 'ORDINARY', effectiveOn: '2024-06-01', reason: '脱贫', documentNo: null });
+    expect(checkPovertyChange(household(), change({ reason: ' ', documentNo: ' 盐扶发〔2024〕12号' }), TODAY)).toEqual({ status: 'ORDINARY', effectiveOn: '2024-06-01', reason: null, documentNo: '盐扶发〔2024〕12号' });
+  });
+
+  it('details name the dates', () => {
+    expect(errorOf(() => checkPovertyChange(household({ latestOn: '2024-06-02' }), change(), TODAY))?.details).toEqual({ effectiveOn: '2024-06-01', latestOn: '2024-06-02' });
+    expect(errorOf(() => checkPovertyChange(household(), change({ effectiveOn: '2023-06-01' }), TODAY))?.details).toEqual({ effectiveOn: '2023-06-01', joinedOn: '2024-01-01' });
+  });
+});
+
+describe('povertyStatusAsOf', () => {
+  const history: PovertyEntry[] = [
+    { status: 'REGISTERED_POOR', effectiveOn: '2024-01-01', seq: 1 }, // at admission
+    { status: 'ORDINARY', effectiveOn: '2024-06-01', seq: 5 },
+    { status: 'WEALTHY', effectiveOn: '2025-03-01', seq: 7 },
+    { status: 'ORDINARY', effectiveOn: '2025-03-01', seq: 9 }, // a same-day correction, recorded later
+  ];
+  it.each<[string, readonly PovertyEntry[], string, string | null]>([
+    ['before joining', history, '2023-12-31', null],
+    ['the day of joining', history, '2024-01-01', 'REGISTERED_POOR'],
+    ['between admission and the first change', history, '2024-05-31', 'REGISTERED_POOR'],
+    ['the day a change takes effect', history, '2024-06-01', 'ORDINARY'],
+    ['two changes the same day: the later recorded', history, '2025-03-01', 'ORDINARY'],
+    ['the same, whatever the order given', [...history].reverse(), '2025-03-01', 'ORDINARY'],
+    ['long after the last change', history, '2026-11-27', 'ORDINARY'],
+    ['no history', [], '2024-06-01', null],
+  ])('%s', (_name, h, asOf, expected) => {
+    expect(povertyStatusAsOf(h, asOf)).toBe(expected);
+  });
+
+  it('has its SQL beside it: the same order (effective date, then the later recorded)', () => {
+    expect(povertyStatusAsOfSql('m.id', '?::date').replace(/\s+/g, ' ')).toBe(
+      '(select p.status from poverty_status_change p where p.member_id = m.id and p.effective_on <= ?::date order by p.effective_on desc, p.id desc limit 1)',
+    );
   });
 });

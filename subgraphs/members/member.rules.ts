@@ -87,3 +87,81 @@ export function checkAdmission(
   if (residenceVillageId !== cooperative.villageId) fail('NOT_RESIDENT', { villageId: cooperative.villageId });
   if (alreadyMember) fail('ALREADY_MEMBER');
 }
+
+// ---- poverty status over time (贫困状况变更) -------------------------------------------------
+
+/** One entry of a household's poverty status history: `seq` orders entries recorded for the same day (the row id). */
+export interface PovertyEntry {
+  status: PovertyStatus;
+  effectiveOn: string;
+  seq: number;
+}
+
+/** A change as asked: reason and document number are free text, at least one of them given. */
+export interface PovertyChange {
+  status: PovertyStatus;
+  effectiveOn: string;
+  reason: string | null;
+  documentNo: string | null;
+}
+
+/** The household as the change finds it. */
+export interface PovertyHousehold {
+  memberStatus: MemberStatus;
+  current: PovertyStatus;
+  joinedOn: string;
+  /** Effective date of the latest recorded change (the admission row at least); null when none is recorded. */
+  latestOn: string | null;
+}
+
+/** A document number (文件号) such as 盐扶发〔2024〕12号: 2–50 characters, at least one digit, no line breaks. */
+export function normalizeDocumentNo(raw: string | null | undefined): string | null {
+  const s = raw?.trim() ?? '';
+  if (!s) return null;
+  if ([...s].length < 2 || [...s].length > 50 || !/\d/.test(s) || /[\r\n\t]/.test(s)) {
+    return invalid('文件号须为2–50个字符,含数字,如 盐扶发〔2024〕12号', 'documentNo must be 2–50 characters with a digit, e.g. 盐扶发〔2024〕12号', { field: 'documentNo' });
+  }
+  return s;
+}
+
+/**
+ * A poverty status change by the township or county, checked in this order: MEMBER_NOT_ACTIVE for
+ * a withdrawn household; INVALID_INPUT when neither reason nor document number is given (after
+ * trimming) or the document number is malformed; POVERTY_STATUS_UNCHANGED when the status is the
+ * current one (any → any otherwise, 脱贫 and 返贫 alike); DATE_IN_FUTURE after `today` (China);
+ * POVERTY_CHANGE_BEFORE_JOINING before the household joined; POVERTY_CHANGE_OUT_OF_ORDER before the
+ * latest recorded change's effective date (the same day is allowed and wins, being recorded later).
+ * Changes are appended in order of effect and never edited: a wrong entry is corrected by a new
+ * change effective from the day of the correction (the wrong period stays visible in the history).
+ * Returns the change with trimmed reason and document number.
+ */
+export function checkPovertyChange(h: PovertyHousehold, c: PovertyChange, today: string): PovertyChange {
+  if (h.memberStatus !== 'ACTIVE') fail('MEMBER_NOT_ACTIVE');
+  const reason = c.reason?.trim() || null;
+  const documentNo = normalizeDocumentNo(c.documentNo);
+  if (reason == null && documentNo == null) invalid('须填写变更理由或文件号', 'a reason or a document number is required', { field: 'reason' });
+  if (c.status === h.current) fail('POVERTY_STATUS_UNCHANGED', { status: c.status });
+  if (c.effectiveOn > today) fail('DATE_IN_FUTURE', { field: 'effectiveOn', date: c.effectiveOn, today });
+  if (c.effectiveOn < h.joinedOn) fail('POVERTY_CHANGE_BEFORE_JOINING', { effectiveOn: c.effectiveOn, joinedOn: h.joinedOn });
+  if (h.latestOn != null && c.effectiveOn < h.latestOn) fail('POVERTY_CHANGE_OUT_OF_ORDER', { effectiveOn: c.effectiveOn, latestOn: h.latestOn });
+  return { status: c.status, effectiveOn: c.effectiveOn, reason, documentNo };
+}
+
+/**
+ * The status as of a day: that of the latest entry effective on or before it (of two on the same
+ * day, the one recorded later); null before the first entry (before the household joined).
+ */
+export function povertyStatusAsOf(history: readonly PovertyEntry[], asOf: string): PovertyStatus | null {
+  let best: PovertyEntry | null = null;
+  for (const e of history) {
+    if (e.effectiveOn > asOf) continue;
+    if (!best || e.effectiveOn > best.effectiveOn || (e.effectiveOn === best.effectiveOn && e.seq > best.seq)) best = e;
+  }
+  return best?.status ?? null;
+}
+
+/** `povertyStatusAsOf` in SQL, for the member id expression `memberId` and the date expression `asOf`. */
+export function povertyStatusAsOfSql(memberId: string, asOf: string): string {
+  return `(select p.status from poverty_status_change p where p.member_id = ${memberId} and p.effective_on <= ${asOf}
+            order by p.effective_on desc, p.id desc limit 1)`;
+}

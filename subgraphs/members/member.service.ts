@@ -15,6 +15,7 @@ import { MEMBER } from './member.entity';
 import type { AdmitMemberInput } from './member.inputs';
 import { checkAdmission, maskIdNumber, validateApplicant, type PovertyStatus } from './member.rules';
 import { Member, MemberConnection } from './member.type';
+import { recordAdmissionStatus } from './poverty.history';
 import { pagesByKey, toConnection, type Page } from '../lib/connection';
 import { isUniqueViolation, memberScope, parseId } from './shared';
 import type { RowOf } from '../lib/table';
@@ -127,6 +128,9 @@ export async function admitMember(ctx: Ctx, input: AdmitMemberInput): Promise<Me
       if (isUniqueViolation(e)) fail('ALREADY_MEMBER'); // a concurrent admission of the same household
       throw e;
     }
+    await recordAdmissionStatus(em, ctx, {
+      id: m.id, cooperative_id: cooperativeId, township_id: coop.township_id, county_id: coop.county_id, poverty_status: a.povertyStatus, joined_on: input.joinedOn,
+    });
     await audit(em, ctx, 'admitMember', 'Member', m.id, null, {
       cooperativeId, householdNo: a.householdNo, headName: a.headName, idNumber: maskIdNumber(a.idNumber), residenceVillageId,
       householdSize: a.householdSize, povertyStatus: a.povertyStatus, isAbsolutePoor: a.isAbsolutePoor,

@@ -5,6 +5,7 @@ import { COUNTY, TOWNSHIP, VILLAGE } from './geography.entity';
 import { GUARANTEE_GROUP, GUARANTEE_GROUP_MEMBER } from './guarantee.entity';
 import { INSURANCE_POLICY, SHAREHOLDING } from './insurance.entity';
 import { MEMBER } from './member.entity';
+import { POVERTY_STATUS_CHANGE } from './poverty.entity';
 import { RECOUNT_MEMBER_COUNTERS } from './migrations/Migration0002Counters';
 
 /** The members tables the bulk seed writes, referenced ones first (county is the root of every row). */
@@ -17,6 +18,10 @@ export const membersSeedLayout: SeedLayout = {
     seedTable(MEMBER, [
       'id', 'cooperative_id', 'township_id', 'county_id', 'household_no', 'head_name', 'id_number', 'residence_village_id', 'household_size',
       'poverty_status', 'is_absolute_poor', 'is_party_member', 'card_bank', 'card_account', 'status', 'joined_on', 'left_on',
+    ]),
+    // every household's status at admission, as admitMember writes it (Migration0007PovertyHistory), and a few later changes
+    seedTable(POVERTY_STATUS_CHANGE, [
+      'member_id', 'cooperative_id', 'township_id', 'county_id', 'status', 'previous_status', 'effective_on', 'reason', 'document_no', 'changed_by', 'recorded_at',
     ]),
     seedTable(CONTRIBUTION, ['id', 'member_id', 'cooperative_id', 'kind', 'amount_fen', 'paid_on', 'ledger_status', 'created_at']),
     seedTable(GUARANTEE_GROUP, ['id', 'cooperative_id', 'name', 'kind', 'guarantor_member_id', 'status', 'formed_on']),

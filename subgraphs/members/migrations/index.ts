@@ -5,6 +5,7 @@ import { Migration0001Members } from './Migration0001Members';
 import { Migration0002Counters } from './Migration0002Counters';
 import { Migration0003Privacy } from './Migration0003Privacy';
 import { Migration0005ContributionSteps } from './Migration0005ContributionSteps';
+import { Migration0007PovertyHistory } from './Migration0007PovertyHistory';
 
 /** Applied in order at start-up; never edit a released migration, add a new one. */
 export const membersMigrations: MigrationEntry[] = [
@@ -15,4 +16,5 @@ export const membersMigrations: MigrationEntry[] = [
   { name: 'Migration0004SagaSteps', class: SharedSagaSteps0002 },
   { name: 'Migration0005ContributionSteps', class: Migration0005ContributionSteps },
   { name: 'Migration0006AccessGrant', class: SharedAccessGrant0003 },
+  { name: 'Migration0007PovertyHistory', class: Migration0007PovertyHistory },
 ];
