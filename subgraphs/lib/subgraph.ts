@@ -101,7 +101,10 @@ export async function startSubgraph(def: SubgraphDefinition, dbUrl: string, port
   const http: Server = serveApollo(apollo, async (req, requestId, run?: RunMark) => {
     const authorization = (req.headers.authorization as string | undefined) ?? null;
     const caller = await requestCaller(key, authorization);
-    return { ...makeCtx(orm, caller, requestId, authorization), run };
+    // only a service may speak for someone else; that someone's token is verified like any other
+    const forwarded = caller?.role === 'SERVICE' ? (req.headers['x-caller-authorization'] as string | undefined) : undefined;
+    const requester = forwarded ? await requestCaller(key, forwarded) : null;
+    return { ...makeCtx(orm, caller, requestId, authorization), requester, run };
   }, undefined, {}, withReadRetry);
   const actual = await listen(http, port);
   logger.info({ subgraph: def.name, port: actual }, 'subgraph listening');

@@ -8,6 +8,7 @@ import { loansMigrations } from './migrations';
 import { loansSeedLayout } from './seed.layout';
 import { LoanResolver } from './loan.resolver';
 import { LedgerResolver } from './ledger.resolver';
+import { CreditResolver } from './credit.resolver';
 import { CooperativeFieldsResolver, CountyFieldsResolver, MemberFieldsResolver } from './entity-fields.resolver';
 import { CooperativeRef, CountyRef, MemberRef } from './loan.type';
 import { loansReferences } from './loan.reference';
@@ -23,7 +24,7 @@ export const loansSubgraph: SubgraphDefinition = defineSubgraph({
   entities: [LoanEntity, LoanInstalmentEntity, RepaymentEntity, BankTransferEntity, ...LOANS_ENTITIES],
   migrations: loansMigrations,
   seed: loansSeedLayout,
-  resolvers: [LoanResolver, LedgerResolver, CooperativeFieldsResolver, MemberFieldsResolver, CountyFieldsResolver],
+  resolvers: [LoanResolver, LedgerResolver, CreditResolver, CooperativeFieldsResolver, MemberFieldsResolver, CountyFieldsResolver],
   orphanedTypes: [CooperativeRef, MemberRef, CountyRef],
   references: loansReferences,
   // SNAPSHOT_PRECOMPUTE=0 leaves snapshots to the requests (tests that count statements)

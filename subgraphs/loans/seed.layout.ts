@@ -24,8 +24,8 @@ export const loansSeedLayout: SeedLayout = {
       identity: true,
     },
   ],
-  // snapshots are computed from the loaded rows; any left over would describe other data
-  alsoTruncate: ['portfolio_snapshot'],
+  // snapshots are computed from the loaded rows, and export records name files of the data; any left over would describe other data
+  alsoTruncate: ['portfolio_snapshot', 'credit_export'],
   // what ledger_txn_bumps_fund_version would have done for one bulk insert (snapshots compare versions)
   recompute: [`update fund f set version = f.version + 1 where exists (select 1 from ledger_txn t where t.cooperative_id = f.cooperative_id)`],
 };

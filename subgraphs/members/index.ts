@@ -17,6 +17,7 @@ import { GuaranteeGroupEntity, GuaranteeGroupMemberEntity } from './guarantee.en
 import { GuaranteeGroupResolver } from './guarantee.resolver';
 import { InsurancePolicyEntity, ShareholdingEntity } from './insurance.entity';
 import { InsuranceResolver } from './insurance.resolver';
+import { IdentityResolver } from './identity.resolver';
 import { InternalResolver } from './internal.resolver';
 import { MemberEntity } from './member.entity';
 import { memberReference } from './member.reference';
@@ -39,7 +40,7 @@ export const membersSubgraph: SubgraphDefinition = defineSubgraph({
   seed: membersSeedLayout,
   resolvers: [
     CountyResolver, TownshipResolver, VillageResolver, CooperativeResolver, MemberResolver, ContributionResolver,
-    GuaranteeGroupResolver, InsuranceResolver, InternalResolver,
+    GuaranteeGroupResolver, InsuranceResolver, InternalResolver, IdentityResolver,
   ],
   orphanedTypes: [],
   references: () => ({

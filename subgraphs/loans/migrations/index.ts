@@ -5,6 +5,7 @@ import { Migration0001Loans } from './Migration0001Loans';
 import { Migration0002PortfolioSnapshot } from './Migration0002PortfolioSnapshot';
 import { Migration0003Privacy } from './Migration0003Privacy';
 import { Migration0006RegionPolicy } from './Migration0006RegionPolicy';
+import { Migration0008CreditExports } from './Migration0008CreditExports';
 
 /** Applied in order at start-up; never edit a released migration, add a new one. */
 export const loansMigrations: MigrationEntry[] = [
@@ -15,4 +16,5 @@ export const loansMigrations: MigrationEntry[] = [
   { name: 'Migration0004SagaSteps', class: SharedSagaSteps0002 },
   { name: 'Migration0005AccessGrant', class: SharedAccessGrant0003 },
   { name: 'Migration0006RegionPolicy', class: Migration0006RegionPolicy },
+  { name: 'Migration0008CreditExports', class: Migration0008CreditExports },
 ];
