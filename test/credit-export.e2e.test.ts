@@ -22,7 +22,7 @@ const COUNTY_EXPORT = `query($from: LocalDate!, $to: LocalDate!, $format: Export
   countyCreditReferenceExport(from: $from, to: $to, format: $format, countyId: $countyId, cooperativeId: $coop) }`;
 const EXPORT = `query($from: LocalDate!, $to: LocalDate!, $format: ExportFormat!) { creditReferenceExport(from: $from, to: $to, format: $format) }`;
 const EXPORTS = `query($countyId: ID) { creditExports(countyId: $countyId, first: 10) { totalCount edges { node {
-  id at actor role requestId countyId cooperativeId from to format rowCount borrowerCount sha256 } } } }`;
+  id at actor requestId countyId cooperativeId from to format rowCount borrowerCount sha256 } } } }`;
 const IDENTITIES = `query($ids: [Int!]!, $purpose: String!) { _memberIdentities(memberIds: $ids, purpose: $purpose) { memberId idNumber } }`;
 
 const exportCount = () => withSql(stack.urls.loans, async (c) => (await c.query(`select count(*)::int n from credit_export`)).rows[0].n as number);
@@ -103,7 +103,7 @@ describe('countyCreditReferenceExport', () => {
     expect(list.totalCount).toBe(before + 1);
     const latest = list.edges[0].node;
     expect(latest).toEqual({
-      id: expect.any(String), at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), actor: 'county:1:officer', role: 'COUNTY', requestId: expect.any(String),
+      id: expect.any(String), at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), actor: 'county:1:officer', requestId: expect.any(String),
       countyId: '1', cooperativeId: null, from: FROM, to: TO, format: 'CSV', rowCount: csv.trim().split('\n').length - 1, borrowerCount: 2,
       sha256: createHash('sha256').update(csv).digest('hex'),
     });

@@ -8,7 +8,7 @@ import type { StepKind } from './saga';
 import { sagaStepsAccess, sagaStepsResolver } from './saga.resolver';
 import type { BuildSchemaOptions } from 'type-graphql';
 import { applyAccess, type AccessCatalogue } from './access';
-import { loadKey, requestCaller } from './auth';
+import { forwardedRequester, loadKey, requestCaller } from './auth';
 import { DATA_DIR, type SubgraphAddress } from './config';
 import { makeCtx, type Ctx } from './context';
 import { openDatabase, type DbOptions } from './db';
@@ -101,9 +101,7 @@ export async function startSubgraph(def: SubgraphDefinition, dbUrl: string, port
   const http: Server = serveApollo(apollo, async (req, requestId, run?: RunMark) => {
     const authorization = (req.headers.authorization as string | undefined) ?? null;
     const caller = await requestCaller(key, authorization);
-    // only a service may speak for someone else; that someone's token is verified like any other
-    const forwarded = caller?.role === 'SERVICE' ? (req.headers['x-caller-authorization'] as string | undefined) : undefined;
-    const requester = forwarded ? await requestCaller(key, forwarded) : null;
+    const requester = await forwardedRequester(key, caller, req.headers['x-caller-authorization'] as string | undefined);
     return { ...makeCtx(orm, caller, requestId, authorization), requester, run };
   }, undefined, {}, withReadRetry);
   const actual = await listen(http, port);

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import type { Ctx } from '../lib/context';
 import { pageOf, toConnection, type PageArgs } from '../lib/connection';
 import { parseDay } from '../lib/dates';
-import { fail, invalid } from './codes';
-import { readScope, type Sql } from '../lib/scope';
+import { invalid } from './codes';
+import { oneCounty, readScope, type Sql } from '../lib/scope';
 import { borrowerOverdueSql, renderExport, type ExportFormat } from './credit.rules';
 import { instalmentsDueSql, outstandingAsOfSql, repaidByAsOfSql } from './loan.rules';
 import { memberIdentities } from './members.client';
@@ -102,14 +102,9 @@ export async function countyCreditReferenceExport(
   o: { countyId?: string; cooperativeId?: string; from: string; to: string; format: ExportFormat },
 ): Promise<string> {
   const { from, to } = period(o);
-  const caller = ctx.caller ?? fail('UNAUTHENTICATED');
-  let countyId: number;
-  if (o.countyId) countyId = idOf(o.countyId);
-  else if (caller.counties.length === 1) countyId = caller.counties[0]!;
-  else return invalid('请指定县', 'countyId is required when the token names several counties');
-  if (!caller.counties.includes(countyId)) fail('OUT_OF_SCOPE', { countyId });
+  const countyId = oneCounty(ctx.caller, o.countyId ? idOf(o.countyId) : null);
   const cooperativeId = o.cooperativeId ? idOf(o.cooperativeId) : null;
-  const scope = readScope(caller, LOAN_SCOPE);
+  const scope = readScope(ctx.caller, LOAN_SCOPE);
   const where = {
     sql: `${scope.sql} and l.county_id = ?${cooperativeId === null ? '' : ' and l.cooperative_id = ?'}`,
     params: [...scope.params, countyId, ...(cooperativeId === null ? [] : [cooperativeId])],
@@ -120,9 +115,9 @@ export async function countyCreditReferenceExport(
   const rows: CountyCreditEvent[] = events.map((e) => ({ ...e, idNumber: ids.get(e.memberId) ?? '' }));
   const content = renderExport(rows, COUNTY_COLUMNS, o.format);
   await ctx.em.execute(
-    `insert into credit_export (actor, role, request_id, county_id, cooperative_id, period_from, period_to, format, row_count, borrower_count, sha256)
-     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [caller.sub, caller.role, ctx.requestId, countyId, cooperativeId, from, to, o.format, rows.length, memberIds.length, createHash('sha256').update(content).digest('hex')],
+    `insert into credit_export (actor, request_id, county_id, cooperative_id, period_from, period_to, format, row_count, borrower_count, sha256)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [ctx.caller!.sub, ctx.requestId, countyId, cooperativeId, from, to, o.format, rows.length, memberIds.length, createHash('sha256').update(content).digest('hex')],
   );
   return content;
 }
@@ -131,7 +126,6 @@ export interface CreditExportRecord {
   id: string;
   at: string;
   actor: string;
-  role: string;
   requestId: string | null;
   countyId: number;
   cooperativeId: number | null;
@@ -151,7 +145,7 @@ export async function creditExportPage(ctx: Ctx, o: { countyId?: string }, args:
   const county = o.countyId ? { sql: ' and e.county_id = ?', params: [idOf(o.countyId)] } : { sql: '', params: [] };
   const filter = `${scope.sql}${county.sql}`;
   const rows = await ctx.em.execute<CreditExportRecord[]>(
-    `select e.id::text, to_char(e.at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') at, e.actor, e.role, e.request_id "requestId",
+    `select e.id::text, to_char(e.at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') at, e.actor, e.request_id "requestId",
             e.county_id "countyId", e.cooperative_id "cooperativeId", to_char(e.period_from, 'YYYY-MM-DD') "from", to_char(e.period_to, 'YYYY-MM-DD') "to",
             e.format, e.row_count "rowCount", e.borrower_count "borrowerCount", e.sha256
        from credit_export e

@@ -7,8 +7,7 @@ import { Connection } from '../lib/connection';
 export class CreditExport {
   @Field(() => ID, { description: 'Record id (记录编号)' }) id!: string;
   @Field({ description: 'When it was exported, ISO timestamp (导出时间)' }) at!: string;
-  @Field({ description: 'Who exported it: the token subject (导出人)' }) actor!: string;
-  @Field({ description: 'Their role (角色)' }) role!: string;
+  @Field({ description: 'Who exported it: the token subject of the county officer (导出人)' }) actor!: string;
   @Field(() => String, { nullable: true, description: 'Request id, as logged by the gateway (请求编号)' }) requestId!: string | null;
   @Field(() => ID, { description: 'County exported (县)' }) countyId!: number;
   @Field(() => ID, { nullable: true, description: 'The one cooperative exported, null for the whole county (互助社)' }) cooperativeId!: number | null;

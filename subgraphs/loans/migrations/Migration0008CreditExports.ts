@@ -11,7 +11,6 @@ export class Migration0008CreditExports extends Migration {
       id bigint generated always as identity primary key,
       at timestamptz not null default now(),
       actor text not null,
-      role text not null,
       request_id text,
       county_id int not null,
       cooperative_id int,
