@@ -106,7 +106,7 @@ it('exports the credit reference of a period as JSON Lines and CSV', async () =>
   ]);
   const csv = ok(await stack.gql(`query { creditReferenceExport(from: "2024-01-01", to: "2025-12-31", format: CSV) }`, {}, t.county1)).creditReferenceExport as string;
   const lines = csv.trim().split('\n');
-  expect(lines[0]).toBe('memberId,borrowerName,loanId,cooperativeId,event,date,amountFen,principalFen,feeFen');
+  expect(lines[0]).toBe('memberId,borrowerName,loanId,cooperativeId,event,date,amountFen,principalFen,feeFen,overdue,daysOverdue');
   expect(lines.length).toBe(events.length + 1);
 });
 

@@ -117,6 +117,16 @@ export async function verifyAuthorization(key: KeyObject, header: string | undef
 }
 
 /**
+ * The person a SERVICE call is made for: the bearer header lib/service-client forwards as
+ * `x-caller-authorization`, verified like the caller's own (a bad one refuses the request). Only a
+ * SERVICE caller may speak for someone else: for any other caller the header is ignored (null).
+ */
+export async function forwardedRequester(key: KeyObject, caller: Caller | null, header: string | undefined | null): Promise<Caller | null> {
+  if (caller?.role !== 'SERVICE' || !header) return null;
+  return requestCaller(key, header);
+}
+
+/**
  * The caller of an HTTP request, for the gateway and every subgraph alike: no header is anonymous,
  * a header that does not verify (bad signature, expired, `alg: none`, malformed) refuses the whole
  * request with UNAUTHENTICATED and HTTP 401 — never a silent fall-back to anonymous, also when a

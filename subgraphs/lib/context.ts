@@ -12,6 +12,12 @@ export interface Ctx {
   log: Logger;
   /** Raw Authorization header, forwarded on service-to-service calls made for this request. */
   authorization: string | null;
+  /**
+   * On a SERVICE call made for a person (lib/service-client forwards their token as
+   * `x-caller-authorization`), that person, verified like any caller: what they may see and the
+   * name an audit of the service's answer must carry. Null otherwise.
+   */
+  requester?: Caller | null;
   loaders: LoaderCache;
   /** This run of the request, for the read retry (lib/read-retry). */
   run?: { droppedRead: boolean };

@@ -2,7 +2,7 @@ import type { Caller, Role } from './auth';
 import { checkRoles, runningAccess } from './access';
 import type { Ctx } from './context';
 import { intArray, Migration } from './db';
-import { fail } from './error-codes';
+import { fail, invalid } from './error-codes';
 
 /** A WHERE fragment with knex `?` bindings. */
 export interface Sql {
@@ -109,6 +109,23 @@ export function readScope(caller: Caller | null, cols: ScopeColumns): Sql {
       // instead of reading empty lists.
       return fail('FORBIDDEN', { role: caller.role });
   }
+}
+
+/**
+ * The one county a county-level operation runs on (a county office's filing): `countyId` when given,
+ * OUT_OF_SCOPE unless the caller's scope holds the whole county (REGION, SERVICE, or a COUNTY or
+ * AUDITOR token naming it); without it, the token's only county (INVALID_INPUT when it names several
+ * or none).
+ */
+export function oneCounty(caller: Caller | null, countyId: number | null): number {
+  if (!caller) return fail('UNAUTHENTICATED');
+  const own = caller.role === 'COUNTY' || caller.role === 'AUDITOR' ? caller.counties : [];
+  if (countyId === null) {
+    if (own.length === 1) return own[0]!;
+    return invalid('请指定县', 'countyId is required unless the token names exactly one county');
+  }
+  if (caller.role !== 'REGION' && caller.role !== 'SERVICE' && !own.includes(countyId)) fail('OUT_OF_SCOPE', { countyId });
+  return countyId;
 }
 
 /** A household's own token: its scope on household rows is itself (`member-self`). */

@@ -39,6 +39,8 @@ export async function callSubgraph<T>(ctx: Ctx | null, name: string, query: stri
             'content-length': Buffer.byteLength(body),
             authorization: `Bearer ${auth}`,
             'x-request-id': ctx?.requestId ?? 'internal',
+            // the person this call is made for travels with it, so the other side can scope and audit by them
+            ...(ctx?.authorization ? { 'x-caller-authorization': ctx.authorization } : {}),
           },
           timeout: 10_000,
         },

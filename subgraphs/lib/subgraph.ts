@@ -8,7 +8,7 @@ import type { StepKind } from './saga';
 import { sagaStepsAccess, sagaStepsResolver } from './saga.resolver';
 import type { BuildSchemaOptions } from 'type-graphql';
 import { applyAccess, type AccessCatalogue } from './access';
-import { loadKey, requestCaller } from './auth';
+import { forwardedRequester, loadKey, requestCaller } from './auth';
 import { DATA_DIR, type SubgraphAddress } from './config';
 import { makeCtx, type Ctx } from './context';
 import { openDatabase, type DbOptions } from './db';
@@ -112,7 +112,8 @@ export async function startSubgraph(def: SubgraphDefinition, dbUrl: string, port
   const http: Server = serveApollo(apollo, async (req, requestId, run?: RunMark) => {
     const authorization = (req.headers.authorization as string | undefined) ?? null;
     const caller = await requestCaller(key, authorization);
-    return { ...makeCtx(orm, caller, requestId, authorization), run };
+    const requester = await forwardedRequester(key, caller, req.headers['x-caller-authorization'] as string | undefined);
+    return { ...makeCtx(orm, caller, requestId, authorization), requester, run };
   }, undefined, {}, withReadRetry);
   const actual = await listen(http, port);
   logger.info({ subgraph: def.name, port: actual }, 'subgraph listening');

@@ -21,6 +21,11 @@ export const LOANS_ACCESS: AccessCatalogue = {
   'Query.trialBalance': { roles: BOOK_READERS, scope: 'cooperative' },
   // the credit-reference report is filed by those who keep or supervise the loans
   'Query.creditReferenceExport': { roles: ['REGION', 'COUNTY', 'TOWNSHIP', 'COOPERATIVE', 'AUDITOR'], scope: 'household' },
+  // with full identity numbers: only the county office files it (征信报送); the region supervises
+  // counties but files nothing, so it does not read raw numbers of every household of Ningxia
+  'Query.countyCreditReferenceExport': { roles: ['COUNTY'], scope: 'county' },
+  // who filed what: the county's own filings, and an auditor's counties
+  'Query.creditExports': { roles: ['COUNTY', 'AUDITOR'], scope: 'county' },
   // a household applies for itself; its board or bookkeeper for any of its households
   'Mutation.applyForLoan': { roles: [...LOAN_KEEPERS, 'MEMBER'], scope: 'household' },
   'Mutation.endorseLoan': step(LOAN_KEEPERS),

@@ -5,10 +5,12 @@ import { LOANS_CODES } from './codes';
 import { BANK_TRANSFER, LOAN, LOAN_INSTALMENT, REPAYMENT } from './loan.entity';
 import { LEDGER_TABLES } from './ledger.entity';
 import { PORTFOLIO_SNAPSHOT, REGION_POLICY } from './portfolio.entity';
+import { CREDIT_EXPORT } from './credit.entity';
 import { loansMigrations } from './migrations';
 import { loansSeedLayout } from './seed.layout';
 import { LoanResolver } from './loan.resolver';
 import { LedgerResolver } from './ledger.resolver';
+import { CreditResolver } from './credit.resolver';
 import { CooperativeFieldsResolver, CountyFieldsResolver, MemberFieldsResolver } from './entity-fields.resolver';
 import { CooperativeRef, CountyRef, MemberRef } from './loan.type';
 import { loansReferences } from './loan.reference';
@@ -22,10 +24,10 @@ export const loansSubgraph: SubgraphDefinition = defineSubgraph({
   database: 'loans',
   access: LOANS_ACCESS,
   codes: LOANS_CODES,
-  tables: [...LEDGER_TABLES, LOAN, LOAN_INSTALMENT, REPAYMENT, BANK_TRANSFER, PORTFOLIO_SNAPSHOT, REGION_POLICY],
+  tables: [...LEDGER_TABLES, LOAN, LOAN_INSTALMENT, REPAYMENT, BANK_TRANSFER, PORTFOLIO_SNAPSHOT, REGION_POLICY, CREDIT_EXPORT],
   migrations: loansMigrations,
   seed: loansSeedLayout,
-  resolvers: [LoanResolver, LedgerResolver, CooperativeFieldsResolver, MemberFieldsResolver, CountyFieldsResolver],
+  resolvers: [LoanResolver, LedgerResolver, CreditResolver, CooperativeFieldsResolver, MemberFieldsResolver, CountyFieldsResolver],
   orphanedTypes: [CooperativeRef, MemberRef, CountyRef],
   references: loansReferences,
   // issue 11, done-when 2: the trial balance from the volumes equals a full rescan, for every fund

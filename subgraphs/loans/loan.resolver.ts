@@ -34,7 +34,15 @@ export class LoanResolver {
     return reads.loanPage(ctx, { cooperativeId, status }, page);
   }
 
-  @Query(() => String, { nullable: true, description: 'Credit-reference export of borrowers\' loan events in a period, JSON Lines or CSV (征信报送)' })
+  @Query(() => String, {
+    nullable: true,
+    description:
+      'Credit-reference export of borrowers\' loan events in a period, JSON Lines or CSV, without identity numbers (the county files those: countyCreditReferenceExport). ' +
+      'Columns, in order: memberId, borrowerName, loanId, cooperativeId, event (DISBURSEMENT, REPAYMENT, WRITE_OFF), date (YYYY-MM-DD), ' +
+      'amountFen, principalFen, feeFen (integer fen), overdue (true/false: any loan of the borrower overdue as of `to`), ' +
+      'daysOverdue (days the borrower\'s earliest unpaid instalment is late as of `to`, the largest over its loans; 0 when not overdue). ' +
+      'CSV has a header row (征信报送)',
+  })
   creditReferenceExport(
     @NotFuture() @Arg('from', () => LocalDateScalar, { description: 'First day (起始日期)' }) from: string,
     @NotFuture() @Arg('to', () => LocalDateScalar, { description: 'Last day (截止日期)' }) to: string,

@@ -141,3 +141,18 @@ export async function cooperativeFactsAndPovertyStatus(ctx: Ctx, cooperativeId: 
     povertyStatus: data._povertyStatusAsOf[0]?.current ?? null,
   };
 }
+
+/**
+ * Full identity numbers of `memberIds` from members, in one call made for the current caller (their
+ * token travels with it; members scopes and audits by them). Members that members does not return
+ * (outside the caller's scope) are absent from the map.
+ */
+export async function memberIdentities(ctx: Ctx, memberIds: readonly number[], purpose: string): Promise<Map<number, string>> {
+  const data = await callSubgraph<{ _memberIdentities: { memberId: number; idNumber: string }[] }>(
+    ctx,
+    'members',
+    `query($ids: [Int!]!, $purpose: String!) { _memberIdentities(memberIds: $ids, purpose: $purpose) { memberId idNumber } }`,
+    { ids: memberIds, purpose },
+  );
+  return new Map(data._memberIdentities.map((m) => [m.memberId, m.idNumber]));
+}

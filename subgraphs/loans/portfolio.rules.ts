@@ -5,6 +5,7 @@
  */
 import { atRiskSql, instalmentsDueSql, outstandingAsOfSql, overdueAsOfSql, standingRepaymentSql } from './loan.rules';
 import { FUND_TOTAL_ACCOUNTS, fundTotalSql } from './ledger.rules';
+import { addDays, daysBetween, type Day } from '../lib/dates';
 
 /** The figures stored per cooperative and date (portfolio_snapshot columns besides the key). */
 export const FIGURE_COLUMNS = [
@@ -61,4 +62,42 @@ export function figuresSql(p: { ids: string; asOf: string; parDays: string }): s
      select coalesce(fig.cooperative_id, lend.cooperative_id) cooperative_id, ${FIGURE_COLUMNS.filter((c) => c !== 'lendable_fund').map((c) => `fig.${c}`).join(', ')},
             coalesce(lend.lendable, 0) lendable_fund
        from fig full join lend on lend.cooperative_id = fig.cooperative_id`;
+}
+
+/** How many days of daily snapshots are kept: today and the 89 days before it. */
+export const SNAPSHOT_DAILY_DAYS = 90;
+
+/** The last day of its month (the day after it is a 1st): Jan 31, Feb 28 or 29, Apr 30, … */
+export function isMonthEnd(d: Day): boolean {
+  return addDays(d, 1).endsWith('-01');
+}
+
+/**
+ * Snapshot retention: a snapshot of `asOf` is kept on `today` while it is one of the last
+ * {@link SNAPSHOT_DAILY_DAYS} days (asOf > today - 90; a future date too), and for ever when it is a
+ * month-end (monthly trends read those). A pruned date is still answered: it is recomputed like a
+ * missing snapshot.
+ */
+export function keepSnapshot(asOf: Day, today: Day): boolean {
+  return daysBetween(asOf, today) < SNAPSHOT_DAILY_DAYS || isMonthEnd(asOf);
+}
+
+/** SQL of {@link keepSnapshot} for date expressions. */
+export function keepSnapshotSql(asOf: string, today: string): string {
+  return `(${asOf} > ${today}::date - ${SNAPSHOT_DAILY_DAYS} or extract(day from ${asOf} + 1) = 1)`;
+}
+
+/**
+ * SQL: delete up to `$limit` snapshots that {@link keepSnapshot} no longer keeps on `$today`
+ * (expressions the caller binds) and return how many went. The bound on as_of is the rule's own
+ * (nothing younger than 90 days goes) and lets the primary key (as_of, cooperative_id) find them.
+ */
+export function pruneSnapshotsSql(p: { today: string; limit: string }): string {
+  return `with doomed as (
+        select s.as_of, s.cooperative_id from portfolio_snapshot s
+         where s.as_of <= ${p.today}::date - ${SNAPSHOT_DAILY_DAYS} and not ${keepSnapshotSql('s.as_of', p.today)}
+         limit ${p.limit}),
+      gone as (
+        delete from portfolio_snapshot s using doomed d where s.as_of = d.as_of and s.cooperative_id = d.cooperative_id returning 1)
+     select count(*)::int n from gone`;
 }

@@ -2,6 +2,7 @@ import { seedTable, type SeedLayout } from '../lib/seed-layout';
 import { BANK_TRANSFER, LOAN, LOAN_INSTALMENT, REPAYMENT } from './loan.entity';
 import { FUND, FUND_BALANCE, LEDGER_LINE, LEDGER_TXN } from './ledger.entity';
 import { PORTFOLIO_SNAPSHOT } from './portfolio.entity';
+import { CREDIT_EXPORT } from './credit.entity';
 
 /** The loans tables the bulk seed writes, referenced ones first (fund is the root of every row). */
 export const loansSeedLayout: SeedLayout = {
@@ -20,8 +21,8 @@ export const loansSeedLayout: SeedLayout = {
     seedTable(REPAYMENT, ['id', 'loan_id', 'cooperative_id', 'member_id', 'paid_on', 'principal_fen', 'fee_fen', 'channel', 'bank_ref', 'created_at']),
     seedTable(BANK_TRANSFER, ['id', 'cooperative_id', 'loan_id', 'member_id', 'direction', 'amount_fen', 'channel', 'account_masked', 'bank_ref', 'executed_on', 'created_at']),
   ],
-  // snapshots are computed from the loaded rows; any left over would describe other data
-  alsoTruncate: [PORTFOLIO_SNAPSHOT.name],
+  // snapshots are computed from the loaded rows, and export records name files of the data; any left over would describe other data
+  alsoTruncate: [PORTFOLIO_SNAPSHOT.name, CREDIT_EXPORT.name],
   // what ledger_txn_bumps_fund_version would have done for one bulk insert (snapshots compare versions)
   recompute: [`update fund f set version = f.version + 1 where exists (select 1 from ledger_txn t where t.cooperative_id = f.cooperative_id)`],
 };

@@ -6,6 +6,12 @@ const REGISTER_KEEPERS: readonly Role[] = ['COOPERATIVE', 'TOWNSHIP'];
 const read = (scope: FieldAccess['scope']): FieldAccess => ({ roles: SCOPED_READERS, scope });
 const keep: FieldAccess = { roles: REGISTER_KEEPERS, scope: 'household' };
 
+/**
+ * For whom a service may read full identity numbers (`_memberIdentities`): the county office, which
+ * files the credit reference (征信报送) for its cooperatives. Everyone else reads them masked.
+ */
+export const IDENTITY_NUMBER_REQUESTERS: readonly Role[] = ['COUNTY'];
+
 /** The members subgraph's access catalogue (lib/access); lib adds `membersSagaSteps`. */
 export const MEMBERS_ACCESS: AccessCatalogue = {
   'Query.counties': read('county'),
@@ -18,6 +24,8 @@ export const MEMBERS_ACCESS: AccessCatalogue = {
   'Query._borrowerFacts': { roles: ['SERVICE'], scope: 'service' },
   'Query._cooperativeFacts': { roles: ['SERVICE'], scope: 'service' },
   'Query._povertyStatusAsOf': { roles: ['SERVICE'], scope: 'service' },
+  // the person the service asks for is checked and scoped inside (IDENTITY_NUMBER_REQUESTERS)
+  'Query._memberIdentities': { roles: ['SERVICE'], scope: 'service' },
   'Mutation.admitMember': keep,
   'Mutation.recordContribution': keep,
   'Mutation.withdrawContribution': keep,

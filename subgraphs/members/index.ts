@@ -17,6 +17,7 @@ import { GUARANTEE_GROUP, GUARANTEE_GROUP_MEMBER } from './guarantee.entity';
 import { GuaranteeGroupResolver } from './guarantee.resolver';
 import { INSURANCE_POLICY, SHAREHOLDING } from './insurance.entity';
 import { InsuranceResolver } from './insurance.resolver';
+import { IdentityResolver } from './identity.resolver';
 import { InternalResolver } from './internal.resolver';
 import { MEMBER } from './member.entity';
 import { POVERTY_STATUS_CHANGE } from './poverty.entity';
@@ -38,7 +39,7 @@ export const membersSubgraph: SubgraphDefinition = defineSubgraph({
   seed: membersSeedLayout,
   resolvers: [
     CountyResolver, TownshipResolver, VillageResolver, CooperativeResolver, MemberResolver, ContributionResolver,
-    GuaranteeGroupResolver, InsuranceResolver, InternalResolver, PovertyResolver,
+    GuaranteeGroupResolver, InsuranceResolver, InternalResolver, PovertyResolver, IdentityResolver,
   ],
   orphanedTypes: [],
   references: () => ({

@@ -6,6 +6,7 @@ import { Migration0002PortfolioSnapshot } from './Migration0002PortfolioSnapshot
 import { Migration0003Privacy } from './Migration0003Privacy';
 import { Migration0006RegionPolicy } from './Migration0006RegionPolicy';
 import { Migration0007LedgerEvents } from './Migration0007LedgerEvents';
+import { Migration0008CreditExports } from './Migration0008CreditExports';
 
 /** Applied in order at start-up; never edit a released migration, add a new one. */
 export const loansMigrations: MigrationEntry[] = [
@@ -17,4 +18,5 @@ export const loansMigrations: MigrationEntry[] = [
   { name: 'Migration0005AccessGrant', class: SharedAccessGrant0003 },
   { name: 'Migration0006RegionPolicy', class: Migration0006RegionPolicy },
   { name: 'Migration0007LedgerEvents', class: Migration0007LedgerEvents },
+  { name: 'Migration0008CreditExports', class: Migration0008CreditExports },
 ];
