@@ -1,23 +1,10 @@
 import { REGISTRY } from '../subgraphs/registry';
-import type { ColumnKind, ColumnSpec, Table } from '../subgraphs/lib/table';
+import { COLUMN_TYPES, type ColumnSpec, type Table } from '../subgraphs/lib/table';
 import { createTestDatabases, sql } from './support/db';
 
 /** Tables lib creates in every database (their rows are lib's, declared beside their migrations). */
 const LIB_TABLES = ['mikro_orm_migrations', 'idempotency_key', 'audit_log', 'saga_step', 'access_grant'];
 
-const PG_TYPE: Record<ColumnKind, string> = {
-  int: 'integer',
-  serial: 'integer',
-  bigid: 'bigint',
-  bigserial: 'bigint',
-  fen: 'bigint',
-  bigint: 'bigint',
-  text: 'text',
-  bool: 'boolean',
-  date: 'date',
-  timestamptz: 'timestamp with time zone',
-  jsonb: 'jsonb',
-};
 
 interface DbColumn { table_name: string; column_name: string; data_type: string; nullable: boolean; has_default: boolean; identity: boolean; primary: boolean }
 
@@ -25,7 +12,7 @@ interface DbColumn { table_name: string; column_name: string; data_type: string;
 function declared(t: Table<any>) {
   return Object.entries(t.columns as Record<string, ColumnSpec>).map(([column, s]) => ({
     column,
-    type: PG_TYPE[s.kind],
+    type: COLUMN_TYPES[s.kind].pg,
     nullable: s.nullable ?? false,
     // filled by the database when left out: a default or an identity
     generated: (s.generated ?? false) || s.kind === 'serial' || s.kind === 'bigserial',

@@ -88,18 +88,19 @@ export type EntityOf<C extends Columns> = { -readonly [K in keyof C & string as 
 
 const camel = (s: string): string => s.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
-const ORM_TYPE: Record<ColumnKind, string> = {
-  int: 'integer',
-  serial: 'integer',
-  bigid: 'bigint',
-  bigserial: 'bigint',
-  fen: 'bigint',
-  bigint: 'bigint',
-  text: 'text',
-  bool: 'boolean',
-  date: 'date',
-  timestamptz: 'Date',
-  jsonb: 'json',
+/** Each kind's MikroORM type and PostgreSQL type (as information_schema names it; test/tables.test.ts compares). */
+export const COLUMN_TYPES: Record<ColumnKind, { orm: string; pg: string }> = {
+  int: { orm: 'integer', pg: 'integer' },
+  serial: { orm: 'integer', pg: 'integer' },
+  bigid: { orm: 'bigint', pg: 'bigint' },
+  bigserial: { orm: 'bigint', pg: 'bigint' },
+  fen: { orm: 'bigint', pg: 'bigint' },
+  bigint: { orm: 'bigint', pg: 'bigint' },
+  text: { orm: 'text', pg: 'text' },
+  bool: { orm: 'boolean', pg: 'boolean' },
+  date: { orm: 'date', pg: 'date' },
+  timestamptz: { orm: 'Date', pg: 'timestamp with time zone' },
+  jsonb: { orm: 'json', pg: 'jsonb' },
 };
 
 /** Declare a table (see the file comment). `const` keeps the column specs literal for the row types. */
@@ -112,7 +113,7 @@ export function defineTable<const C extends Columns>(name: string, columns: C): 
       // a column the database fills is not required of an insert (not null is the database's to enforce)
       nullable: (spec.nullable ?? false) || (spec.generated ?? false),
       // money keeps full precision as a JS bigint; other bigints (ids, versions) travel as strings
-      type: spec.kind === 'fen' ? (new BigIntType('bigint') as never) : spec.jsNumber ? (new BigIntType('number') as never) : ORM_TYPE[spec.kind],
+      type: spec.kind === 'fen' ? (new BigIntType('bigint') as never) : spec.jsNumber ? (new BigIntType('number') as never) : COLUMN_TYPES[spec.kind].orm,
       ...(spec.kind === 'date' ? { columnType: 'date' } : {}),
       ...(spec.kind === 'serial' || spec.kind === 'bigserial' ? { autoincrement: true } : { autoincrement: false }),
     };
