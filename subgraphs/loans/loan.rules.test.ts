@@ -3,9 +3,6 @@ import {
   allocateRepayment,
   buildSchedule,
   checkApplication,
-  checkTargeting,
-  recheckTargeting,
-  rechecksTargeting,
   checkDisbursement,
   checkIncomingChannel,
   checkWriteOff,
@@ -23,6 +20,7 @@ import {
 } from './loan.rules';
 import { errorOf as refusalOf } from '../../test/support/domain';
 import { DomainError } from '../lib/errors';
+import { checkTargeting, recheckTargeting, rechecksTargeting } from './targeting.rules';
 
 /** The code of the DomainError `fn` throws, or undefined when it returns. */
 function codeOf(fn: () => unknown): string | undefined {
