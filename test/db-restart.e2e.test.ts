@@ -246,7 +246,11 @@ describe('the server stopped and started again', () => {
     proc.stdout!.on('data', (c: Buffer) => (out += c.toString()));
     proc.stderr!.on('data', (c: Buffer) => (out += c.toString()));
     try {
-      await new Promise((r) => setTimeout(r, 2_000));
+      // start-up (loading the registry, building the schema) takes seconds on a loaded machine: wait for the message, not a fixed time
+      const waitUntil = Date.now() + 20_000;
+      while (!out.includes('database not reachable yet; waiting for it') && proc.exitCode === null && Date.now() < waitUntil) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
       expect([proc.exitCode, out.includes('database not reachable yet; waiting for it')]).toEqual([null, true]);
       pg = await startServer();
       const until = Date.now() + 30_000;
