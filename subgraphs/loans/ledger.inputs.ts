@@ -60,18 +60,21 @@ export class InjectCapitalInput {
   @NotFuture() @Field(() => LocalDateScalar, { description: 'Date received (到账日期)' }) on!: string;
 }
 
-@InputType({ description: 'Reverse one ledger transaction with a written reason (红字冲销)' })
-export class ReverseLedgerTransactionInput {
+/** What every reversal carries, whichever posting it undoes; the base is never sent on its own. */
+@InputType({ description: 'Internal: what every reversal carries (内部: 冲销要素)' })
+@Directive('@inaccessible')
+abstract class ReversalFacts {
   @MaxChars(200) @Field({ description: 'Idempotency key (幂等键)' }) idempotencyKey!: string;
-  @MaxChars(20) @Field(() => ID, { description: 'The transaction to reverse (被冲销凭证号)' }) txnId!: string;
   @MaxChars(2000) @Field({ description: 'Written reason, at most 500 characters (冲销理由)' }) reason!: string;
-  @NotFuture() @Field(() => LocalDateScalar, { description: 'Date of the reversal, not before the original (冲销日期)' }) on!: string;
+  @NotFuture() @Field(() => LocalDateScalar, { description: 'Date of the reversal, not before the posting it reverses (冲销日期)' }) on!: string;
+}
+
+@InputType({ description: 'Reverse one ledger transaction with a written reason (红字冲销)' })
+export class ReverseLedgerTransactionInput extends ReversalFacts {
+  @MaxChars(20) @Field(() => ID, { description: 'The transaction to reverse (被冲销凭证号)' }) txnId!: string;
 }
 
 @InputType({ description: 'Reverse a repayment recorded in error: its posting is reversed and the loan owes it again (冲销还款)' })
-export class ReverseRepaymentInput {
-  @MaxChars(200) @Field({ description: 'Idempotency key (幂等键)' }) idempotencyKey!: string;
+export class ReverseRepaymentInput extends ReversalFacts {
   @MaxChars(20) @Field(() => ID, { description: 'The repayment (还款编号)' }) repaymentId!: string;
-  @MaxChars(2000) @Field({ description: 'Written reason, at most 500 characters (冲销理由)' }) reason!: string;
-  @NotFuture() @Field(() => LocalDateScalar, { description: 'Date of the reversal, not before the repayment (冲销日期)' }) on!: string;
 }
