@@ -31,10 +31,10 @@ export interface NamedOperation {
   fragments: Map<string, FragmentDefinitionNode>;
 }
 
-export function readOperations(): NamedOperation[] {
+export function readOperations(dir = OPERATIONS_DIR): NamedOperation[] {
   const out: NamedOperation[] = [];
-  for (const file of readdirSync(OPERATIONS_DIR).filter((f) => f.endsWith('.graphql')).sort()) {
-    const text = readFileSync(join(OPERATIONS_DIR, file), 'utf8');
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.graphql')).sort()) {
+    const text = readFileSync(join(dir, file), 'utf8');
     const document = parse(text);
     const fragments = new Map<string, FragmentDefinitionNode>();
     for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);

@@ -1,3 +1,4 @@
+import { cpuBreakdown, cpuTotal } from './cpu';
 import type { Report, TargetResult } from './run';
 
 /** Markdown for results/latest-<scale>.md: one table per operation, then memory and the machine. */
@@ -37,6 +38,7 @@ export function markdownReport(rep: Report): string {
     out.push(row('p95 ms', (t) => num(t.latency?.latencyMs.p95, 2), r));
     out.push(row('p99 ms', (t) => num(t.latency?.latencyMs.p99, 2), r));
     out.push(row('req/s at 10 connections', (t) => num(t.throughput?.requestsPerSecond, 0), r));
+    out.push(row('CPU ms / request, processes summed', (t) => num(cpuTotal(t.throughput?.cpuMsPerRequest), 2), r));
     out.push(row('SQL statements / request', (t) => num(t.sqlPerRequest, 2), r));
     out.push(row('response bytes', (t) => (t.responseBytes === null ? '–' : String(t.responseBytes)), r));
     const o = r.targets;
@@ -52,6 +54,8 @@ export function markdownReport(rep: Report): string {
           o.ours.latency && o.alone?.latency ? `${num(o.ours.latency.latencyMs.p50 - o.alone.latency.latencyMs.p50, 2)} ms` : '–'
         }`,
     );
+    out.push('', `CPU ms per request at 10 connections (${o.ours.throughput?.requests ?? '–'} requests for ours, utime+stime from /proc):`);
+    for (const [n, t] of Object.entries(o)) if (t.throughput?.cpuMsPerRequest) out.push(`- ${n}: ${cpuBreakdown(t.throughput.cpuMsPerRequest)}`);
     const errors = Object.entries(o).filter(([, t]) => t.error).map(([n, t]) => `${n}: ${t.error}`);
     const failed = Object.entries(o)
       .map(([n, t]) => [n, (t.latency?.non2xx ?? 0) + (t.latency?.errors ?? 0) + (t.throughput?.non2xx ?? 0) + (t.throughput?.errors ?? 0)] as const)

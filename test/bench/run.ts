@@ -1,18 +1,17 @@
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { Client } from 'pg';
-import { loadKey, signToken, type TokenClaims } from '../../subgraphs/lib/auth';
-import { DATA_DIR, ROOT, databaseUrl } from '../../subgraphs/lib/config';
+import { loadKey, signToken } from '../../subgraphs/lib/auth';
+import { DATA_DIR, ROOT } from '../../subgraphs/lib/config';
 import { REGISTRY } from '../../subgraphs/registry';
-import { phase, sqlCount, type Phase, type Request, type Target } from './measure';
+import { cpuTotal, type CpuProcess } from './cpu';
+import { phase, requestsFor, sqlCount, type Phase, type Request, type Target } from './measure';
 import { readOperations, readVariables, resolveVariables, type Discovered, type NamedOperation } from './operations';
 import { markdownReport, printTable } from './report';
 import { freePort } from '../../infra/postgres';
-import { SERVICE_NODE_FLAGS } from '../../infra/services';
+import { claimsFor, discover, withDb } from './discover';
+import { Refusal, alive, portFree, postgresMemory, postmasterPid, sleep, spawnNode as spawnIn, stopChild, type Child } from './processes';
 
 /**
  * `npm run bench`: starts the system (dist/infra/start.js, NODE_ENV=production) on the normal ports,
@@ -40,7 +39,6 @@ const SCALES: Record<Scale, { min: number; max: number; expected: number }> = {
 
 const log = (line: string) => process.stdout.write(`[bench]    ${line}\n`);
 
-class Refusal extends Error {}
 
 function parseOptions(argv: string[]): Options {
   const o: Options = { scale: 'county', durationS: 10, warmupS: 3, ops: null };
@@ -71,78 +69,12 @@ function parseOptions(argv: string[]): Options {
   return o;
 }
 
-function portFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.once('error', () => resolve(false));
-    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
-  });
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-// ---- processes ------------------------------------------------------------------------------
-
-interface Child {
-  name: string;
-  proc: ChildProcess;
-  logFile: string;
-  exited: Promise<void>;
-}
-
 const children: Child[] = [];
 const logDir = join(tmpdir(), `ningxia-bench-${process.pid}`);
 
-/** Spawn a Node script of dist/, its output into a log file under the temp folder; resolves when `ready` matches a line. */
+/** Spawn a Node script of dist/ (the floor and the peer with our services' Node flags, as start.js gives its children). */
 function spawnNode(name: string, script: string, env: NodeJS.ProcessEnv, ready: RegExp, timeoutMs: number, onLine?: (l: string) => void): Promise<Child> {
-  mkdirSync(logDir, { recursive: true });
-  const logFile = join(logDir, `${name}.log`);
-  const out = createWriteStream(logFile);
-  // the floor and the peer run with the same Node flags as our services (start.js adds them to its children)
-  const flags = name === 'system' ? [] : SERVICE_NODE_FLAGS;
-  const proc = spawn(process.execPath, [...flags, join(ROOT, 'dist', script)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise<void>((r) => proc.once('exit', () => r()));
-  const child: Child = { name, proc, logFile, exited };
-  const last: string[] = [];
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} not ready after ${timeoutMs / 1000} s (log: ${logFile})`)), timeoutMs);
-    for (const stream of [proc.stdout!, proc.stderr!]) {
-      createInterface({ input: stream }).on('line', (l) => {
-        out.write(`${l}\n`);
-        last.push(l);
-        if (last.length > 15) last.shift();
-        onLine?.(l);
-        if (ready.test(l)) {
-          clearTimeout(timer);
-          resolve(child);
-        }
-      });
-    }
-    proc.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`${name} exited during start-up (${signal ?? code}); last lines:\n${last.join('\n')}`));
-    });
-  });
-}
-
-async function stopChild(c: Child, signal: NodeJS.Signals, timeoutMs: number): Promise<boolean> {
-  if (c.proc.exitCode !== null || c.proc.signalCode !== null) return true;
-  c.proc.kill(signal);
-  const done = await Promise.race([c.exited.then(() => true), sleep(timeoutMs).then(() => false)]);
-  if (!done) {
-    c.proc.kill('SIGKILL');
-    await c.exited;
-  }
-  return done;
+  return spawnIn(name, script, { root: ROOT, logDir, env, ready, timeoutMs, serviceFlags: name !== 'system', onLine, track: children });
 }
 
 /** Pids started under start.js (read from /metrics and postmaster.pid), checked after it stops. */
@@ -201,57 +133,8 @@ async function startSystem(): Promise<void> {
     const m = (await (await fetch(`http://127.0.0.1:${port}/metrics`)).json()) as { pid: number };
     systemPids.push({ name, pid: m.pid });
   }
-  const pg = postmasterPid();
+  const pg = postmasterPid(pgDataDir);
   if (pg) systemPids.push({ name: 'postgres', pid: pg });
-}
-
-function postmasterPid(): number | null {
-  if (!pgDataDir) return null;
-  try {
-    return Number(readFileSync(join(pgDataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
-  } catch {
-    return null;
-  }
-}
-
-/** Sum of VmHWM (peak resident set) over the postmaster and its live children; shared buffers counted in each. */
-function postgresMemory(): { processes: number; vmHwmSumBytes: number; postmasterVmHwmBytes: number } | null {
-  const root = postmasterPid();
-  if (!root || !existsSync('/proc')) return null;
-  const hwm = (pid: number): number => {
-    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) * 1024 : 0;
-  };
-  const pids = [root];
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === root) pids.push(Number(d));
-    } catch {
-      /* gone */
-    }
-  }
-  let sum = 0;
-  for (const p of pids) {
-    try {
-      sum += hwm(p);
-    } catch {
-      /* gone */
-    }
-  }
-  return { processes: pids.length, vmHwmSumBytes: sum, postmasterVmHwmBytes: hwm(root) };
-}
-
-async function withDb<T>(db: string, f: (c: Client) => Promise<T>): Promise<T> {
-  const c = new Client({ connectionString: databaseUrl(db) });
-  await c.connect();
-  try {
-    return await f(c);
-  } finally {
-    await c.end();
-  }
 }
 
 async function checkScale(scale: Scale): Promise<number> {
@@ -269,37 +152,6 @@ async function checkScale(scale: Scale): Promise<number> {
     `the databases hold ${n} cooperatives, not the demo county (~${want.expected}). Use --scale region, or reload the county ` +
       `(npm run seed -- --scale county --reset, or an empty PGDATA_DIR).`,
   );
-}
-
-async function discover(): Promise<Discovered> {
-  const { county, countyAverage, cooperative, cooperativesIn } = await withDb('members', async (c) => {
-    const counts = (await c.query<{ county_id: number; n: number }>(`select county_id, count(*)::int n from cooperative group by county_id order by county_id`)).rows;
-    if (counts.length === 0) throw new Refusal('no cooperative in the members database');
-    const largest = counts.reduce((a, b) => (b.n > a.n ? b : a));
-    const mean = counts.reduce((s, r) => s + r.n, 0) / counts.length;
-    const average = counts.reduce((a, b) => (Math.abs(b.n - mean) < Math.abs(a.n - mean) ? b : a));
-    const co = (await c.query<{ id: number }>(`select id from cooperative where county_id = $1 order by member_count desc, id limit 1`, [largest.county_id])).rows[0]!;
-    return {
-      county: largest.county_id, countyAverage: average.county_id, cooperative: co.id,
-      cooperativesIn: { [largest.county_id]: largest.n, [average.county_id]: average.n },
-    };
-  });
-  const member = await withDb('loans', async (c) => {
-    const r = (await c.query<{ member_id: number }>(
-      `select member_id from loan where cooperative_id = $1 group by member_id order by count(*) desc, member_id limit 1`,
-      [cooperative],
-    )).rows[0];
-    if (!r) throw new Refusal(`cooperative ${cooperative} has no loans to pick a member from`);
-    return r.member_id;
-  });
-  return { county, countyAverage, cooperative, member, cooperativesIn };
-}
-
-/** REGION for region-wide operations, otherwise the county office of the discovered county (which holds the cooperative and member). */
-function claimsFor(op: NamedOperation, d: Discovered): TokenClaims {
-  return op.name.startsWith('Region')
-    ? { sub: 'bench-region', role: 'REGION' }
-    : { sub: 'bench-county', role: 'COUNTY', counties: [...new Set([d.county, d.countyAverage])] };
 }
 
 // ---- comparison -----------------------------------------------------------------------------
@@ -429,29 +281,34 @@ async function main(): Promise<number> {
   log(`data: ${cooperatives} cooperatives; discovered county ${found.county} (largest) and ${found.countyAverage} (average size), cooperative ${found.cooperative}, member ${found.member}`);
 
   const floorPort = await freePort();
-  await spawnNode('floor', 'test/bench/floor.js', { ...process.env, NODE_ENV: 'production', PORT: String(floorPort) }, /^floor listening/, 30_000);
+  const floor = await spawnNode('floor', 'test/bench/floor.js', { ...process.env, NODE_ENV: 'production', PORT: String(floorPort) }, /^floor listening/, 30_000);
   const peerPort = await freePort();
-  await spawnNode('peer', 'test/bench/peer.js', { ...process.env, NODE_ENV: 'production', PORT: String(peerPort) }, /^peer listening/, 60_000);
+  const peer = await spawnNode('peer', 'test/bench/peer.js', { ...process.env, NODE_ENV: 'production', PORT: String(peerPort) }, /^peer listening/, 60_000);
   log(`floor on :${floorPort}, peer (Hive Gateway ${version('@graphql-hive/gateway')}) on :${peerPort}`);
   // "gateway alone": our gateway in front of subgraphs that replay recorded answers (replay.ts)
   let replayPorts: string[] = [];
-  await spawnNode('replay', 'test/bench/replay.js', { ...process.env, NODE_ENV: 'production' }, /^replay listening/, 30_000, (l) => {
+  const replay = await spawnNode('replay', 'test/bench/replay.js', { ...process.env, NODE_ENV: 'production' }, /^replay listening/, 30_000, (l) => {
     const m = /^replay listening members=(\d+) loans=(\d+)/.exec(l);
     if (m) replayPorts = [m[1]!, m[2]!];
   });
   const alonePort = await freePort();
-  await spawnNode('gateway-alone', 'gateway/index.js', {
+  const alone = await spawnNode('gateway-alone', 'gateway/index.js', {
     ...process.env, NODE_ENV: 'production', PORT: String(alonePort), SERVICE_NAME: 'gateway-alone',
     MEMBERS_URL: `http://127.0.0.1:${replayPorts[0]}/graphql`, LOANS_URL: `http://127.0.0.1:${replayPorts[1]}/graphql`,
   }, /"msg":"gateway listening"/, 60_000);
   log(`gateway alone on :${alonePort} (replaying subgraph answers from :${replayPorts.join(', :')})`);
 
   const subgraphSql = SUBGRAPH_PORTS.map(([, port]) => `http://127.0.0.1:${port}/metrics`);
+  // CPU per request is summed over the processes that answer each target's requests
+  const cpuOf = (name: string): CpuProcess => ({ name, pid: systemPids.find((p) => p.name === name)!.pid, tree: name === 'postgres' });
+  const postgres = systemPids.some((p) => p.name === 'postgres') ? [cpuOf('postgres')] : [];
+  const subgraphs = SUBGRAPH_PORTS.map(([name]) => cpuOf(name));
+  const own = (name: string, c: Child): CpuProcess => ({ name, pid: c.proc.pid! });
   const targets: Target[] = [
-    { name: 'ours', url: `http://127.0.0.1:${PORTS.gateway}/graphql`, sqlMetrics: subgraphSql },
-    { name: 'floor', url: `http://127.0.0.1:${floorPort}/graphql`, sqlMetrics: [`http://127.0.0.1:${floorPort}/metrics`] },
-    { name: 'peer', url: `http://127.0.0.1:${peerPort}/graphql`, sqlMetrics: subgraphSql },
-    { name: 'alone', url: `http://127.0.0.1:${alonePort}/graphql`, sqlMetrics: [`http://127.0.0.1:${alonePort}/metrics`] },
+    { name: 'ours', url: `http://127.0.0.1:${PORTS.gateway}/graphql`, sqlMetrics: subgraphSql, processes: [cpuOf('gateway'), ...subgraphs, ...postgres] },
+    { name: 'floor', url: `http://127.0.0.1:${floorPort}/graphql`, sqlMetrics: [`http://127.0.0.1:${floorPort}/metrics`], processes: [own('floor', floor), ...postgres] },
+    { name: 'peer', url: `http://127.0.0.1:${peerPort}/graphql`, sqlMetrics: subgraphSql, processes: [own('peer gateway', peer), ...subgraphs, ...postgres] },
+    { name: 'alone', url: `http://127.0.0.1:${alonePort}/graphql`, sqlMetrics: [`http://127.0.0.1:${alonePort}/metrics`], processes: [own('gateway', alone), own('replay', replay)] },
   ];
 
   const key = loadKey(DATA_DIR);
@@ -482,12 +339,14 @@ async function main(): Promise<number> {
         continue;
       }
       answers[t.name] = p.data;
-      if (opts.warmupS > 0) await phase(t, req, 1, opts.warmupS);
+      if (opts.warmupS > 0) await phase(t, req, 1, { durationS: opts.warmupS });
       tr.sqlPerRequest = await sqlPerRequest(t, req, SQL_SAMPLE);
-      tr.latency = await phase(t, req, 1, opts.durationS);
-      tr.throughput = await phase(t, req, 10, opts.durationS);
+      tr.latency = await phase(t, req, 1, { durationS: opts.durationS });
+      // a fixed number of requests, so CPU per request is measured the same way for every target and operation
+      tr.throughput = await phase(t, req, 10, { requests: requestsFor(2 * tr.latency.requestsPerSecond, opts.durationS) });
       const bad = tr.latency.non2xx + tr.latency.errors + tr.throughput.non2xx + tr.throughput.errors;
       log(`  ${t.name.padEnd(5)} p50 ${tr.latency.latencyMs.p50} ms, p99 ${tr.latency.latencyMs.p99} ms, ${tr.throughput.requestsPerSecond} req/s at 10, ` +
+        `${cpuTotal(tr.throughput.cpuMsPerRequest) ?? '-'} CPU ms/req, ` +
         `${tr.sqlPerRequest ?? '-'} SQL/req, ${p.bytes} B${bad ? `, ${bad} failed requests` : ''}`);
     }
     // same numbers? the floor also answers from the raw tables (?fresh=1), independent of the portfolio snapshots
@@ -517,7 +376,7 @@ async function main(): Promise<number> {
     const m = await metricsOf(port);
     memory[name] = m ? { pid: m.pid, maxRssBytes: m.maxRssBytes, rssBytesAtEnd: m.rssBytes } : null;
   }
-  memory.postgres = postgresMemory();
+  memory.postgres = postgresMemory(postmasterPid(pgDataDir));
 
   const report = {
     date: startedAt.toISOString(),
