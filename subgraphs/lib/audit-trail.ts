@@ -25,7 +25,7 @@ export class AuditEntry {
 export function auditTrail(ctx: Ctx, entity: string, entityId: string): Promise<AuditEntry[]> {
   return ctx.loaders
     .get<string, AuditEntry[]>(`audit:${entity}`, async (ids) => {
-      const rows = await ctx.em.execute<{ id: string; at: string; actor: string; role: string; request_id: string | null; action: string; entity_id: string; before: unknown; after: unknown }[]>(
+      const rows = await ctx.read<{ id: string; at: string; actor: string; role: string; request_id: string | null; action: string; entity_id: string; before: unknown; after: unknown }[]>(
         `select id::text, to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') at, actor, role, request_id, action, entity_id, before, after
            from audit_log where entity = ? and entity_id = any(?::text[]) order by audit_log.id`,
         [entity, `{${ids.map((i) => `"${i.replace(/"/g, '')}"`).join(',')}}`],

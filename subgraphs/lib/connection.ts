@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { ArgsType, Directive, Field, Int, ObjectType, type ClassType } from 'type-graphql';
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Ctx } from './context';
 import { intArray } from './db';
 import { invalid } from './error-codes';
 import { MaxChars } from './input-check';
@@ -90,12 +90,12 @@ export interface KeyedPageQuery {
  * as before, read and numbered all 478 members of a cooperative to return 101), and a key with an
  * empty page still gets its total from the same statement.
  */
-export async function pagesByKey<R extends { id: number | string }>(em: EntityManager, q: KeyedPageQuery, page: Page): Promise<KeyedPage<R>[]> {
+export async function pagesByKey<R extends { id: number | string }>(read: Ctx['read'], q: KeyedPageQuery, page: Page): Promise<KeyedPage<R>[]> {
   const keys = q.keys ?? [0];
   const where = [...(q.keyCol ? [{ sql: `${q.keyCol} = page_key__.key`, params: [] }] : []), ...q.where];
   const cond = where.length ? where.map((w) => `(${w.sql})`).join(' and ') : 'true';
   const params = where.flatMap((w) => w.params);
-  const rows = await em.execute<(R & { __key: number; __total: string })[]>(
+  const rows = await read<(R & { __key: number; __total: string })[]>(
     `select p.*, page_key__.key as "__key", t.n as "__total"
      from unnest(?::int[]) as page_key__(key)
      cross join lateral (select count(*) as n from ${q.from} where ${cond}) t

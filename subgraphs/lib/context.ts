@@ -2,11 +2,15 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import type { Caller } from './auth';
+import { readPathOf } from './db';
 import { logger, type Logger } from './logger';
 
 /** Per-request context: one EntityManager fork, the verified caller, per-request loaders. */
 export interface Ctx {
+  /** For writes, in their transaction (lib/tx), and the checks made for them. */
   em: EntityManager;
+  /** Every other read: a prepared statement on the read path's pool (lib/read-path); `?` placeholders, rows as `em.execute` gives them. */
+  read<T extends object[] = Record<string, unknown>[]>(sql: string, params?: readonly unknown[]): Promise<T>;
   caller: Caller | null;
   requestId: string;
   log: Logger;
@@ -55,8 +59,10 @@ export function groupInKeyOrder<K, R>(keys: readonly K[], rows: readonly R[], ke
 }
 
 export function makeCtx(orm: MikroORM, caller: Caller | null, requestId: string, authorization: string | null): Ctx {
+  const reads = readPathOf(orm);
   return {
     em: orm.em.fork() as EntityManager,
+    read: <T extends object[]>(sql: string, params?: readonly unknown[]) => reads.query(sql, params) as Promise<T>,
     caller,
     requestId,
     authorization,

@@ -30,6 +30,7 @@ const UNREACHABLE_MESSAGES = [
   /the database system is (starting up|shutting down|in recovery mode|not yet accepting connections|not accepting connections)/i,
   /database ".*" is not currently accepting connections/i, // ALTER DATABASE … ALLOW_CONNECTIONS false (maintenance)
   /Knex: Timeout acquiring a connection/i,
+  /timeout exceeded when trying to connect/i, // pg-pool (the read path): no connection within connectionTimeoutMillis
   /connect ECONNREFUSED/i,
 ];
 
@@ -73,6 +74,9 @@ export function classifyDbFailure(err: unknown): DbFailure | null {
     // a dropped connection anywhere in the chain decides: the retry is what the caller gains from it
     if (kind === 'dropped') return kind;
     found ??= kind;
+    // what an unreachable error wraps is how the attempt died (pg-pool's connect timeout wraps the
+    // destroyed socket's "Connection terminated"): not a connection that worked and was dropped
+    if (kind === 'unreachable') continue;
     queue.push(own(cur, 'originalError'), own(cur, 'cause'), own(cur, 'thrownValue'));
     const inner = own(cur, 'errors');
     if (Array.isArray(inner)) queue.push(...inner);

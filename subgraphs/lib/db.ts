@@ -12,6 +12,7 @@ export interface MigrationEntry {
 }
 
 import { logger } from './logger';
+import { ReadPath, readPathOptions } from './read-path';
 import { sqlStats } from './stats';
 
 export { sqlStats };
@@ -63,7 +64,8 @@ export async function openDatabase(opts: DbOptions): Promise<MikroORM> {
     extensions: [Migrator],
     discovery: { disableDynamicFileAccess: true, requireEntitiesArray: true, warnWhenNoEntities: false },
     migrations: { migrationsList: opts.migrations, transactional: true, allOrNothing: true, snapshot: false, silent: true },
-    pool: { min: 0, max: opts.poolMax ?? Number(process.env.DB_POOL_MAX ?? 8), ...OUTAGE_POOL },
+    // writes only now (reads go through the read path): no idle minimum, but a burst of writes keeps its connections for minutes
+    pool: { min: 0, max: opts.poolMax ?? Number(process.env.DB_POOL_MAX ?? 8), idleTimeoutMillis: 5 * 60_000, ...OUTAGE_POOL },
     driverOptions: { connection: OUTAGE_CONNECTION, log: KNEX_LOG },
     debug: false,
     allowGlobalContext: false,
@@ -73,6 +75,14 @@ export async function openDatabase(opts: DbOptions): Promise<MikroORM> {
   orm.em.getConnection().getKnex().on('query', () => {
     sqlStats.statements++;
   });
+  // whoever holds the ORM closes the read path's pool with the one call it already makes
+  const reads = new ReadPath(readPathOptions(opts.url));
+  READ_PATHS.set(orm, reads);
+  const closeOrm = orm.close.bind(orm);
+  orm.close = async (force?: boolean) => {
+    await reads.close();
+    return closeOrm(force);
+  };
   try {
     await orm.getMigrator().up();
   } catch (e) {
@@ -80,6 +90,15 @@ export async function openDatabase(opts: DbOptions): Promise<MikroORM> {
     throw e;
   }
   return orm;
+}
+
+const READ_PATHS = new WeakMap<MikroORM, ReadPath>();
+
+/** The read path opened with this ORM (lib/read-path): the same database, its own pool. */
+export function readPathOf(orm: MikroORM): ReadPath {
+  const r = READ_PATHS.get(orm);
+  if (!r) throw new Error('no read path: the ORM was not opened by openDatabase');
+  return r;
 }
 
 /** Postgres int[] literal for `= ANY(?::int[])` parameters (knex expands JS arrays otherwise). */

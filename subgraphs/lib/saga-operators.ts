@@ -1,5 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Page } from './connection';
+import type { Ctx } from './context';
 import type { EntityManager } from './db';
 import { intArray } from './db';
 import type { SagaPolicy } from './saga.rules';
@@ -35,14 +36,14 @@ export async function reconcileSagas(orm: MikroORM, kinds: readonly StepKind[], 
 }
 
 /** A page of steps with `status` within `scope` (SQL over `s`), oldest first, and how many there are. */
-export async function sagaStepRows(em: EntityManager, status: SagaStatus, scope: Sql, page: Page): Promise<{ rows: SagaStepRow[]; total: number }> {
+export async function sagaStepRows(read: Ctx['read'], status: SagaStatus, scope: Sql, page: Page): Promise<{ rows: SagaStepRow[]; total: number }> {
   const where = `s.status = ? and ${scope.sql}`;
   const [rows, [count]] = await Promise.all([
-    em.execute<DbRow[]>(
+    read<DbRow[]>(
       `select ${COLUMNS} from saga_step s where ${where} ${page.afterId ? 'and s.id > ?' : ''} order by s.id limit ?`,
       [status, ...scope.params, ...(page.afterId ? [page.afterId] : []), page.limit + 1],
     ),
-    em.execute<{ n: string }[]>(`select count(*) as n from saga_step s where ${where}`, [status, ...scope.params]),
+    read<{ n: string }[]>(`select count(*) as n from saga_step s where ${where}`, [status, ...scope.params]),
   ]);
   return { rows: rows.map(toRow), total: Number(count?.n ?? 0) };
 }

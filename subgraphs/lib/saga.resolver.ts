@@ -89,7 +89,7 @@ export function sagaStepsResolver(name: string): ClassType {
     ): Promise<SagaStepConnection> {
       const page = pageOf(args);
       const scope = readScope(ctx.caller, { county: 's.county_id', township: 'null', cooperative: 'null' });
-      const { rows, total } = await sagaStepRows(ctx.em, status, scope, page);
+      const { rows, total } = await sagaStepRows(ctx.read, status, scope, page);
       return toConnection(rows.map(toNode), page, total) as SagaStepConnection;
     }
   }

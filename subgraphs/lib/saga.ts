@@ -218,7 +218,7 @@ const refusalOf = (e: StepError | null): DomainError | null =>
  * not be done now (it stays queued for the runner), or the target's refusal after compensating.
  */
 export async function runSaga(ctx: Ctx, kinds: readonly StepKind[], sagaId: string, policy: SagaPolicy = envPolicy()): Promise<void> {
-  const ids = await ctx.em.execute<{ id: string }[]>(`select id from saga_step where saga_id = ? order by seq`, [sagaId]);
+  const ids = await ctx.read<{ id: string }[]>(`select id from saga_step where saga_id = ? order by seq`, [sagaId]);
   for (const { id } of ids) {
     const worked = await ctx.em.transactional(async (em) => workLocked(em as EntityManager, ctx, kinds, await lockStep(em as EntityManager, Number(id)), policy, false));
     if (worked.kind === 'done') continue;

@@ -11,7 +11,7 @@ import { applyAccess, type AccessCatalogue } from './access';
 import { forwardedRequester, loadKey, requestCaller } from './auth';
 import { DATA_DIR, type SubgraphAddress } from './config';
 import { makeCtx, type Ctx } from './context';
-import { openDatabase, type DbOptions } from './db';
+import { openDatabase, readPathOf, type DbOptions } from './db';
 import { databaseUnavailable, type CodeTable } from './error-codes';
 import { formatError } from './errors';
 import { buildFederatedSchema, type ReferenceResolvers } from './federation';
@@ -97,6 +97,7 @@ export async function printSubgraphSdl(def: SubgraphDefinition): Promise<string>
 /** Open the database (migrations applied), build the schema and serve it. Port 0 = any free port. */
 export async function startSubgraph(def: SubgraphDefinition, dbUrl: string, port: number): Promise<RunningSubgraph> {
   const orm = await openDatabase({ url: dbUrl, entities: def.entities, migrations: def.migrations });
+  await readPathOf(orm).warm();
   const { schema } = await buildFederatedSchema({ resolvers: def.resolvers, orphanedTypes: def.orphanedTypes }, def.references(orm));
   applyAccess(schema, def.access, def.name);
   const key = loadKey(DATA_DIR);

@@ -44,7 +44,7 @@ async function creditEvents(ctx: Ctx, from: string, to: string, where: Sql): Pro
   const w = where.sql;
   const repaid = repaidByAsOfSql('l.id', asOf);
   const b = borrowerOverdueSql('per.outstanding', 'per.first_unpaid', asOf);
-  return ctx.em.execute<CreditEvent[]>(
+  return ctx.read<CreditEvent[]>(
     `with p as (select ?::date f, ?::date t),
      ev as (
        select l.member_id "memberId", l.borrower_name "borrowerName", l.id "loanId", l.cooperative_id "cooperativeId", 'DISBURSEMENT' event,
@@ -142,13 +142,13 @@ export async function creditExportPage(ctx: Ctx, o: { countyId?: string }, args:
   const scope = readScope(ctx.caller, { county: 'e.county_id', township: 'null::int', cooperative: 'e.cooperative_id' });
   const county = o.countyId ? { sql: ' and e.county_id = ?', params: [idOf(o.countyId)] } : { sql: '', params: [] };
   const filter = `${scope.sql}${county.sql}`;
-  const rows = await ctx.em.execute<RowOf<typeof CREDIT_EXPORT>[]>(
+  const rows = await ctx.read<RowOf<typeof CREDIT_EXPORT>[]>(
     `select ${selectList(CREDIT_EXPORT, 'e')}
        from credit_export e
       where ${filter}${page.afterId ? ' and e.id < ?' : ''}
       order by e.id desc limit ?`,
     [...scope.params, ...county.params, ...(page.afterId ? [page.afterId] : []), page.limit + 1],
   );
-  const [{ n }] = await ctx.em.execute<{ n: number }[]>(`select count(*)::int n from credit_export e where ${filter}`, [...scope.params, ...county.params]);
+  const [{ n }] = await ctx.read<{ n: number }[]>(`select count(*)::int n from credit_export e where ${filter}`, [...scope.params, ...county.params]);
   return toConnection(rows.map(toRecord), page, n ?? 0);
 }

@@ -137,7 +137,7 @@ export const FUND_SCOPE = { county: 'f.county_id', township: 'f.township_id', co
 
 async function readableFund(ctx: Ctx, cooperativeId: number): Promise<void> {
   const scope = readScope(ctx.caller, FUND_SCOPE);
-  const rows = await ctx.em.execute(`select 1 from fund f where f.cooperative_id = ? and ${scope.sql}`, [cooperativeId, ...scope.params]);
+  const rows = await ctx.read(`select 1 from fund f where f.cooperative_id = ? and ${scope.sql}`, [cooperativeId, ...scope.params]);
   if (rows.length === 0) fail('NOT_FOUND', { cooperativeId });
 }
 
@@ -179,7 +179,7 @@ export async function volumesMismatch(em: EntityManager, cooperativeId?: number)
  */
 export async function trialBalance(ctx: Ctx, cooperativeId: number): Promise<TrialBalance> {
   await readableFund(ctx, cooperativeId);
-  const rows = await ctx.em.execute<{ account: Account; balance_fen: string; debit_fen: string; credit_fen: string }[]>(
+  const rows = await ctx.read<{ account: Account; balance_fen: string; debit_fen: string; credit_fen: string }[]>(
     `select account, balance_fen, debit_fen, credit_fen from fund_balance where cooperative_id = ?`,
     [cooperativeId],
   );
@@ -201,7 +201,7 @@ export async function trialBalance(ctx: Ctx, cooperativeId: number): Promise<Tri
 export async function ledgerPage(ctx: Ctx, cooperativeId: number, args: PageArgs) {
   await readableFund(ctx, cooperativeId);
   const page = pageOf(args);
-  const txns = await ctx.em.execute<{ id: string; kind: string; occurred_on: string; memo: string; ref_type: string | null; ref_id: string | null;
+  const txns = await ctx.read<{ id: string; kind: string; occurred_on: string; memo: string; ref_type: string | null; ref_id: string | null;
     event_ref: string; reverses: string | null; reversed_by: string | null; reason: string | null }[]>(
     `select id::text, kind, to_char(occurred_on, 'YYYY-MM-DD') as occurred_on, memo, ref_type, ref_id, event_ref, reverses_txn_id::text reverses, reason,
             (select r.id::text from ledger_txn r where r.reverses_txn_id = ledger_txn.id) reversed_by
@@ -209,9 +209,9 @@ export async function ledgerPage(ctx: Ctx, cooperativeId: number, args: PageArgs
       where cooperative_id = ? ${page.afterId ? 'and id < ?' : ''} order by ledger_txn.id desc limit ?`,
     [cooperativeId, ...(page.afterId ? [page.afterId] : []), page.limit + 1],
   );
-  const [{ n }] = await ctx.em.execute<{ n: number }[]>(`select count(*)::int as n from ledger_txn where cooperative_id = ?`, [cooperativeId]);
+  const [{ n }] = await ctx.read<{ n: number }[]>(`select count(*)::int as n from ledger_txn where cooperative_id = ?`, [cooperativeId]);
   const lines = txns.length
-    ? await ctx.em.execute<{ txn_id: string; account: Account; amount_fen: string }[]>(
+    ? await ctx.read<{ txn_id: string; account: Account; amount_fen: string }[]>(
         `select txn_id::text, account, amount_fen from ledger_line where txn_id = any(?::bigint[]) order by id`,
         [`{${txns.map((t) => t.id).join(',')}}`],
       )
@@ -246,7 +246,7 @@ const BOARD_KIND: Record<string, string> = { DISBURSEMENT: 'LOAN_DISBURSED', REP
 export async function disclosurePage(ctx: Ctx, cooperativeId: number, args: PageArgs) {
   const page = pageOf(args);
   // Structured fields only: a memo is typed by people and can name anyone, so it is never published.
-  const rows = await ctx.em.execute<{ id: string; kind: string; on: string; name_masked: string | null; amount: string; borrower_name: string | null; purpose: LoanPurpose | null }[]>(
+  const rows = await ctx.read<{ id: string; kind: string; on: string; name_masked: string | null; amount: string; borrower_name: string | null; purpose: LoanPurpose | null }[]>(
     `select t.id::text, t.kind, to_char(t.occurred_on, 'YYYY-MM-DD') as on, t.name_masked,
             (select sum(l.amount_fen) from ledger_line l where l.txn_id = t.id and l.amount_fen > 0) as amount,
             lo.borrower_name, lo.purpose
@@ -255,7 +255,7 @@ export async function disclosurePage(ctx: Ctx, cooperativeId: number, args: Page
       order by t.id desc limit ?`,
     [cooperativeId, ...(page.afterId ? [page.afterId] : []), page.limit + 1],
   );
-  const [{ n }] = await ctx.em.execute<{ n: number }[]>(`select count(*)::int as n from ledger_txn where cooperative_id = ?`, [cooperativeId]);
+  const [{ n }] = await ctx.read<{ n: number }[]>(`select count(*)::int as n from ledger_txn where cooperative_id = ?`, [cooperativeId]);
   const nodes = rows.map((r) => ({
     id: r.id,
     kind: BOARD_KIND[r.kind] ?? r.kind,

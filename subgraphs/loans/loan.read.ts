@@ -71,7 +71,7 @@ const LOAN_SCOPE = { county: 'l.county_id', township: 'l.township_id', cooperati
 export function loanLoader(ctx: Ctx) {
   return ctx.loaders.get<string, Loan | null>('loanById', async (ids) => {
     const scope = readScope(ctx.caller, LOAN_SCOPE);
-    const rows = await ctx.em.execute<LoanRow[]>(
+    const rows = await ctx.read<LoanRow[]>(
       `select ${LOAN_COLUMNS} from loan l where l.id = any(?::int[]) and ${scope.sql}`,
       [intArray(ids.filter((i) => /^\d{1,9}$/.test(i))), ...scope.params],
     );
@@ -115,7 +115,7 @@ export function memberLoansLoader(ctx: Ctx, inc: LoanIncludes = {}) {
       ...(inc.repayments ? [rowsOfLoan(REPAYMENT_COLUMNS, 'repayment', 'x.id::bigint', 'repayments')] : []),
       ...(inc.instalments ? [rowsOfLoan(INSTALMENT_COLUMNS, 'loan_instalment', 'x.seq', 'instalments')] : []),
     ];
-    const rows = await ctx.em.execute<(LoanRow & { repayments?: RepaymentRow[]; instalments?: InstalmentRow[] })[]>(
+    const rows = await ctx.read<(LoanRow & { repayments?: RepaymentRow[]; instalments?: InstalmentRow[] })[]>(
       `select ${[LOAN_COLUMNS, ...extra].join(', ')} from loan l where l.member_id = any(?::int[]) and ${scope.sql} order by l.id`,
       [intArray(memberIds), ...scope.params],
     );
@@ -129,7 +129,7 @@ export function memberLoansLoader(ctx: Ctx, inc: LoanIncludes = {}) {
 
 export function instalmentLoader(ctx: Ctx) {
   return ctx.loaders.get<string, Instalment[]>('instalments', async (loanIds) => {
-    const rows = await ctx.em.execute<InstalmentRow[]>(
+    const rows = await ctx.read<InstalmentRow[]>(
       `select ${INSTALMENT_COLUMNS} from loan_instalment where loan_id = any(?::int[]) order by loan_id, seq`,
       [intArray(loanIds)],
     );
@@ -139,7 +139,7 @@ export function instalmentLoader(ctx: Ctx) {
 
 export function repaymentLoader(ctx: Ctx) {
   return ctx.loaders.get<string, Repayment[]>('repayments', async (loanIds) => {
-    const rows = await ctx.em.execute<RepaymentRow[]>(
+    const rows = await ctx.read<RepaymentRow[]>(
       `select ${REPAYMENT_COLUMNS} from repayment where loan_id = any(?::int[]) order by repayment.id`,
       [intArray(loanIds)],
     );
@@ -149,7 +149,7 @@ export function repaymentLoader(ctx: Ctx) {
 
 export function transferLoader(ctx: Ctx) {
   return ctx.loaders.get<string, BankTransfer[]>('transfers', async (loanIds) => {
-    const rows = await ctx.em.execute<{ id: string; loan_id: number; direction: string; amount_fen: string; channel: string; account_masked: string | null; bank_ref: string; executed_on: string }[]>(
+    const rows = await ctx.read<{ id: string; loan_id: number; direction: string; amount_fen: string; channel: string; account_masked: string | null; bank_ref: string; executed_on: string }[]>(
       `select id::text, loan_id, direction, amount_fen, channel, account_masked, bank_ref, to_char(executed_on,'YYYY-MM-DD') executed_on from bank_transfer where loan_id = any(?::int[]) order by bank_transfer.id`,
       [intArray(loanIds)],
     );
@@ -181,10 +181,10 @@ export async function loanPage(ctx: Ctx, filter: { cooperativeId?: string; statu
     params.push(filter.status);
   }
   const base = where.join(' and ');
-  const rows = await ctx.em.execute<LoanRow[]>(
+  const rows = await ctx.read<LoanRow[]>(
     `select ${LOAN_COLUMNS} from loan l where ${base} ${page.afterId ? 'and l.id > ?' : ''} order by l.id limit ?`,
     [...params, ...(page.afterId ? [Number(page.afterId)] : []), page.limit + 1],
   );
-  const [{ n }] = await ctx.em.execute<{ n: number }[]>(`select count(*)::int n from loan l where ${base}`, params);
+  const [{ n }] = await ctx.read<{ n: number }[]>(`select count(*)::int n from loan l where ${base}`, params);
   return toConnection(rows.map(toLoan), page, n ?? 0);
 }

@@ -107,7 +107,7 @@ export async function applyForLoan(ctx: Ctx, input: ApplyForLoanInput): Promise<
 /** Read a loan after a write, bypassing the per-request cache (no scope: callers check it). */
 async function loadLoanFresh(ctx: Ctx, id: string): Promise<Loan | null> {
   if (!/^\d{1,9}$/.test(id)) return null;
-  const [row] = await ctx.em.execute<LoanRow[]>(`select ${LOAN_COLUMNS} from loan l where l.id = ?`, [Number(id)]);
+  const [row] = await ctx.read<LoanRow[]>(`select ${LOAN_COLUMNS} from loan l where l.id = ?`, [Number(id)]);
   return row ? toLoan(row) : null;
 }
 
@@ -268,7 +268,7 @@ export async function recordRepayment(ctx: Ctx, input: RecordRepaymentInput): Pr
     });
     return String(repaymentId);
   });
-  const [r] = await ctx.em.execute<{ id: string; loan_id: number; paid_on: string; principal_fen: string; fee_fen: string; channel: string; bank_ref: string | null }[]>(
+  const [r] = await ctx.read<{ id: string; loan_id: number; paid_on: string; principal_fen: string; fee_fen: string; channel: string; bank_ref: string | null }[]>(
     `select id::text, loan_id, to_char(paid_on,'YYYY-MM-DD') paid_on, principal_fen, fee_fen, channel, bank_ref from repayment where id = ?`,
     [id],
   );

@@ -20,7 +20,7 @@ type Figures = Pick<RowOf<typeof PORTFOLIO_SNAPSHOT>, 'cooperative_id' | (typeof
  * cooperatives; {@link figuresSql}).
  */
 async function computeFigures(ctx: Ctx, asOf: string, ids: number[]): Promise<(Figures & { par_days: number })[]> {
-  const rows = await ctx.em.execute<(Figures & { par_days: number })[]>(
+  const rows = await ctx.read<(Figures & { par_days: number })[]>(
     `with p as (select ?::date as_of, ${PAR_DAYS_SQL} par_days, ?::int[] ids),
      f as (${figuresSql({ ids: '(select ids from p)', asOf: '(select as_of from p)', parDays: '(select par_days from p)' })})
      -- one row even when no cooperative has figures, so the PAR days always come back
@@ -71,7 +71,7 @@ async function fundRows(ctx: Ctx, asOf: string | null, cooperativeIds: readonly 
   const snapshot = asOf
     ? { cols: `, s.cooperative_id is not null hit, ${PAR_DAYS_SQL} par_days, ${FIGURE_COLUMNS.map((c) => `s.${c}`).join(', ')}`, join: CURRENT_SNAPSHOT, params: [asOf] }
     : { cols: '', join: '', params: [] };
-  const rows = await ctx.em.execute<FundRow[]>(
+  const rows = await ctx.read<FundRow[]>(
     `select f.cooperative_id, f.county_id, f.version::text, b.*${snapshot.cols}
        from fund f
        cross join lateral (select ${BALANCE_COLUMNS} from fund_balance b where b.cooperative_id = f.cooperative_id) b
@@ -111,6 +111,7 @@ function computedFigures(ctx: Ctx, asOf: string) {
     }).sort((a, b) => a.id - b.id);
     const computed = await computeFigures(ctx, asOf, wanted.map((w) => w.id));
     const cols = ['cooperative_id', 'as_of', 'version', 'par_days', ...FIGURE_COLUMNS];
+    // the cache fill is a write: on the ORM's connection, not the read path
     await ctx.em.execute(
       `insert into portfolio_snapshot (${cols.join(', ')})
        select * from unnest(?::int[], ?::date[], ?::bigint[], ?::int[], ?::bigint[], ?::int[], ?::int[], ?::int[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::int[], ?::bigint[])
@@ -138,7 +139,7 @@ export async function precomputeSnapshots(newCtx: () => Ctx, asOf: string, batch
   let done = 0;
   for (;;) {
     const ctx = newCtx();
-    const missing = await ctx.em.execute<{ cooperative_id: number; version: string }[]>(
+    const missing = await ctx.read<{ cooperative_id: number; version: string }[]>(
       `select f.cooperative_id, f.version::text from fund f
          ${CURRENT_SNAPSHOT}
         where s.cooperative_id is null order by f.cooperative_id limit ?`,
@@ -263,7 +264,7 @@ export function countyPortfolioLoader(ctx: Ctx, asOfRaw: string) {
   const asOf = parseDay(asOfRaw);
   return ctx.loaders.get<string, Portfolio | null>(`countyPortfolio:${asOf}`, async (countyIds) => {
     const scope = readScope(ctx.caller, FUND_SCOPE);
-    const rows = await ctx.em.execute<(Omit<Figures, 'cooperative_id'> & { county_id: number; par_days: number; missing: string[] | null })[]>(
+    const rows = await ctx.read<(Omit<Figures, 'cooperative_id'> & { county_id: number; par_days: number; missing: string[] | null })[]>(
       `select f.county_id, ${PAR_DAYS_SQL} par_days,
               array_agg(f.cooperative_id || ':' || f.version) filter (where s.cooperative_id is null) missing,
               ${FIGURE_COLUMNS.map((c) => `coalesce(sum(s.${c}), 0)::text ${c}`).join(', ')}
@@ -291,7 +292,7 @@ export function countyPortfolioLoader(ctx: Ctx, asOfRaw: string) {
 export function memberOutstandingLoader(ctx: Ctx) {
   return ctx.loaders.get<string, bigint>('memberOutstanding', async (memberIds) => {
     const scope = readScope(ctx.caller, { county: 'l.county_id', township: 'l.township_id', cooperative: 'l.cooperative_id', member: 'l.member_id' });
-    const rows = await ctx.em.execute<{ member_id: number; outstanding: string }[]>(
+    const rows = await ctx.read<{ member_id: number; outstanding: string }[]>(
       `select l.member_id, sum(${outstandingNowSql('l')}) outstanding
          from loan l where l.member_id = any(?::int[]) and l.status = 'DISBURSED' and ${scope.sql} group by l.member_id`,
       [intArray(memberIds), ...scope.params],

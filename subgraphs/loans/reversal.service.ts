@@ -58,7 +58,7 @@ export async function reverseLedgerTransaction(ctx: Ctx, input: ReverseLedgerTra
   const on = parseDay(input.on);
   const reason = reversalReason(input.reason);
   if (!isId(input.txnId)) fail('NOT_FOUND', { txnId: input.txnId });
-  const [pre] = await ctx.em.execute<{ cooperative_id: number }[]>(`select cooperative_id from ledger_txn where id = ?`, [input.txnId]);
+  const [pre] = await ctx.read<{ cooperative_id: number }[]>(`select cooperative_id from ledger_txn where id = ?`, [input.txnId]);
   if (!pre) fail('NOT_FOUND', { txnId: input.txnId });
   await writableFund(ctx, ctx.em, pre.cooperative_id, { txnId: input.txnId });
   return once(ctx, input.idempotencyKey, 'reverseLedgerTransaction', input, async (em) => {
@@ -76,7 +76,7 @@ export async function reverseRepayment(ctx: Ctx, input: ReverseRepaymentInput): 
   const on = parseDay(input.on);
   const reason = reversalReason(input.reason);
   if (!isId(input.repaymentId)) fail('NOT_FOUND', { repaymentId: input.repaymentId });
-  const [pre] = await ctx.em.execute<{ cooperative_id: number }[]>(`select cooperative_id from repayment where id = ?`, [input.repaymentId]);
+  const [pre] = await ctx.read<{ cooperative_id: number }[]>(`select cooperative_id from repayment where id = ?`, [input.repaymentId]);
   if (!pre) fail('NOT_FOUND', { repaymentId: input.repaymentId });
   await writableFund(ctx, ctx.em, pre.cooperative_id, { repaymentId: input.repaymentId });
   return once(ctx, input.idempotencyKey, 'reverseRepayment', input, async (em) => {

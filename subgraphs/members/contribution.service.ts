@@ -44,7 +44,7 @@ const CONTRIBUTION_COLUMNS = `ct.id::text id, ct.member_id, ct.cooperative_id, c
 const contributionLoader = (ctx: Ctx) =>
   ctx.loaders.get<number, ContributionDbRow[]>('contributionsOf', async (ids) => {
     const s = memberScope(ctx);
-    const rows = await ctx.em.execute<ContributionDbRow[]>(
+    const rows = await ctx.read<ContributionDbRow[]>(
       `select ${CONTRIBUTION_COLUMNS} from contribution ct join member m on m.id = ct.member_id join cooperative c on c.id = m.cooperative_id
        where ct.member_id = any(?::int[]) and ${s.sql} order by ct.id`,
       [intArray(ids), ...s.params],
@@ -86,7 +86,7 @@ export async function isShuangdaoMember(ctx: Ctx, memberId: number): Promise<boo
 
 async function freshContributions(ctx: Ctx, memberId: number): Promise<Contribution[]> {
   const s = memberScope(ctx);
-  const rows = await ctx.em.execute<ContributionDbRow[]>(
+  const rows = await ctx.read<ContributionDbRow[]>(
     `select ct.* from contribution ct join member m on m.id = ct.member_id join cooperative c on c.id = m.cooperative_id
      where ct.member_id = ? and ${s.sql} order by ct.id`,
     [memberId, ...s.params],

@@ -114,7 +114,7 @@ export async function cooperativeForWrite(em: EntityManager, id: number): Promis
 function cooperativeLoader(ctx: Ctx) {
   return ctx.loaders.get<number, Cooperative | null>('cooperative', async (ids) => {
     const s = coopScope(ctx);
-    const rows = await ctx.em.execute<CooperativeRow[]>(`select c.* from cooperative c where c.id = any(?::int[]) and ${s.sql}`, [intArray(ids), ...s.params]);
+    const rows = await ctx.read<CooperativeRow[]>(`select c.* from cooperative c where c.id = any(?::int[]) and ${s.sql}`, [intArray(ids), ...s.params]);
     return inKeyOrder(ids, rows, (r) => r.id).map((r) => (r ? withPolicy(toCooperative(r), r) : null));
   });
 }
@@ -148,7 +148,7 @@ function filterSql(f: CooperativeFilter): Sql[] {
 
 export async function listCooperatives(ctx: Ctx, f: CooperativeFilter, page: Page): Promise<CooperativeConnection> {
   const [p] = await pagesByKey<ListRowWithTownship>(
-    ctx.em,
+    ctx.read,
     { select: LIST_SELECT, from: LIST_FROM, idCol: 'c.id', keyCol: null, keys: null, where: [...filterSql(f), coopScope(ctx)] },
     page,
   );
@@ -163,7 +163,7 @@ export function cooperativesOf(
   return ctx.loaders
     .get<number, CooperativeConnection>(`cooperativesOf:${by}:${status ?? ''}:${page.limit}:${page.afterId}`, async (ids) => {
       const pages = await pagesByKey<ListRowWithTownship>(
-        ctx.em,
+        ctx.read,
         { select: LIST_SELECT, from: LIST_FROM, idCol: 'c.id', keyCol: col, keys: ids, where: [...filterSql({ status }), coopScope(ctx)] },
         page,
       );
@@ -177,7 +177,7 @@ export function insuredMemberCount(ctx: Ctx, cooperativeId: number, asOf: string
   return ctx.loaders
     .get<number, number>(`insuredCount:${asOf}`, async (ids) => {
       const s = coopScope(ctx);
-      const rows = await ctx.em.execute<{ k: number; n: string }[]>(
+      const rows = await ctx.read<{ k: number; n: string }[]>(
         `select i.cooperative_id as k, count(distinct i.member_id) as n
          from insurance_policy i join member m on m.id = i.member_id join cooperative c on c.id = i.cooperative_id
          where i.cooperative_id = any(?::int[]) and i.ends_on >= ?::date and i.starts_on <= ?::date and m.status = 'ACTIVE' and ${s.sql}
@@ -261,6 +261,6 @@ export async function setManagementMode(ctx: Ctx, input: SetManagementModeInput)
 /** Read after a write (not through the request's loader cache). */
 async function reloadCooperative(ctx: Ctx, id: number): Promise<Cooperative | null> {
   const s = coopScope(ctx);
-  const [row] = await ctx.em.execute<CooperativeRow[]>(`select c.* from cooperative c where c.id = ? and ${s.sql}`, [id, ...s.params]);
+  const [row] = await ctx.read<CooperativeRow[]>(`select c.* from cooperative c where c.id = ? and ${s.sql}`, [id, ...s.params]);
   return row ? withPolicy(toCooperative(row), row) : null;
 }

@@ -52,7 +52,7 @@ const villageScope = (ctx: Ctx): Sql => readScope(ctx.caller, { county: 'v.count
 
 export async function listCounties(ctx: Ctx): Promise<County[]> {
   const s = countyVisible(ctx);
-  const rows = await ctx.em.execute<CountyRow[]>(`select k.* from county k where ${s.sql} order by k.id`, s.params);
+  const rows = await ctx.read<CountyRow[]>(`select k.* from county k where ${s.sql} order by k.id`, s.params);
   return rows.map(toCounty);
 }
 
@@ -60,7 +60,7 @@ export function countyById(ctx: Ctx, id: number): Promise<County | null> {
   return ctx.loaders
     .get<number, County | null>('county', async (ids) => {
       const s = countyVisible(ctx);
-      const rows = await ctx.em.execute<CountyRow[]>(`select k.* from county k where k.id = any(?::int[]) and ${s.sql}`, [intArray(ids), ...s.params]);
+      const rows = await ctx.read<CountyRow[]>(`select k.* from county k where k.id = any(?::int[]) and ${s.sql}`, [intArray(ids), ...s.params]);
       return inKeyOrder(ids, rows, (r) => r.id).map((r) => (r ? toCounty(r) : null));
     })
     .load(id);
@@ -69,7 +69,7 @@ export function countyById(ctx: Ctx, id: number): Promise<County | null> {
 function townshipLoader(ctx: Ctx) {
   return ctx.loaders.get<number, Township | null>('township', async (ids) => {
     const s = townshipVisible(ctx);
-    const rows = await ctx.em.execute<TownshipRow[]>(`select t.* from township t where t.id = any(?::int[]) and ${s.sql}`, [intArray(ids), ...s.params]);
+    const rows = await ctx.read<TownshipRow[]>(`select t.* from township t where t.id = any(?::int[]) and ${s.sql}`, [intArray(ids), ...s.params]);
     return inKeyOrder(ids, rows, (r) => r.id).map((r) => (r ? toTownship(r) : null));
   });
 }
@@ -92,7 +92,7 @@ export function villageById(ctx: Ctx, id: number): Promise<Village | null> {
   return ctx.loaders
     .get<number, Village | null>('village', async (ids) => {
       const s = villageScope(ctx);
-      const rows = await ctx.em.execute<VillageRow[]>(
+      const rows = await ctx.read<VillageRow[]>(
         `select v.* from village v left join cooperative c on c.village_id = v.id where v.id = any(?::int[]) and ${s.sql}`,
         [intArray(ids), ...s.params],
       );
@@ -105,7 +105,7 @@ export function townshipsOfCounty(ctx: Ctx, countyId: number): Promise<Township[
   return ctx.loaders
     .get<number, Township[]>('townshipsOfCounty', async (ids) => {
       const s = townshipVisible(ctx);
-      const rows = await ctx.em.execute<TownshipRow[]>(
+      const rows = await ctx.read<TownshipRow[]>(
         `select t.* from township t where t.county_id = any(?::int[]) and ${s.sql} order by t.id`,
         [intArray(ids), ...s.params],
       );
@@ -118,7 +118,7 @@ export function villagesOfTownship(ctx: Ctx, townshipId: number): Promise<Villag
   return ctx.loaders
     .get<number, Village[]>('villagesOfTownship', async (ids) => {
       const s = villageScope(ctx);
-      const rows = await ctx.em.execute<VillageRow[]>(
+      const rows = await ctx.read<VillageRow[]>(
         `select v.* from village v left join cooperative c on c.village_id = v.id
          where v.township_id = any(?::int[]) and ${s.sql} order by v.id`,
         [intArray(ids), ...s.params],
@@ -133,7 +133,7 @@ export function countyTotals(ctx: Ctx, countyId: number): Promise<AreaTotals> {
   return ctx.loaders
     .get<number, AreaTotals>('countyTotals', async (ids) => {
       const s = coopScope(ctx);
-      const rows = await ctx.em.execute<{ k: number; n: number; m: string; p: string; pm: string }[]>(
+      const rows = await ctx.read<{ k: number; n: number; m: string; p: string; pm: string }[]>(
         `select c.county_id k, count(*)::int n, sum(c.member_count) m, sum(c.registered_poor_count) p, sum(c.party_member_count) pm
            from cooperative c where c.county_id = any(?::int[]) and ${s.sql} group by c.county_id`,
         [intArray(ids), ...s.params],

@@ -35,7 +35,7 @@ export function groupById(ctx: Ctx, id: number): Promise<GuaranteeGroup | null> 
   return ctx.loaders
     .get<number, GuaranteeGroup | null>('group', async (ids) => {
       const s = groupScope(ctx);
-      const rows = await ctx.em.execute<GroupRow[]>(`select g.* from ${GROUP_FROM} where g.id = any(?::int[]) and ${s.sql}`, [intArray(ids), ...s.params]);
+      const rows = await ctx.read<GroupRow[]>(`select g.* from ${GROUP_FROM} where g.id = any(?::int[]) and ${s.sql}`, [intArray(ids), ...s.params]);
       return inKeyOrder(ids, rows, (r) => r.id).map((r) => (r ? toGroup(r) : null));
     })
     .load(id);
@@ -45,7 +45,7 @@ export function groupsOfCooperative(ctx: Ctx, cooperativeId: number, status: Gro
   return ctx.loaders
     .get<number, GuaranteeGroup[]>(`groupsOf:${status ?? ''}`, async (ids) => {
       const s = groupScope(ctx);
-      const rows = await ctx.em.execute<GroupRow[]>(
+      const rows = await ctx.read<GroupRow[]>(
         `select g.* from ${GROUP_FROM} where g.cooperative_id = any(?::int[]) ${status ? 'and g.status = ?' : ''} and ${s.sql} order by g.id`,
         [intArray(ids), ...(status ? [status] : []), ...s.params],
       );
@@ -60,7 +60,7 @@ const IN_GROUP = `(gm.active or g.status = 'DISSOLVED')`;
 const activeGroupLoader = (ctx: Ctx) =>
   ctx.loaders.get<number, GuaranteeGroup | null>('activeGroupOf', async (ids) => {
     const s = groupScope(ctx);
-    const rows = await ctx.em.execute<(GroupRow & { member_id: number })[]>(
+    const rows = await ctx.read<(GroupRow & { member_id: number })[]>(
       `select g.*, gm.member_id from guarantee_group_member gm join ${GROUP_FROM} on g.id = gm.group_id
        where gm.member_id = any(?::int[]) and ${ACTIVE_GROUP_OF} and ${s.sql}`,
       [intArray(ids), ...s.params],
@@ -71,7 +71,7 @@ const activeGroupLoader = (ctx: Ctx) =>
 const groupMembersLoader = (ctx: Ctx) =>
   ctx.loaders.get<number, Member[]>('membersOfGroup', async (ids) => {
     const s = memberScope(ctx);
-    const rows = await ctx.em.execute<(MemberRow & { group_id: number })[]>(
+    const rows = await ctx.read<(MemberRow & { group_id: number })[]>(
       `select m.*, gm.group_id from guarantee_group_member gm join guarantee_group g on g.id = gm.group_id
          join ${MEMBER_FROM} on m.id = gm.member_id
        where gm.group_id = any(?::int[]) and ${IN_GROUP} and ${s.sql} order by m.id`,
@@ -119,7 +119,7 @@ export function primeActiveGroup(ctx: Ctx, memberId: number, g: GroupJson | null
 
 async function reloadGroup(ctx: Ctx, id: number): Promise<GuaranteeGroup> {
   const s = groupScope(ctx);
-  const [row] = await ctx.em.execute<GroupRow[]>(`select g.* from ${GROUP_FROM} where g.id = ? and ${s.sql}`, [id, ...s.params]);
+  const [row] = await ctx.read<GroupRow[]>(`select g.* from ${GROUP_FROM} where g.id = ? and ${s.sql}`, [id, ...s.params]);
   return row ? toGroup(row) : fail('NOT_FOUND', { groupId: id });
 }
 

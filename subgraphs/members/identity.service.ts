@@ -34,7 +34,7 @@ export async function memberIdentities(ctx: Ctx, memberIds: readonly number[], p
   if (ids.length === 0) return [];
   const s = readScope(requester, { county: 'c.county_id', township: 'c.township_id', cooperative: 'c.id', member: 'm.id' });
   const via = ctx.caller?.sub ?? 'service';
-  const rows = await ctx.em.execute<{ member_id: number; id_number: string }[]>(
+  const rows = await ctx.read<{ member_id: number; id_number: string }[]>(
     `with found as (
        select m.id member_id, m.id_number from member m join cooperative c on c.id = m.cooperative_id
         where m.id = any(?::int[]) and ${s.sql}),

@@ -39,7 +39,7 @@ function rowsOfMember<R extends { member_id: number }, T>(ctx: Ctx, table: 'insu
   return ctx.loaders
     .get<number, T[]>(`${table}Of`, async (ids) => {
       const s = memberScope(ctx);
-      const rows = await ctx.em.execute<R[]>(
+      const rows = await ctx.read<R[]>(
         `select x.* from ${table} x join member m on m.id = x.member_id join cooperative c on c.id = m.cooperative_id
          where x.member_id = any(?::int[]) and ${s.sql} order by x.id`,
         [intArray(ids), ...s.params],
@@ -78,7 +78,7 @@ export async function recordInsurancePolicy(ctx: Ctx, input: RecordInsurancePoli
     return p.id;
   });
   const s = memberScope(ctx);
-  const [row] = await ctx.em.execute<PolicyRow[]>(
+  const [row] = await ctx.read<PolicyRow[]>(
     `select i.* from insurance_policy i join member m on m.id = i.member_id join cooperative c on c.id = m.cooperative_id where i.id = ? and ${s.sql}`,
     [id, ...s.params],
   );
@@ -110,7 +110,7 @@ export async function recordShareholding(ctx: Ctx, input: RecordShareholdingInpu
     return sh.id;
   });
   const s = memberScope(ctx);
-  const [row] = await ctx.em.execute<ShareholdingRow[]>(
+  const [row] = await ctx.read<ShareholdingRow[]>(
     `select sh.* from shareholding sh join member m on m.id = sh.member_id join cooperative c on c.id = m.cooperative_id where sh.id = ? and ${s.sql}`,
     [id, ...s.params],
   );

@@ -21,27 +21,27 @@ function toCooperativeFacts(r: CooperativeRow): CooperativeFacts {
 
 export async function cooperativeFacts(ctx: Ctx, cooperativeId: number): Promise<CooperativeFacts | null> {
   const s = coopScope(ctx);
-  const [row] = await ctx.em.execute<CooperativeRow[]>(`select c.* from cooperative c where c.id = ? and ${s.sql}`, [cooperativeId, ...s.params]);
+  const [row] = await ctx.read<CooperativeRow[]>(`select c.* from cooperative c where c.id = ? and ${s.sql}`, [cooperativeId, ...s.params]);
   return row ? toCooperativeFacts(row) : null;
 }
 
 export async function borrowerFacts(ctx: Ctx, memberId: number): Promise<BorrowerFacts | null> {
   const s = memberScope(ctx);
-  const [row] = await ctx.em.execute<(MemberRow & { is_shuangdao: boolean; coop: CooperativeRow })[]>(
+  const [row] = await ctx.read<(MemberRow & { is_shuangdao: boolean; coop: CooperativeRow })[]>(
     `select m.*, to_jsonb(c) as coop,
             exists (select 1 from contribution ct where ct.member_id = m.id and ct.kind = 'SHUANGDAO') as is_shuangdao
      from member m join cooperative c on c.id = m.cooperative_id where m.id = ? and ${s.sql}`,
     [memberId, ...s.params],
   );
   if (!row) return null;
-  const [group] = await ctx.em.execute<{ id: number; kind: string; guarantor_member_id: number | null }[]>(
+  const [group] = await ctx.read<{ id: number; kind: string; guarantor_member_id: number | null }[]>(
     `select g.id, g.kind, g.guarantor_member_id from guarantee_group_member gm join guarantee_group g on g.id = gm.group_id
      where gm.member_id = ? and gm.active and g.status = 'ACTIVE'`,
     [memberId],
   );
   let guarantee: GuaranteeFacts | null = null;
   if (group) {
-    const ms = await ctx.em.execute<{ member_id: number }[]>(
+    const ms = await ctx.read<{ member_id: number }[]>(
       `select member_id from guarantee_group_member where group_id = any(?::int[]) and active order by member_id`,
       [intArray([group.id])],
     );

@@ -56,7 +56,7 @@ export async function readMembers<X extends object = object>(
   ctx: Ctx, ids: readonly number[], extra: { columns: string[]; params: unknown[] } = { columns: [], params: [] },
 ): Promise<(MemberRow & { coop: CooperativeRow } & X)[]> {
   const s = memberScope(ctx);
-  const rows = await ctx.em.execute<(MemberRow & { coop: CooperativeRow } & X)[]>(
+  const rows = await ctx.read<(MemberRow & { coop: CooperativeRow } & X)[]>(
     `select ${['m.*', 'to_jsonb(c) coop', ...extra.columns].join(', ')} from ${MEMBER_FROM} where m.id = any(?::int[]) and ${s.sql}`,
     [...extra.params, intArray(ids), ...s.params],
   );
@@ -81,7 +81,7 @@ export function primeMember(ctx: Ctx, row: MemberRow): void {
 /** Read after a write (not through the request's loader cache). */
 export async function reloadMember(ctx: Ctx, id: number): Promise<Member> {
   const s = memberScope(ctx);
-  const [row] = await ctx.em.execute<MemberRow[]>(`select m.* from ${MEMBER_FROM} where m.id = ? and ${s.sql}`, [id, ...s.params]);
+  const [row] = await ctx.read<MemberRow[]>(`select m.* from ${MEMBER_FROM} where m.id = ? and ${s.sql}`, [id, ...s.params]);
   return row ? toMember(row) : fail('NOT_FOUND', { memberId: id });
 }
 
@@ -92,7 +92,7 @@ export function membersOfCooperative(ctx: Ctx, cooperativeId: number, povertySta
   return ctx.loaders
     .get<number, MemberConnection>(`membersOf:${povertyStatus ?? ''}:${page.limit}:${page.afterId}`, async (ids) => {
       const pages = await pagesByKey<MemberRow>(
-        ctx.em,
+        ctx.read,
         { select: 'm.*', from: MEMBER_FROM, idCol: 'm.id', keyCol: 'm.cooperative_id', keys: ids, where: [...povertySql(povertyStatus), memberScope(ctx)] },
         page,
       );

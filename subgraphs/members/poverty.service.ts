@@ -68,7 +68,7 @@ export function povertyHistoryOf(ctx: Ctx, memberId: number): Promise<PovertySta
   return ctx.loaders
     .get<number, PovertyStatusChange[]>('povertyHistory', async (ids) => {
       const s = memberScope(ctx);
-      const rows = await ctx.em.execute<ChangeRow[]>(
+      const rows = await ctx.read<ChangeRow[]>(
         `select ${CHANGE_COLUMNS} from poverty_status_change p join ${MEMBER_FROM} on m.id = p.member_id
           where p.member_id = any(?::int[]) and ${s.sql} order by p.member_id, p.effective_on desc, p.id desc`,
         [intArray(ids), ...s.params],
@@ -84,7 +84,7 @@ export function povertyStatusOn(ctx: Ctx, memberId: number, on: string): Promise
   return ctx.loaders
     .get<number, PovertyStatus | null>(`povertyStatusOn:${day}`, async (ids) => {
       const s = memberScope(ctx);
-      const rows = await ctx.em.execute<{ id: number; status: PovertyStatus | null }[]>(
+      const rows = await ctx.read<{ id: number; status: PovertyStatus | null }[]>(
         `select m.id, ${povertyStatusAsOfSql('m.id', '?::date')} status from ${MEMBER_FROM} where m.id = any(?::int[]) and ${s.sql}`,
         [day, intArray(ids), ...s.params],
       );
@@ -98,7 +98,7 @@ export async function povertyStatusesAsOf(ctx: Ctx, memberIds: readonly number[]
   const ids = [...new Set(memberIds.map((i) => parseId(i, 'memberIds')))];
   const day = parseDay(asOf);
   const s = memberScope(ctx);
-  const rows = await ctx.em.execute<{ id: number; status: PovertyStatus | null; current: PovertyStatus }[]>(
+  const rows = await ctx.read<{ id: number; status: PovertyStatus | null; current: PovertyStatus }[]>(
     `select m.id, ${povertyStatusAsOfSql('m.id', '?::date')} status, m.poverty_status current
        from ${MEMBER_FROM} where m.id = any(?::int[]) and ${s.sql} order by m.id`,
     [day, intArray(ids), ...s.params],

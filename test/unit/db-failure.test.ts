@@ -31,8 +31,10 @@ describe('classifyDbFailure', () => {
     ['08001 cannot connect', pgError('could not connect to server', '08001'), 'unreachable'],
     ['pg connect timeout', pgError('timeout expired'), 'unreachable'],
     ['pg-pool connect timeout', pgError('Connection terminated due to connection timeout'), 'unreachable'],
+    ['pg-pool connect timeout wrapping the destroyed socket', new Error('Connection terminated due to connection timeout', { cause: pgError('Connection terminated unexpectedly') }), 'unreachable'],
     ['database closed to connections', pgError('database "loans" is not currently accepting connections', '55000'), 'unreachable'],
     ['knex acquire timeout', Object.assign(new Error('Knex: Timeout acquiring a connection. The pool is probably full.'), { name: 'KnexTimeoutError' }), 'unreachable'],
+    ['read path pool connect timeout', new Error('timeout exceeded when trying to connect'), 'unreachable'],
     ['two addresses refused', new AggregateError([pgError('connect ECONNREFUSED ::1:5433', 'ECONNREFUSED'), pgError('connect ECONNREFUSED 127.0.0.1:5433', 'ECONNREFUSED')], ''), 'unreachable'],
     // as they reach formatError: wrapped by MikroORM and GraphQL
     ['MikroORM wrapper of a terminated backend', new DriverException(pgError('terminating connection due to administrator command', '57P01')), 'dropped'],
