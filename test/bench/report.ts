@@ -68,6 +68,12 @@ export function markdownReport(rep: Report): string {
     if (notes.length) out.push('', ...notes);
     out.push('');
   }
+  if (rep.cold) {
+    const worst = Math.max(...rep.cold.firstMs);
+    out.push(`## First request after ${rep.cold.idleS} s idle (ours, ${rep.cold.operation})`, '',
+      `${rep.cold.firstMs.map((x) => `${num(x, 2)} ms`).join(', ')} against a warm p50 of ${num(rep.cold.warmP50Ms, 2)} ms: ` +
+        `the slowest is **${ratio(worst, rep.cold.warmP50Ms)}** the warm median (a new client connection included, as a returning user's browser has).`, '');
+  }
   out.push('## Peak memory (max RSS of each process over the whole run)', '', '| process | peak RSS MB |', '|---|---:|');
   for (const [name, m] of Object.entries(rep.memory)) {
     if (name === 'postgres') continue;

