@@ -3,7 +3,7 @@ import { cpuPerRequest, sampleCpu, type CpuProcess } from './cpu';
 
 /** One HTTP target of the benchmark: our gateway, the floor, the peer, or our gateway alone (replayed subgraphs). */
 export interface Target {
-  name: 'ours' | 'floor' | 'peer' | 'alone';
+  name: 'ours' | 'floor' | 'peer' | 'router' | 'alone';
   url: string;
   /** /metrics URLs whose sqlStatements are summed around a measured phase. */
   sqlMetrics: string[];

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { createGatewayRuntime } from '@graphql-hive/gateway';
+import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
 import { ROOT } from '../../subgraphs/lib/config';
 
 /**
@@ -10,13 +11,18 @@ import { ROOT } from '../../subgraphs/lib/config';
  * subgraph (the subgraphs verify it, as behind our gateway), with request deduplication off in
  * both directions (inbound in-flight deduplication and the HTTP transport's upstream one), no
  * landing page, no response cache. GET /metrics answers like our services (pid, memory).
+ * With PEER_RUNTIME=router it plans and executes with the Hive Router runtime
+ * (`@graphql-hive/router-runtime`: the Rust query planner as a native addon and its own executor)
+ * instead of the default stitching runtime: the same gateway otherwise.
  *
- * Run: node dist/test/bench/peer.js  (env PORT).
+ * Run: node dist/test/bench/peer.js  (env PORT, PEER_RUNTIME).
  */
 async function main(): Promise<void> {
   const supergraph = readFileSync(join(ROOT, 'schema', 'supergraph.graphql'), 'utf8');
+  const router = process.env.PEER_RUNTIME === 'router';
   const gateway = createGatewayRuntime({
     supergraph,
+    ...(router ? { unifiedGraphHandler } : {}),
     logging: 'error',
     landingPage: false,
     graphiql: false,
@@ -29,7 +35,7 @@ async function main(): Promise<void> {
   const server = createServer((req, res) => {
     if (req.url === '/metrics') {
       const body = JSON.stringify({
-        pid: process.pid, service: 'peer', rssBytes: process.memoryUsage().rss,
+        pid: process.pid, service: router ? 'peer-router' : 'peer', rssBytes: process.memoryUsage().rss,
         maxRssBytes: process.resourceUsage().maxRSS * 1024,
       });
       res.writeHead(200, { 'content-type': 'application/json' });
@@ -42,7 +48,7 @@ async function main(): Promise<void> {
   const port = Number(process.env.PORT ?? 0);
   server.listen(port, '127.0.0.1', () => {
     const a = server.address();
-    process.stdout.write(`peer listening on ${typeof a === 'object' && a ? a.port : port}\n`);
+    process.stdout.write(`peer listening${router ? ' (router runtime)' : ''} on ${typeof a === 'object' && a ? a.port : port}\n`);
   });
   const stop = () => {
     server.close();

@@ -10,7 +10,8 @@ const ratio = (a: number | null | undefined, b: number | null | undefined): stri
 
 function row(label: string, f: (t: TargetResult) => string, r: Report['operations'][number]): string {
   const alone = r.targets.alone ? f(r.targets.alone) : '–';
-  return `| ${label} | ${f(r.targets.ours)} | ${f(r.targets.floor)} | ${f(r.targets.peer)} | ${alone} |`;
+  const router = r.targets.router ? f(r.targets.router) : '–';
+  return `| ${label} | ${f(r.targets.ours)} | ${f(r.targets.floor)} | ${f(r.targets.peer)} | ${router} | ${alone} |`;
 }
 
 export function markdownReport(rep: Report): string {
@@ -24,6 +25,7 @@ export function markdownReport(rep: Report): string {
     `**ours** = @apollo/gateway ${rep.versions['@apollo/gateway']} → members + loans (type-graphql, MikroORM) · ` +
       `**limit** = test/bench/floor.ts, one hand-written SQL statement per database · ` +
       `**peer** = Hive Gateway ${rep.versions['@graphql-hive/gateway']} → the same subgraphs · ` +
+      `**peer, router runtime** = the same Hive Gateway with @graphql-hive/router-runtime ${rep.versions['@graphql-hive/router-runtime'] ?? '?'} (Rust query planner) · ` +
       `**gateway alone** = our gateway (same code and flags) in front of subgraphs that replay recorded answers (test/bench/replay.ts): ` +
       `what the gateway and its HTTP hops cost by themselves, a lower bound for ours whatever the subgraphs and SQL do. ` +
       `Latency: 1 connection, one request at a time; req/s: 10 connections (autocannon ${rep.versions.autocannon}). ` +
@@ -33,7 +35,7 @@ export function markdownReport(rep: Report): string {
   );
   for (const r of rep.operations) {
     out.push(`## ${r.name} (${r.role} token)`, '');
-    out.push('| | ours | limit | peer | gateway alone |', '|---|---:|---:|---:|---:|');
+    out.push('| | ours | limit | peer | peer, router runtime | gateway alone |', '|---|---:|---:|---:|---:|---:|');
     out.push(row('p50 ms', (t) => num(t.latency?.latencyMs.p50, 2), r));
     out.push(row('p95 ms', (t) => num(t.latency?.latencyMs.p95, 2), r));
     out.push(row('p99 ms', (t) => num(t.latency?.latencyMs.p99, 2), r));
@@ -48,7 +50,9 @@ export function markdownReport(rep: Report): string {
         `ours/peer req/s: **${ratio(o.ours.throughput?.requestsPerSecond, o.peer.throughput?.requestsPerSecond)}** · ` +
         `same numbers as the limit: ${r.checks.floorEqualsOurs === null ? 'not checked' : r.checks.floorEqualsOurs ? 'yes' : '**no**'}` +
         ` (from raw tables: ${r.checks.floorFreshEqualsOurs === null ? 'not checked' : r.checks.floorFreshEqualsOurs ? 'yes' : '**no**'})` +
+        ` · ours/router-runtime peer req/s: ${ratio(o.ours.throughput?.requestsPerSecond, o.router?.throughput?.requestsPerSecond)}` +
         ` · peer: ${r.checks.peerEqualsOurs === null ? 'not checked' : r.checks.peerEqualsOurs ? 'same' : '**differs**'}` +
+        `, router-runtime peer: ${r.checks.routerEqualsOurs == null ? 'not checked' : r.checks.routerEqualsOurs ? 'same' : '**differs**'}` +
         ` · gateway alone / limit p50: ${ratio(o.alone?.latency?.latencyMs.p50, o.floor.latency?.latencyMs.p50)}` +
         ` · subgraphs + SQL (ours − gateway alone, p50): ${
           o.ours.latency && o.alone?.latency ? `${num(o.ours.latency.latencyMs.p50 - o.alone.latency.latencyMs.p50, 2)} ms` : '–'
@@ -82,7 +86,7 @@ export function markdownReport(rep: Report): string {
   }
   const pg = rep.memory.postgres as { processes: number; vmHwmSumBytes: number; postmasterVmHwmBytes: number } | null;
   if (pg) out.push(`| PostgreSQL (sum of VmHWM over ${pg.processes} live processes; shared buffers counted in each) | ${num(pg.vmHwmSumBytes / MB, 0)} |`);
-  out.push('', 'gateway, members and loans serve both "ours" and "peer"; floor, peer and the gateway alone (with its replay process) are separate processes.', '');
+  out.push('', 'gateway, members and loans serve "ours" and both peers; floor, the peers and the gateway alone (with its replay process) are separate processes.', '');
   return out.join('\n');
 }
 

