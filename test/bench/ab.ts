@@ -7,7 +7,7 @@ import { LOAD_GENERATOR, cpuTotal, type CpuProcess } from './cpu';
 import { claimsFor, discover } from './discover';
 import { phase, requestsFor, type Phase, type Request, type Target } from './measure';
 import { readOperations, readVariables, resolveVariables } from './operations';
-import { Refusal, portFree, postmasterPid, spawnNode, stopChild, type Child } from './processes';
+import { Args, Refusal, portFree, postmasterPid, spawnNode, stopChild, type Child } from './processes';
 
 /**
  * `npm run bench:ab -- <checkout A> <checkout B>`: the same operations against two built checkouts of
@@ -31,22 +31,12 @@ const log = (line: string) => process.stdout.write(`[ab]       ${line}\n`);
 function parseOptions(argv: string[]): Options {
   const o: Options = { sides: ['', ''], rounds: 3, durationS: 5, warmupS: 2, ops: null };
   const dirs: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new Refusal(`${a} needs a value`);
-      return v;
-    };
-    const positive = (v: string) => {
-      const n = Number(v);
-      if (!Number.isFinite(n) || n <= 0 || n > 600) throw new Refusal(`${a} must be a number between 0 and 600`);
-      return n;
-    };
-    if (a === '--rounds') o.rounds = Math.round(positive(value()));
-    else if (a === '--duration') o.durationS = positive(value());
-    else if (a === '--warmup') o.warmupS = positive(value());
-    else if (a === '--ops') o.ops = value().split(',').map((s) => s.trim()).filter(Boolean);
+  const args = new Args(argv);
+  for (let a = args.next(); a !== undefined; a = args.next()) {
+    if (a === '--rounds') o.rounds = Math.round(args.number(a, 1, 100));
+    else if (a === '--duration') o.durationS = args.number(a, 0.1, 600);
+    else if (a === '--warmup') o.warmupS = args.number(a, 0.1, 600);
+    else if (a === '--ops') o.ops = args.list(a);
     else if (a.startsWith('--')) throw new Refusal(`unknown option ${a}`);
     else dirs.push(resolve(a));
   }

@@ -10,6 +10,28 @@ import { SERVICE_NODE_FLAGS } from '../../infra/services';
 /** A reason the bench will not run, told to the user without a stack trace. */
 export class Refusal extends Error {}
 
+/** Command-line options read one by one, refusing a missing or out-of-range value with the flag's name. */
+export class Args {
+  private i = -1;
+  constructor(private readonly argv: readonly string[]) {}
+  next(): string | undefined {
+    return this.argv[++this.i];
+  }
+  value(flag: string): string {
+    const v = this.argv[++this.i];
+    if (v === undefined) throw new Refusal(`${flag} needs a value`);
+    return v;
+  }
+  number(flag: string, min: number, max: number): number {
+    const n = Number(this.value(flag));
+    if (!Number.isFinite(n) || n < min || n > max) throw new Refusal(`${flag} must be a number between ${min} and ${max}`);
+    return n;
+  }
+  list(flag: string): string[] {
+    return this.value(flag).split(',').map((s) => s.trim()).filter(Boolean);
+  }
+}
+
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export const alive = (pid: number): boolean => {

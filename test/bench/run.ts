@@ -11,7 +11,7 @@ import { readOperations, readVariables, resolveVariables, type Discovered, type 
 import { markdownReport, printTable } from './report';
 import { freePort } from '../../infra/postgres';
 import { claimsFor, discover, withDb } from './discover';
-import { Refusal, alive, portFree, postgresMemory, postmasterPid, sleep, spawnNode as spawnIn, stopChild, type Child } from './processes';
+import { Args, Refusal, alive, portFree, postgresMemory, postmasterPid, sleep, spawnNode as spawnIn, stopChild, type Child } from './processes';
 
 /**
  * `npm run bench`: starts the system (dist/infra/start.js, NODE_ENV=production) on the normal ports,
@@ -44,26 +44,16 @@ const log = (line: string) => process.stdout.write(`[bench]    ${line}\n`);
 
 function parseOptions(argv: string[]): Options {
   const o: Options = { scale: 'county', durationS: 10, warmupS: 3, ops: null, idleS: 60 };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new Refusal(`${a} needs a value`);
-      return v;
-    };
-    const seconds = (v: string, max: number) => {
-      const n = Number(v);
-      if (!Number.isFinite(n) || n < 0 || n > max) throw new Refusal(`${a} must be a number of seconds between 0 and ${max}`);
-      return n;
-    };
+  const args = new Args(argv);
+  for (let a = args.next(); a !== undefined; a = args.next()) {
     if (a === '--scale') {
-      const v = value();
+      const v = args.value(a);
       if (v !== 'county' && v !== 'region') throw new Refusal('--scale is county or region');
       o.scale = v;
-    } else if (a === '--duration') o.durationS = Math.max(1, seconds(value(), 600));
-    else if (a === '--warmup') o.warmupS = seconds(value(), 120);
-    else if (a === '--idle') o.idleS = seconds(value(), 600);
-    else if (a === '--ops') o.ops = value().split(',').map((s) => s.trim()).filter(Boolean);
+    } else if (a === '--duration') o.durationS = Math.max(1, args.number(a, 0, 600));
+    else if (a === '--warmup') o.warmupS = args.number(a, 0, 120);
+    else if (a === '--idle') o.idleS = args.number(a, 0, 600);
+    else if (a === '--ops') o.ops = args.list(a);
     else if (a === '--help' || a === '-h') {
       process.stdout.write('npm run bench -- [--scale county|region] [--duration s] [--warmup s] [--ops A,B] [--idle s]\n');
       process.exit(0);
