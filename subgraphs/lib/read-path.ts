@@ -7,10 +7,14 @@ import { sqlStats } from './stats';
  * The read path: every read outside a write transaction, sent as a named prepared statement on a
  * `pg` pool of its own. Through MikroORM (knex) the parameters are inlined into the text, so
  * PostgreSQL parses and plans every statement on every request, and planning cost more than
- * executing for the dashboards' statements; a prepared statement is parsed once per connection and,
- * after PostgreSQL's first five executions, runs on its cached generic plan when that plan is not
- * estimated dearer than the custom ones (plan_cache_mode auto). Writes and the reads that must see
- * them (fund locks, idempotency keys, checks under a lock) stay on the transaction's EntityManager.
+ * executing for the dashboards' statements; a prepared statement is parsed once per connection and
+ * runs on its cached generic plan (plan_cache_mode force_generic_plan on this pool's connections).
+ * Left on auto, PostgreSQL kept planning some statements on every execution (MemberDetail's members
+ * statement: ~1.3 ms of planning for ~0.3 ms of execution) because their generic plan is estimated
+ * dearer, although measured at region scale the generic plan used less CPU for every statement of
+ * the benchmark's operations, for the largest and the average county alike (test/bench/README.md,
+ * "Plans at region scale"). Writes and the reads that must see them (fund locks, idempotency keys,
+ * checks under a lock) stay on the transaction's EntityManager.
  *
  * Statements keep knex's `?` placeholders so a read moves between the two paths unchanged; they
  * are rewritten to `$1…` once per distinct text.
@@ -67,7 +71,12 @@ export interface ReadPathOptions {
   min: number;
   max: number;
   idleTimeoutMillis: number;
+  /** PostgreSQL's plan_cache_mode on this pool's connections */
+  planCacheMode: PlanCacheMode;
 }
+
+const PLAN_CACHE_MODES = ['force_generic_plan', 'auto', 'force_custom_plan'] as const;
+export type PlanCacheMode = (typeof PLAN_CACHE_MODES)[number];
 
 /** Counters the tests read: statements prepared (one per statement per connection), reads run. */
 export const readPathStats = { prepares: 0, reads: 0 };
@@ -98,6 +107,7 @@ export class ReadPath {
       keepAlive: true,
       types: mikroOrmTypes(),
       application_name: 'read-path',
+      options: `-c plan_cache_mode=${options.planCacheMode}`,
     });
     // an idle connection whose server went away: pg-pool drops it; without a listener the process would exit
     this.pool.on('error', (e) => logger.warn({ err: e.message }, 'read path: idle connection lost'));
@@ -163,9 +173,18 @@ export class ReadPath {
   }
 }
 
-/** The pool sizes of a subgraph's read path, from the environment or these defaults. */
+/** A plan_cache_mode named in the environment (READ_PLAN_CACHE_MODE, for A/B runs), else the default. */
+function planCacheMode(value: string | undefined): PlanCacheMode {
+  if (value === undefined || value === '') return 'force_generic_plan';
+  const mode = PLAN_CACHE_MODES.find((m) => m === value);
+  if (!mode) throw new Error(`READ_PLAN_CACHE_MODE must be one of ${PLAN_CACHE_MODES.join(', ')}, not ${value}`);
+  return mode;
+}
+
+/** The pool sizes and plan mode of a subgraph's read path, from the environment or these defaults. */
 export function readPathOptions(url: string): ReadPathOptions {
   return {
+    planCacheMode: planCacheMode(process.env.READ_PLAN_CACHE_MODE),
     url,
     min: Number(process.env.READ_POOL_MIN ?? 2),
     max: Number(process.env.READ_POOL_MAX ?? process.env.DB_POOL_MAX ?? 8),

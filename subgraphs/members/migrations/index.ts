@@ -6,6 +6,7 @@ import { Migration0002Counters } from './Migration0002Counters';
 import { Migration0003Privacy } from './Migration0003Privacy';
 import { Migration0005ContributionSteps } from './Migration0005ContributionSteps';
 import { Migration0007PovertyHistory } from './Migration0007PovertyHistory';
+import { Migration0008PageIndexes } from './Migration0008PageIndexes';
 
 /** Applied in order at start-up; never edit a released migration, add a new one. */
 export const membersMigrations: MigrationEntry[] = [
@@ -17,4 +18,5 @@ export const membersMigrations: MigrationEntry[] = [
   { name: 'Migration0005ContributionSteps', class: Migration0005ContributionSteps },
   { name: 'Migration0006AccessGrant', class: SharedAccessGrant0003 },
   { name: 'Migration0007PovertyHistory', class: Migration0007PovertyHistory },
+  { name: 'Migration0008PageIndexes', class: Migration0008PageIndexes },
 ];
