@@ -3,13 +3,14 @@ import { errorsMarkdown } from './lib/error-codes';
 import type { SubgraphDefinition } from './lib/subgraph';
 import { membersSubgraph } from './members';
 import { loansSubgraph } from './loans';
+import { unionSubgraph } from './union';
 
 /**
  * Every subgraph of the federation, in start order (a subgraph another one calls at start-up comes
  * first). A new subgraph is its folder, whose `index.ts` exports its definition, plus one line here;
  * every runner reads this list and names no subgraph itself (test/registry.test.ts checks it).
  */
-export const REGISTRY: readonly SubgraphDefinition[] = [membersSubgraph, loansSubgraph];
+export const REGISTRY: readonly SubgraphDefinition[] = [membersSubgraph, loansSubgraph, unionSubgraph];
 
 registerAddresses(REGISTRY);
 

@@ -291,6 +291,8 @@ describe('reversals (红字冲销)', () => {
 const CATALOGUE = [...Object.keys(LIB_CODES), ...REGISTRY.flatMap((d) => Object.keys(d.codes))];
 const TRIGGERED_ELSEWHERE: Record<string, string> = {
   DATABASE_UNAVAILABLE: 'test/db-restart.e2e.test.ts',
+  // the union subgraph's refusals, beside the scenario that founds and joins its unions
+  ...Object.fromEntries(Object.keys(REGISTRY.find((d) => d.name === 'union')!.codes).map((c) => [c, 'test/union.e2e.test.ts'])),
 };
 
 afterAll(() => {

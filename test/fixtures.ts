@@ -8,6 +8,7 @@ import { GUARANTEE_GROUP, GUARANTEE_GROUP_MEMBER } from '../subgraphs/members/gu
 import { MEMBER } from '../subgraphs/members/member.entity';
 import { POVERTY_STATUS_CHANGE } from '../subgraphs/members/poverty.entity';
 import type { Stack } from './support/stack';
+import { REGISTRY } from '../subgraphs/registry';
 
 /**
  * A small, explicit world for end-to-end tests (not the demo seed):
@@ -127,12 +128,13 @@ export async function setPolicy(stack: Stack, coop: number, cols: Record<string,
 }
 
 /**
- * Grant cooperatives to an organisation (a union's member cooperatives) in every subgraph's
- * `access_grant`, as the owning subgraph's saga will; the grant table is lib's, so every database has it.
+ * Grant cooperatives to an organisation straight into the `access_grant` of every subgraph that
+ * scopes by grants (`grants` in its definition), as the owner's saga does (test/union.e2e.test.ts
+ * has the union's own): for tests of the scope alone, without founding unions.
  */
 export async function grantCooperatives(stack: Stack, kind: 'UNION' | 'BANK' | 'ENTERPRISE', granteeId: number, coops: readonly number[]): Promise<void> {
-  for (const url of Object.values(stack.urls)) {
-    await withSql(url, async (c) => {
+  for (const def of REGISTRY.filter((d) => d.grants)) {
+    await withSql(stack.urls[def.name]!, async (c) => {
       for (const coop of coops) {
         await c.query(`insert into access_grant (grantee_kind, grantee_id, cooperative_id) values ($1, $2, $3) on conflict do nothing`, [kind, granteeId, coop]);
       }

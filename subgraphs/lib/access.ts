@@ -50,6 +50,9 @@ export const PERSONAL_NUMBER_READERS: readonly Role[] = ['REGION', 'COUNTY', 'TO
 /** Who may look at a subgraph's saga outbox (`<name>SagaSteps`): the county offices (their counties' steps) and the region. */
 export const OUTBOX_READERS: readonly Role[] = ['COUNTY', 'REGION'];
 
+/** Internal operations between subgraphs: service tokens only, unscoped. */
+export const SERVICE_ONLY: FieldAccess = { roles: ['SERVICE'], scope: 'service' };
+
 /** Root fields federation adds to every subgraph: `_entities` is scoped by each reference resolver's SQL. */
 const FEDERATION_ROOT_FIELDS = new Set(['_entities', '_service']);
 

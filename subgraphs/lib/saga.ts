@@ -134,9 +134,10 @@ function stepError(phase: StepError['phase'], e: unknown): StepError {
   return { phase, code: null, messageZh: null, message: String(e instanceof Error ? e.message : e).slice(0, 500), details: {} };
 }
 
-const kindOf = (kinds: readonly StepKind[], event: string): StepKind => {
-  const kind = kinds.find((k) => k.event === event);
-  if (!kind) throw new Error(`no saga step kind for event ${event}`);
+/** A step's kind by its event and target: one business event may be sent to several subgraphs, each its own kind. */
+const kindOf = (kinds: readonly StepKind[], row: { event: string; target: string }): StepKind => {
+  const kind = kinds.find((k) => k.event === row.event && k.target === row.target);
+  if (!kind) throw new Error(`no saga step kind for event ${row.event} to ${row.target}`);
   return kind;
 };
 
@@ -160,7 +161,7 @@ async function compensateFrom(em: EntityManager, ctx: Ctx, kinds: readonly StepK
     `select ${COLUMNS} from saga_step s where s.saga_id = ? and s.seq >= ? and s.status in ('PENDING', 'FAILED') order by s.seq for update of s`,
     [l.row.sagaId, l.row.seq],
   )).map(toRow);
-  for (const r of rows) await kindOf(kinds, r.event).bind(r.payload).compensate(em, ctx, refusal);
+  for (const r of rows) await kindOf(kinds, r).bind(r.payload).compensate(em, ctx, refusal);
   await em.execute(`update saga_step set status = 'COMPENSATED', updated_at = now() where id = any(?::bigint[])`, [intArray(rows.map((r) => r.id))]);
   await em.execute(`update saga_step set attempts = attempts + 1, last_error = ?::jsonb where id = ?`, [JSON.stringify(stepError('send', refusal)), l.row.id]);
   ctx.log.warn({ sagaId: l.row.sagaId, refusedStep: l.row.id, compensated: rows.map((r) => r.id), code: refusal.code }, 'saga refused; compensated');
@@ -169,7 +170,7 @@ async function compensateFrom(em: EntityManager, ctx: Ctx, kinds: readonly StepK
 /** Works a locked step if it is PENDING, due (or `ignoreBackoff`) and its earlier steps are DONE. Inside the lock's transaction. */
 async function workLocked(em: EntityManager, ctx: Ctx, kinds: readonly StepKind[], l: Locked, policy: SagaPolicy, ignoreBackoff: boolean): Promise<Worked> {
   if (l.row.status !== 'PENDING' || !l.priorDone || !(l.due || ignoreBackoff)) return { kind: 'skipped', row: l.row };
-  const kind = kindOf(kinds, l.row.event);
+  const kind = kindOf(kinds, l.row);
   let bound: BoundStep;
   try {
     bound = kind.bind(l.row.payload);

@@ -16,6 +16,12 @@ export interface ScopeColumns {
   cooperative: string;
   /** Member-id column, for rows that belong to one household; omit for cooperative-level rows. */
   member?: string;
+  /**
+   * Union-id column, for rows a union owns (the union itself, its memberships, its allocations): a
+   * UNION caller reads them by its own id, not through the grants, which name cooperatives and would
+   * also reach the rows of the other union a cooperative belongs to.
+   */
+  union?: string;
 }
 
 const NONE: Sql = { sql: 'false', params: [] };
@@ -28,6 +34,7 @@ const ALL: Sql = { sql: 'true', params: [] };
  * that needs it, so the scope stays a WHERE clause here: a sub-select on the grants, not a column.
  */
 export type GranteeKind = 'UNION' | 'BANK' | 'ENTERPRISE';
+export const GRANTEE_KINDS: readonly GranteeKind[] = ['UNION', 'BANK', 'ENTERPRISE'];
 
 /** A scope fragment that follows a relation: `column in (sub-select)`. */
 export interface RelationScope {
@@ -92,6 +99,7 @@ export function readScope(caller: Caller | null, cols: ScopeColumns): Sql {
     case 'COOPERATIVE':
       return { sql: `${cols.cooperative} = any(?::int[])`, params: [intArray(caller.cooperatives)] };
     case 'UNION':
+      if (cols.union) return caller.union == null ? NONE : { sql: `${cols.union} = ?`, params: [caller.union] };
       // the token names the union only: which cooperatives it federates is the grants' business
       return relationWhere(cols, grantedCooperatives('UNION', caller.union));
     case 'AUDITOR':

@@ -6,6 +6,7 @@ import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/di
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { StepKind } from './saga';
 import { sagaStepsAccess, sagaStepsResolver } from './saga.resolver';
+import { accessGrantAccess, accessGrantResolver } from './access-grant';
 import type { BuildSchemaOptions } from 'type-graphql';
 import { applyAccess, type AccessCatalogue } from './access';
 import { forwardedRequester, loadKey, requestCaller } from './auth';
@@ -53,6 +54,11 @@ export interface SubgraphDefinition extends SubgraphAddress {
    * through `<name>SagaSteps`.
    */
   sagas?: readonly StepKind[];
+  /**
+   * It scopes by grants (lib/scope `access_grant`, its migrations create the table): lib adds the
+   * internal mutation through which a relation's owner sets them by saga (lib/access-grant).
+   */
+  grants?: boolean;
   /** The tables it contributes to the bulk seed (`npm run seed`, the demo county); without one the seed leaves its database empty. */
   seed?: SeedLayout;
   /**
@@ -65,18 +71,19 @@ export interface SubgraphDefinition extends SubgraphAddress {
 /**
  * A subgraph's definition as its folder declares it (`export const x = defineSubgraph({...})`),
  * completed with what lib serves for every subgraph of its kind: the operators' view of its saga
- * outbox when it sends steps. Done once, when the folder is loaded, so the classes are in the
+ * outbox when it sends steps, the grants' writer when it scopes by grants. Done once, when the folder is loaded, so the classes are in the
  * metadata before anything reads it (the input checks are compiled from it).
  */
 export function defineSubgraph(declared: Omit<SubgraphDefinition, 'entities'> & { entityClasses?: DbOptions['entities'] }): SubgraphDefinition {
   const { entityClasses, ...rest } = declared;
-  const def: SubgraphDefinition = { ...rest, entities: [...((entityClasses as unknown[]) ?? []), ...rest.tables.map((t) => t.entity)] as DbOptions['entities'] };
-  if (!def.sagas?.length) return def;
-  return {
-    ...def,
-    resolvers: [...def.resolvers, sagaStepsResolver(def.name)] as unknown as BuildSchemaOptions['resolvers'],
-    access: { ...def.access, ...sagaStepsAccess(def.name) },
-  };
+  let def: SubgraphDefinition = { ...rest, entities: [...((entityClasses as unknown[]) ?? []), ...rest.tables.map((t) => t.entity)] as DbOptions['entities'] };
+  if (def.sagas?.length) {
+    def = { ...def, resolvers: [...def.resolvers, sagaStepsResolver(def.name)] as unknown as BuildSchemaOptions['resolvers'], access: { ...def.access, ...sagaStepsAccess(def.name) } };
+  }
+  if (def.grants) {
+    def = { ...def, resolvers: [...def.resolvers, accessGrantResolver(def.name)] as unknown as BuildSchemaOptions['resolvers'], access: { ...def.access, ...accessGrantAccess(def.name) } };
+  }
+  return def;
 }
 
 export interface RunningSubgraph {

@@ -30,6 +30,8 @@ export const loansSubgraph: SubgraphDefinition = defineSubgraph({
   resolvers: [LoanResolver, LedgerResolver, CreditResolver, CooperativeFieldsResolver, MemberFieldsResolver, CountyFieldsResolver],
   orphanedTypes: [CooperativeRef, MemberRef, CountyRef],
   references: loansReferences,
+  // a union's member cooperatives (later a bank's, an enterprise's) are pushed here by their owner
+  grants: true,
   // issue 11, done-when 2: the trial balance from the volumes equals a full rescan, for every fund
   invariants: [{ name: 'fund volumes and balances equal a rescan of ledger_line', sql: volumeMismatchSql('null::int[]') }],
   // SNAPSHOT_PRECOMPUTE=0 leaves snapshots to the requests (tests that count statements)

@@ -48,4 +48,6 @@ export const membersSubgraph: SubgraphDefinition = defineSubgraph({
     County: { __resolveReference: (ref: { id: string }, ctx: Ctx) => countyById(ctx, parseId(ref.id)) },
   }),
   sagas: CONTRIBUTION_STEPS,
+  // a union's member cooperatives (later a bank's, an enterprise's) are pushed here by their owner
+  grants: true,
 });

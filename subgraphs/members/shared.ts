@@ -3,7 +3,6 @@
  * violations. Paging (cursors, page args, the batched page query) lives in lib/connection.
  */
 import type { Ctx } from '../lib/context';
-import { invalid } from './codes';
 import { isHousehold, readScope, type Sql } from '../lib/scope';
 
 /** Scope columns for cooperative-level rows: alias `c` is the cooperative. */
@@ -29,12 +28,7 @@ export const groupScope = (ctx: Ctx): Sql => {
   };
 };
 
-/** A GraphQL `ID` (or Int) → positive safe integer, else INVALID_INPUT. */
-export function parseId(value: string | number, what = 'id'): number {
-  const n = typeof value === 'number' ? value : /^\d{1,10}$/.test(value) ? Number(value) : NaN;
-  if (!Number.isSafeInteger(n) || n <= 0 || n > 2_147_483_647) return invalid(`${what} 不是有效的编号`, `${what} is not a valid id`);
-  return n;
-}
+export { parseId } from '../lib/ids';
 
 /** Postgres unique-violation (23505) on the given constraint / index, from a MikroORM or pg error. */
 export function isUniqueViolation(e: unknown, constraint?: string): boolean {

@@ -1,0 +1,17 @@
+import { defineCodes, type CodeTable, type Failures } from '../lib/error-codes';
+
+/** Refusal codes only the union subgraph raises (shared ones are lib's `LIB_CODES`). */
+export const UNION_CODES = {
+  UNION_POLICY_INVALID: ['联合社政策参数无效:{reasonZh}', 'Invalid union policy parameter: {reason}', 'E.g. a fee-rate range upside down, a share above 100 %, a term of no days.'],
+  UNION_EXISTS: ['该{levelZh}已有联合社({unionId})', 'This {level} already has a union ({unionId})', 'One union per county and one per township: a second would split the same cooperatives\' money.'],
+  UNION_AREA_MISMATCH: ['乡镇 {townshipId} 不属于县 {countyId}', 'Township {townshipId} is not in county {countyId}', 'A township union is founded in a township of its county; a county union names no township.'],
+  COOPERATIVE_OUTSIDE_UNION_AREA: ['互助社不在该联合社的范围内({area})', 'The cooperative is outside the union\'s area ({area})', 'A county union federates the cooperatives of its county, a township union those of its township.'],
+  ALREADY_IN_UNION: ['该互助社已是同级联合社 {unionId} 的成员', 'The cooperative is already a member of union {unionId} at this level', 'A cooperative belongs to at most one union per level (county, township).'],
+  NOT_IN_UNION: ['该互助社不是该联合社的成员', 'The cooperative is not a member of this union', 'Leaving needs a current membership.'],
+  MEMBERSHIP_DATE_INVALID: ['日期无效:{reasonZh}', 'Invalid date: {reason}', 'Joining before the union was founded, or leaving before joining.'],
+} as const satisfies CodeTable;
+
+const codes: Failures<Extract<keyof typeof UNION_CODES, string>> = defineCodes('union', UNION_CODES);
+export const fail: typeof codes.fail = codes.fail;
+export const domainError: typeof codes.domainError = codes.domainError;
+export { invalid } from '../lib/error-codes';

@@ -1,0 +1,25 @@
+import 'reflect-metadata';
+import { defineSubgraph, type SubgraphDefinition } from '../lib/subgraph';
+import { UNION_ACCESS } from './access';
+import { UNION_CODES } from './codes';
+import { UNION_STEPS } from './grant.saga';
+import { unionMigrations } from './migrations';
+import { UNION_TABLES } from './union.entity';
+import { unionReferences } from './union.reference';
+import { CooperativeUnionResolver, CooperativeUnionsResolver, UnionMembershipResolver } from './union.resolver';
+import { CooperativeRef, CountyRef } from './union.type';
+
+/** The union subgraph (联合社): cooperative unions and their members; allocations, inspections and ratings follow. */
+export const unionSubgraph: SubgraphDefinition = defineSubgraph({
+  name: 'union',
+  port: 4003,
+  database: 'unions',
+  access: UNION_ACCESS,
+  codes: UNION_CODES,
+  tables: UNION_TABLES,
+  migrations: unionMigrations,
+  resolvers: [CooperativeUnionResolver, UnionMembershipResolver, CooperativeUnionsResolver],
+  orphanedTypes: [CooperativeRef, CountyRef],
+  references: unionReferences,
+  sagas: UNION_STEPS,
+});
