@@ -15,7 +15,12 @@ registerEnumType(UnionLevelEnum, {
   },
 });
 
-/** Federation stub: Cooperative is owned by the members subgraph; union adds its memberships. */
+/**
+ * Federation stub: Cooperative is owned by the members subgraph; union adds its memberships. Each
+ * subgraph declares its own stub classes (loans too): type-graphql attaches a class's field
+ * resolvers to every schema that includes the class, so one shared stub gave union's schema loans'
+ * `County.portfolio` and composition refused it.
+ */
 @ObjectType('Cooperative', { simpleResolvers: true, description: 'Village mutual-aid cooperative (互助社)' })
 @Directive('@key(fields: "id")')
 export class CooperativeRef {
