@@ -293,6 +293,11 @@ const TRIGGERED_ELSEWHERE: Record<string, string> = {
   DATABASE_UNAVAILABLE: 'test/db-restart.e2e.test.ts',
   // the union subgraph's refusals, beside the scenario that founds and joins its unions
   ...Object.fromEntries(Object.keys(REGISTRY.find((d) => d.name === 'union')!.codes).map((c) => [c, 'test/union.e2e.test.ts'])),
+  // allocations between a union's members, with both ledgers checked unchanged after each refusal
+  ...Object.fromEntries([
+    'ALLOCATION_INVALID_TRANSITION', 'NOT_ALLOCATION_PARTY', 'BORROWER_ALLOCATION_OVERDUE', 'OPEN_ALLOCATIONS', 'LENDER_IDLE_MONEY_SHORT', 'ABOVE_LENDER_SHARE',
+    'NOT_SAME_UNION', 'ALLOCATION_TERM_TOO_LONG', 'ALLOCATION_FEE_RATE_OUT_OF_RANGE', 'ALLOCATION_COUNTY_APPROVAL_REQUIRED', 'ALLOCATION_POSTING_NOT_REVERSIBLE',
+  ].map((c) => [c, 'test/allocation.e2e.test.ts'])),
 };
 
 afterAll(() => {

@@ -9,6 +9,7 @@ import {
   principalFallenDue, repaidByAsOf, repaidByAsOfSql, type Instalment, type LoanStatus, type RepaymentMode,
 } from '../subgraphs/loans/loan.rules';
 import { figuresSql } from '../subgraphs/loans/portfolio.rules';
+import { ALLOCATION_STATUSES, allocationOverdueSql, isAllocationOverdue } from '../subgraphs/lib/allocation.rules';
 import { createTestDatabases, sql } from './support/db';
 
 /**
@@ -268,4 +269,17 @@ describe('the seeded loans pass the application rules', () => {
     expect(checked).toBeGreaterThan(1_000);
     expect(blocked.slice(0, 5)).toEqual([]);
   });
+});
+
+it('allocation overdue (lib/allocation.rules): rule and SQL agree on every status, due date and as-of date', async () => {
+  const statuses = ALLOCATION_STATUSES;
+  const dues = [null, '2026-07-01'];
+  const asOfs = ['2026-06-30', '2026-07-01', '2026-07-02'];
+  const rows = statuses.flatMap((status) => dues.flatMap((dueOn) => asOfs.map((asOf) => ({ status, dueOn, asOf }))));
+  const { rows: got } = await loans.query(
+    `select ${allocationOverdueSql('a', 'a.as_of')} overdue from unnest($1::text[], $2::date[], $3::date[]) with ordinality a(status, due_on, as_of, n) order by n`,
+    [rows.map((r) => r.status), rows.map((r) => r.dueOn), rows.map((r) => r.asOf)],
+  );
+  expect(got.map((g: { overdue: boolean }) => g.overdue)).toEqual(rows.map((r) => isAllocationOverdue(r, r.asOf)));
+  expect(got.some((g: { overdue: boolean }) => g.overdue)).toBe(true);
 });

@@ -29,6 +29,55 @@ export class ContributionReturnedInput extends ContributionFacts {
   @NotFuture() @Field(() => LocalDateScalar, { description: 'Date returned (退还日期)' }) returnedOn!: string;
 }
 
+@InputType({ description: 'Internal: one side of an allocation, where its fund is (内部: 调剂一方)' })
+@Directive('@inaccessible')
+export class AllocationSideInput {
+  @Field(() => Int, { description: 'Cooperative (互助社)' }) cooperativeId!: number;
+  @Field(() => Int, { description: 'County (县)' }) countyId!: number;
+  @Field(() => Int, { description: 'Township (乡镇)' }) townshipId!: number;
+  @Field({ description: 'A current member of the allocation\'s union, as the union knows it (联合社成员)' }) inUnion!: boolean;
+}
+
+@InputType({ description: 'Internal: the union policy an allocation is held to (内部: 调剂政策)' })
+@Directive('@inaccessible')
+export class AllocationPolicyInput {
+  @Field(() => Int, { description: 'Lowest fee rate, bp (费率下限)' }) feeRateMinBp!: number;
+  @Field(() => Int, { description: 'Highest fee rate, bp (费率上限)' }) feeRateMaxBp!: number;
+  @Field(() => Int, { description: 'Largest share of the lender\'s idle money, bp (调出上限)' }) maxLenderShareBp!: number;
+  @Field(() => Int, { description: 'Longest term, days (最长期限)' }) maxTermDays!: number;
+  @Field(() => MoneyScalar, { description: 'County approval above this amount (县级审批起点)' }) countyApprovalAbove!: bigint;
+  @Field(() => Int, { description: 'Lender\'s part of the fee, bp (调出社分成)' }) lenderFeeShareBp!: number;
+}
+
+@InputType({ description: 'Internal: an approved allocation\'s money moves, both ledgers at once (内部: 调剂划款)' })
+@Directive('@inaccessible')
+export class AllocationMadeInput {
+  @Field(() => Int, { description: 'Allocation (调剂编号)' }) allocationId!: number;
+  @Field(() => AllocationSideInput, { description: 'Lender (调出社)' }) lender!: AllocationSideInput;
+  @Field(() => AllocationSideInput, { description: 'Borrower (调入社)' }) borrower!: AllocationSideInput;
+  @Field(() => MoneyScalar, { description: 'Amount (金额)' }) amount!: bigint;
+  @Field(() => Int, { description: 'Term, days (期限)' }) termDays!: number;
+  @Field(() => Int, { description: 'Fee rate a year, bp (调剂费率)' }) feeRateBp!: number;
+  @Field(() => AllocationPolicyInput, { description: 'The union\'s policy (调剂政策)' }) policy!: AllocationPolicyInput;
+  @MaxChars(200) @Field({ description: 'Who requested it (申请人)' }) requestedBy!: string;
+  @MaxChars(200) @Field({ description: 'Who approved it for the union (审批人)' }) approvedBy!: string;
+  @Field({ description: 'The county has approved it (县级已批准)' }) countyApproved!: boolean;
+  @NotFuture() @Field(() => LocalDateScalar, { description: 'Date the money moves (划款日期)' }) madeOn!: string;
+}
+
+@InputType({ description: 'Internal: a repayment of an allocation, both ledgers at once (内部: 调剂还款)' })
+@Directive('@inaccessible')
+export class AllocationRepaidInput {
+  @Field(() => Int, { description: 'Allocation (调剂编号)' }) allocationId!: number;
+  @Field(() => Int, { description: 'Repayment (还款编号)' }) repaymentId!: number;
+  @Field(() => Int, { description: 'Lender cooperative (调出社)' }) lenderCooperativeId!: number;
+  @Field(() => Int, { description: 'Borrower cooperative (调入社)' }) borrowerCooperativeId!: number;
+  @Field(() => MoneyScalar, { description: 'Principal repaid (本金)' }) principal!: bigint;
+  @Field(() => MoneyScalar, { description: 'Fee paid, the whole fee (调剂费)' }) fee!: bigint;
+  @Field(() => MoneyScalar, { description: 'The lender\'s part of the fee (调出社分成)' }) lenderFee!: bigint;
+  @NotFuture() @Field(() => LocalDateScalar, { description: 'Date paid (还款日期)' }) paidOn!: string;
+}
+
 /**
  * Internal: one business event another subgraph posts to the fund ledger, from a closed list;
  * exactly one of the event fields is set, each with its own input type.
@@ -39,6 +88,8 @@ export class LedgerEventInput {
   @MaxChars(200) @Field({ description: 'Idempotency key of the sending saga step (幂等键)' }) idempotencyKey!: string;
   @Field(() => ContributionReceivedInput, { nullable: true, description: 'A contribution received (互助金入账)' }) contributionReceived?: ContributionReceivedInput | null;
   @Field(() => ContributionReturnedInput, { nullable: true, description: 'A contribution returned (退还互助金)' }) contributionReturned?: ContributionReturnedInput | null;
+  @Field(() => AllocationMadeInput, { nullable: true, description: 'An approved allocation paid from lender to borrower (调剂划款)' }) allocationMade?: AllocationMadeInput | null;
+  @Field(() => AllocationRepaidInput, { nullable: true, description: 'An allocation repayment (调剂还款)' }) allocationRepaid?: AllocationRepaidInput | null;
 }
 
 export enum CapitalSourceEnum {

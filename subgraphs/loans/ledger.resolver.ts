@@ -1,5 +1,8 @@
 import 'reflect-metadata';
-import { Arg, Args, Ctx, Directive, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Args, Ctx, Directive, Field, ID, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
+import { MoneyScalar } from '../lib/money';
+import { idleMoneyOf } from './allocation-event.service';
+import { lockFreeBalances } from './ledger.service';
 import type { Ctx as Context } from '../lib/context';
 import { PageArgs } from '../lib/connection';
 import { DisclosureConnection, LedgerTxnConnection, TrialBalance } from './ledger.type';
@@ -11,8 +14,23 @@ import { postLedgerEvent } from './ledger-event.service';
 
 const coopId = (id: string) => Number(/^\d{1,9}$/.test(id) ? id : 0);
 
+@ObjectType({ simpleResolvers: true, description: 'Internal: a fund\'s idle money now (内部: 闲置资金)' })
+@Directive('@inaccessible')
+export class FundIdleMoney {
+  @Field(() => Int, { description: 'Cooperative (互助社)' }) cooperativeId!: number;
+  @Field(() => MoneyScalar, { description: 'Idle money: on hand less reserves kept and loans approved but not paid out (闲置资金)' }) idle!: bigint;
+}
+
 @Resolver()
 export class LedgerResolver {
+  @Query(() => [FundIdleMoney], { description: 'Internal: idle money of funds, for the union\'s checks before an allocation (内部接口: 闲置资金)' })
+  @Directive('@inaccessible')
+  async _fundIdleMoney(@Arg('cooperativeIds', () => [Int]) cooperativeIds: number[], @Ctx() ctx: Context): Promise<FundIdleMoney[]> {
+    const out: FundIdleMoney[] = [];
+    for (const id of cooperativeIds.slice(0, 50)) out.push({ cooperativeId: id, idle: await idleMoneyOf(ctx.em, id, await lockFreeBalances(ctx, id)) });
+    return out;
+  }
+
   @Query(() => LedgerTxnConnection, { nullable: true, description: 'The fund\'s ledger with internal memos, newest first; for the board, bookkeepers and supervisors (分类账)' })
   fundLedger(@Arg('cooperativeId', () => ID, { description: 'Cooperative (互助社)' }) cooperativeId: string, @Args() page: PageArgs, @Ctx() ctx: Context) {
     return ledgerPage(ctx, coopId(cooperativeId), page);

@@ -1,5 +1,8 @@
 import {
   ACCOUNTS,
+  ALLOCATION_POSTING_KINDS,
+  allocationMade,
+  allocationRepaid,
   ACCOUNT_NAMES,
   assertBalanced,
   capitalInjection,
@@ -88,7 +91,8 @@ describe('ledger events posted by other subgraphs', () => {
   });
 
   it('the closed list names exactly the events with a posting', () => {
-    expect([...LEDGER_EVENTS]).toEqual(['CONTRIBUTION_RECEIVED', 'CONTRIBUTION_RETURNED']);
+    // contributions post through ledgerEventPosting; allocations post two funds at once (allocationMade, allocationRepaid)
+    expect([...LEDGER_EVENTS]).toEqual(['CONTRIBUTION_RECEIVED', 'CONTRIBUTION_RETURNED', 'ALLOCATION_MADE', 'ALLOCATION_REPAID']);
   });
 });
 
@@ -185,6 +189,7 @@ describe('moneyOnHand (lendableNow) / fundTotal (lendableFund)', () => {
     ['with loans out', { BANK: 1_000n, CASH: 200n, LOANS_RECEIVABLE: 5_000n }, 1_200n, 6_200n],
     ['capital and reserve accounts are ignored', { BANK: 1_000n, GOVERNMENT_CAPITAL: -6_000n, RISK_RESERVE: -300n, LOANS_RECEIVABLE: 5_300n }, 1_000n, 6_300n],
     ['loans only', { LOANS_RECEIVABLE: 700n }, 0n, 700n],
+    ['lent through the union is still the fund\'s; borrowed money is on hand', { BANK: 1_000n, UNION_RECEIVABLE: 400n, UNION_PAYABLE: -300n }, 1_000n, 1_400n],
   ])('%s', (_name, balances, now, fund) => {
     expect(moneyOnHand(balances)).toBe(now);
     expect(fundTotal(balances)).toBe(fund);
@@ -274,5 +279,35 @@ describe('reversal: the loan a reversed repayment restores', () => {
   ])('%s', (_n, l, r, code) => {
     expect(errorOf(() => loanAfterRepaymentReversal({ ...loan, ...l }, { ...rep, ...r }))?.code).toBe(code);
     if (!code) expect(loanAfterRepaymentReversal({ ...loan, ...l }, { ...rep, ...r })).toEqual({ status: 'DISBURSED', principalRepaidFen: 100_000n, feePaidFen: 3_000n });
+  });
+});
+
+describe('allocations between cooperatives (有偿调剂)', () => {
+  it('made: the lender\'s bank becomes a union receivable, the borrower\'s bank a union payable', () => {
+    const m = allocationMade(500_000n);
+    expect(byAccount(m.lender)).toEqual({ UNION_RECEIVABLE: 500_000n, BANK: -500_000n });
+    expect(byAccount(m.borrower)).toEqual({ BANK: 500_000n, UNION_PAYABLE: -500_000n });
+    // the lender's fund total does not shrink: the money is still its own
+    expect(fundTotal(byAccount(m.lender))).toBe(0n);
+  });
+  it('repaid: the borrower pays principal and the whole fee, the lender gets principal and its part split into its four funds', () => {
+    const r = allocationRepaid(100_000n, 1_000n, fee(701n));
+    expect(net(r.borrower)).toBe(0n);
+    expect(net(r.lender)).toBe(0n);
+    expect(byAccount(r.borrower)).toEqual({ UNION_PAYABLE: 100_000n, ALLOCATION_FEE_EXPENSE: 1_000n, BANK: -101_000n });
+    expect(byAccount(r.lender)).toMatchObject({ BANK: 100_701n, UNION_RECEIVABLE: -100_000n });
+    const f = fee(701n);
+    expect(byAccount(r.lender)).toMatchObject({ RISK_RESERVE: -f.riskReserveFen, WELFARE_FUND: -f.welfareFen, MANAGEMENT_FUND: -f.managementFen, RETAINED_CAPITAL: -f.capitalFen });
+    // what the borrower paid less what the lender received is the union's part, outside both books
+    expect(-byAccount(r.borrower).BANK! - byAccount(r.lender).BANK!).toBe(299n);
+    expect(allocationRepaid(100_000n, 0n, fee(0n)).borrower.map((l) => l.account)).toEqual(['UNION_PAYABLE', 'BANK']);
+  });
+  it('the lender\'s part can never exceed the fee', () => {
+    expect(() => allocationRepaid(1n, 10n, fee(11n))).toThrow(/cannot exceed/);
+  });
+  it.each(Object.values(ALLOCATION_POSTING_KINDS))('a %s posting is never reversed alone, on either route', (kind) => {
+    for (const route of ['GENERIC', 'REPAYMENT'] as const) {
+      expect(errorOf(() => checkReversal({ kind, postedBy: 'a', reversesTxnId: null, reversedByTxnId: null, reverser: 'b', route }))?.code).toBe('ALLOCATION_POSTING_NOT_REVERSIBLE');
+    }
   });
 });

@@ -17,6 +17,9 @@ export const ACCOUNTS = {
   WELFARE_FUND: { code: '3202', zh: '公益金', en: 'Public welfare fund', normal: 'CREDIT' },
   MANAGEMENT_FUND: { code: '3203', zh: '管理费', en: 'Management costs', normal: 'CREDIT' },
   RETAINED_CAPITAL: { code: '3204', zh: '积累资金', en: 'Retained capital', normal: 'CREDIT' },
+  UNION_RECEIVABLE: { code: '1311', zh: '应收联合社调剂款', en: 'Allocations lent through the union (receivable)', normal: 'DEBIT' },
+  UNION_PAYABLE: { code: '2201', zh: '应付联合社调剂款', en: 'Allocations borrowed through the union (payable)', normal: 'CREDIT' },
+  ALLOCATION_FEE_EXPENSE: { code: '5201', zh: '调剂费支出', en: 'Allocation fees paid', normal: 'DEBIT' },
 } as const;
 
 export type Account = keyof typeof ACCOUNTS;
@@ -97,7 +100,7 @@ export function contribution(kind: ContributionKind, amountFen: bigint): Line[] 
  * facts (loans' internal `_postLedgerEvent` takes exactly one). Its postings are derived here, like
  * every other posting of the ledger.
  */
-export const LEDGER_EVENTS = ['CONTRIBUTION_RECEIVED', 'CONTRIBUTION_RETURNED'] as const;
+export const LEDGER_EVENTS = ['CONTRIBUTION_RECEIVED', 'CONTRIBUTION_RETURNED', 'ALLOCATION_MADE', 'ALLOCATION_REPAID'] as const;
 export type LedgerEventName = (typeof LEDGER_EVENTS)[number];
 export type ContributionSource = Exclude<ContributionKind, 'HOUSEHOLD_WITHDRAWAL'>;
 
@@ -113,6 +116,46 @@ export function ledgerEventPosting(e: LedgerEvent): { txnKind: 'CONTRIBUTION' | 
     case 'CONTRIBUTION_RETURNED':
       return { txnKind: 'CONTRIBUTION_RETURN', lines: contribution('HOUSEHOLD_WITHDRAWAL', e.amountFen) };
   }
+}
+
+// ---- Allocations between cooperatives (有偿调剂): both sides, posted in one loans transaction ----
+
+/** Kinds of the allocation postings: each belongs to an allocation of the union, never reversed alone. */
+export const ALLOCATION_POSTING_KINDS = {
+  lent: 'ALLOCATION_LENT',
+  borrowed: 'ALLOCATION_BORROWED',
+  repaid: 'ALLOCATION_REPAID',
+  received: 'ALLOCATION_REPAYMENT_RECEIVED',
+} as const;
+
+/** The money moves: the lender's bank deposit becomes a claim on the union, the borrower's a debt to it. */
+export function allocationMade(amountFen: bigint): { lender: Line[]; borrower: Line[] } {
+  return {
+    lender: posting([dr('UNION_RECEIVABLE', amountFen), cr('BANK', amountFen)]),
+    borrower: posting([dr('BANK', amountFen), cr('UNION_PAYABLE', amountFen)]),
+  };
+}
+
+/**
+ * A repayment through the union: the borrower pays principal and the whole fee from its bank
+ * account (the fee an expense); the lender gets the principal back and its part of the fee, which
+ * is fee income and so split into its four policy funds like a loan's fee. The union's part leaves
+ * both cooperatives' books: the union keeps it in its own.
+ */
+export function allocationRepaid(principalFen: bigint, feeFen: bigint, lenderFee: FeeSplit): { lender: Line[]; borrower: Line[] } {
+  const lenderFeeFen = lenderFee.riskReserveFen + lenderFee.welfareFen + lenderFee.managementFen + lenderFee.capitalFen;
+  if (lenderFeeFen > feeFen) throw new Error('the lender\'s part of a fee cannot exceed the fee');
+  return {
+    borrower: posting([dr('UNION_PAYABLE', principalFen), dr('ALLOCATION_FEE_EXPENSE', feeFen), cr('BANK', principalFen + feeFen)]),
+    lender: posting([
+      dr('BANK', principalFen + lenderFeeFen),
+      cr('UNION_RECEIVABLE', principalFen),
+      cr('RISK_RESERVE', lenderFee.riskReserveFen),
+      cr('WELFARE_FUND', lenderFee.welfareFen),
+      cr('MANAGEMENT_FUND', lenderFee.managementFen),
+      cr('RETAINED_CAPITAL', lenderFee.capitalFen),
+    ]),
+  };
 }
 
 export function disbursement(amountFen: bigint, channel: Channel): Line[] {
@@ -153,8 +196,9 @@ export function displayBalance(account: Account, signedFen: bigint): bigint {
 
 /** Accounts of money on hand (bank deposit and cash). */
 export const ON_HAND_ACCOUNTS: readonly Account[] = ['BANK', 'CASH'];
-/** Accounts of the fund total: money on hand and money lent out. */
-export const FUND_TOTAL_ACCOUNTS: readonly Account[] = ['BANK', 'CASH', 'LOANS_RECEIVABLE'];
+/** Accounts of the fund total: money on hand and money lent out, to households and through the union
+ * (placed with another cooperative, it is still this fund's money). */
+export const FUND_TOTAL_ACCOUNTS: readonly Account[] = ['BANK', 'CASH', 'LOANS_RECEIVABLE', 'UNION_RECEIVABLE'];
 /** Equity that is kept, not lent: the risk reserve (write-offs draw on it), the welfare fund and
  * the management costs (both spent, not lent). Retained capital is lent like contributions. */
 export const RESERVE_ACCOUNTS: readonly Account[] = ['RISK_RESERVE', 'WELFARE_FUND', 'MANAGEMENT_FUND'];
@@ -187,7 +231,7 @@ export function fundTotalSql(c: { account: string; amount: string }): string {
 /** Idle money (闲置资金): money on hand less the reserves kept ({@link RESERVE_ACCOUNTS}, credit
  * balances) and less the loans approved but not yet disbursed (`committedFen`, loan.rules'
  * `isCommittedAsOf`); never below zero. What a union could place elsewhere without refusing a
- * borrower. Not used yet: the unions subgraph will read it. */
+ * borrower. The union reads it before an allocation; loans checks it again under the fund lock. */
 export function idleMoney(balances: Partial<Record<Account, bigint>>, committedFen: bigint): bigint {
   // reserves are credit balances: their signed sum is negative, so adding it subtracts them
   const idle = moneyOnHand(balances) + sumOf(balances, RESERVE_ACCOUNTS) - committedFen;
@@ -245,6 +289,7 @@ export function checkReversal(o: ReversalRequest): void {
     fail('LOAN_POSTING_NEEDS_LOAN_REVERSAL', { kind: o.kind, use: o.kind === 'REPAYMENT' ? 'reverseRepayment' : null });
   }
   if (o.route === 'GENERIC' && CONTRIBUTION_POSTING_KINDS.includes(o.kind)) fail('CONTRIBUTION_POSTING_NOT_REVERSIBLE', { kind: o.kind });
+  if ((Object.values(ALLOCATION_POSTING_KINDS) as string[]).includes(o.kind)) fail('ALLOCATION_POSTING_NOT_REVERSIBLE', { kind: o.kind });
 }
 
 /** The reversal's lines, refused when they would take money on hand (bank or cash) below zero:

@@ -45,6 +45,14 @@ export async function lockFund(em: EntityManager, cooperativeId: number): Promis
   return b;
 }
 
+/** A fund's balances read without a lock (checks made before a write, made again under the lock). */
+export async function lockFreeBalances(ctx: Ctx, cooperativeId: number): Promise<Balances> {
+  const rows = await ctx.read<{ account: Account; balance_fen: string }[]>(`select account, balance_fen from fund_balance where cooperative_id = ?`, [cooperativeId]);
+  const b: Balances = {};
+  for (const r of rows) b[r.account] = BigInt(r.balance_fen);
+  return b;
+}
+
 export interface Posting {
   cooperativeId: number;
   kind: string;
@@ -123,6 +131,9 @@ export function toFundBalances(b: Balances): FundBalances {
     welfareFund: d('WELFARE_FUND'),
     managementFund: d('MANAGEMENT_FUND'),
     retainedCapital: d('RETAINED_CAPITAL'),
+    unionReceivable: d('UNION_RECEIVABLE'),
+    unionPayable: d('UNION_PAYABLE'),
+    allocationFeesPaid: d('ALLOCATION_FEE_EXPENSE'),
     lendableNow: moneyOnHand(b),
     lendableFund: fundTotal(b),
     // built only when the field is selected (dashboards list hundreds of funds and never ask for it)

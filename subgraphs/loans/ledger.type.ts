@@ -19,6 +19,9 @@ export enum LedgerAccountEnum {
   WELFARE_FUND = 'WELFARE_FUND',
   MANAGEMENT_FUND = 'MANAGEMENT_FUND',
   RETAINED_CAPITAL = 'RETAINED_CAPITAL',
+  UNION_RECEIVABLE = 'UNION_RECEIVABLE',
+  UNION_PAYABLE = 'UNION_PAYABLE',
+  ALLOCATION_FEE_EXPENSE = 'ALLOCATION_FEE_EXPENSE',
 }
 registerEnumType(LedgerAccountEnum, {
   name: 'LedgerAccount',
@@ -48,8 +51,11 @@ export class FundBalances {
   @Field(() => MoneyScalar, { description: 'Public welfare fund (公益金)' }) welfareFund!: bigint;
   @Field(() => MoneyScalar, { description: 'Management costs (管理费)' }) managementFund!: bigint;
   @Field(() => MoneyScalar, { description: 'Retained capital (积累资金)' }) retainedCapital!: bigint;
+  @Field(() => MoneyScalar, { description: 'Lent to other cooperatives through the union, still owed back (应收联合社调剂款)' }) unionReceivable!: bigint;
+  @Field(() => MoneyScalar, { description: 'Borrowed from other cooperatives through the union, still owed (应付联合社调剂款)' }) unionPayable!: bigint;
+  @Field(() => MoneyScalar, { description: 'Allocation fees paid to lenders and the union (调剂费支出)' }) allocationFeesPaid!: bigint;
   @Field(() => MoneyScalar, { description: 'Money on hand, what can be paid out now: bank + cash (可借资金)' }) lendableNow!: bigint;
-  @Field(() => MoneyScalar, { description: 'Fund total: money on hand + lent out (资金总额); the base of the household concentration limit and of utilisation' }) lendableFund!: bigint;
+  @Field(() => MoneyScalar, { description: 'Fund total: money on hand + lent out, to households and through the union (资金总额); the base of the household concentration limit and of utilisation' }) lendableFund!: bigint;
   @Field(() => [AccountBalance], { description: 'Every account (全部科目)' }) accounts!: AccountBalance[];
 }
 
@@ -89,7 +95,7 @@ export class TrialBalance {
 @ObjectType({ simpleResolvers: true, description: 'One published item of the disclosure board, personal data masked (公示栏)' })
 export class DisclosureEntry {
   @Field(() => ID, { description: 'Entry id (编号)' }) id!: string;
-  @Field({ description: 'LOAN_DISBURSED, REPAYMENT, WRITE_OFF, CAPITAL, CONTRIBUTION, CONTRIBUTION_RETURN, REVERSAL, REPAYMENT_REVERSED; a reversal is its own entry and the original stays (类型)' }) kind!: string;
+  @Field({ description: 'LOAN_DISBURSED, REPAYMENT, WRITE_OFF, CAPITAL, CONTRIBUTION, CONTRIBUTION_RETURN, REVERSAL, REPAYMENT_REVERSED, ALLOCATION_LENT, ALLOCATION_BORROWED, ALLOCATION_REPAID, ALLOCATION_REPAYMENT_RECEIVED; a reversal is its own entry and the original stays (类型)' }) kind!: string;
   @Field(() => LocalDateScalar, { description: 'Date (日期)' }) on!: string;
   @Field(() => String, { nullable: true, description: 'Household name masked like 张*明, when the item concerns one household (姓名)' }) nameMasked!: string | null;
   @Field(() => MoneyScalar, { description: 'Amount (金额)' }) amount!: bigint;

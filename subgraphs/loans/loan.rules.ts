@@ -6,6 +6,7 @@
  */
 import { applyBp, mulDivRound, ratioBp } from '../lib/money';
 import { addMonths, daysBetween } from '../lib/dates';
+import { accruedFee } from '../lib/fee.rules';
 import { fail, invalid } from './codes';
 import { checkTargeting } from './targeting.rules';
 
@@ -189,12 +190,8 @@ export function buildSchedule(o: { amountFen: bigint; feeRateBp: number; termMon
   return out;
 }
 
-/** Usage fee (占用费) accrued on outstanding principal: round(outstanding * bp * days / (10000 * 365)), 0 when days <= 0. */
-export function accruedFee(outstandingFen: bigint, feeRateBp: number, fromDay: string, toDay: string): bigint {
-  const days = daysBetween(fromDay, toDay);
-  if (days <= 0) return 0n;
-  return mulDivRound(outstandingFen, BigInt(feeRateBp) * BigInt(days), 10_000n * 365n);
-}
+/** Usage fee (占用费) accrued on outstanding principal: lib's one fee rule, shared with allocations between cooperatives. */
+export { accruedFee };
 
 /** Repayment allocation: accrued fee first, then principal. amount <= 0 -> INVALID_INPUT;
  * amount > outstandingPrincipal + accruedFee -> REPAYMENT_EXCEEDS_OWED {owed}. closes = principal fully repaid. */

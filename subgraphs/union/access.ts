@@ -1,5 +1,8 @@
 import { AUDIT_READERS, SCOPED_READERS, type AccessCatalogue } from '../lib/access';
 
+/** Who reads allocations (each its rows, lib/scope): everyone scoped but a household. */
+const ALLOCATION_READERS = SCOPED_READERS.filter((r) => r !== 'MEMBER');
+
 /** The union subgraph's access catalogue (lib/access); lib adds `unionSagaSteps`. */
 export const UNION_ACCESS: AccessCatalogue = {
   'Query.cooperativeUnion': { roles: SCOPED_READERS, scope: 'county' },
@@ -9,5 +12,16 @@ export const UNION_ACCESS: AccessCatalogue = {
   'Mutation.updateUnionPolicy': { roles: ['COUNTY'], scope: 'county' },
   'Mutation.joinCooperativeUnion': { roles: ['COUNTY'], scope: 'cooperative' },
   'Mutation.leaveCooperativeUnion': { roles: ['COUNTY'], scope: 'cooperative' },
+  // the borrower's board asks and repays, the lender's consents (each checked on the row: its own cooperative)
+  'Mutation.requestAllocation': { roles: ['COOPERATIVE'], scope: 'cooperative' },
+  'Mutation.consentAllocation': { roles: ['COOPERATIVE'], scope: 'cooperative' },
+  'Mutation.repayAllocation': { roles: ['COOPERATIVE'], scope: 'cooperative' },
+  'Mutation.countyApproveAllocation': { roles: ['COUNTY'], scope: 'county' },
+  // the union's own officers approve for it; the token names the union
+  'Mutation.approveAllocation': { roles: ['UNION'], scope: 'county' },
+  // a household reads no allocations: they are the cooperatives' business
+  'CooperativeUnion.allocations': { roles: ALLOCATION_READERS, scope: 'parent', otherwise: 'NULL' },
+  'CooperativeUnion.position': { roles: ALLOCATION_READERS, scope: 'parent', otherwise: 'NULL' },
+  'Cooperative.allocations': { roles: ALLOCATION_READERS, scope: 'parent', otherwise: 'NULL' },
   'CooperativeUnion.auditTrail': { roles: [...AUDIT_READERS, 'UNION'], scope: 'parent' },
 };

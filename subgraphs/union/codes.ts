@@ -9,6 +9,10 @@ export const UNION_CODES = {
   ALREADY_IN_UNION: ['该互助社已是同级联合社 {unionId} 的成员', 'The cooperative is already a member of union {unionId} at this level', 'A cooperative belongs to at most one union per level (county, township).'],
   NOT_IN_UNION: ['该互助社不是该联合社的成员', 'The cooperative is not a member of this union', 'Leaving needs a current membership.'],
   MEMBERSHIP_DATE_INVALID: ['日期无效:{reasonZh}', 'Invalid date: {reason}', 'Joining before the union was founded, or leaving before joining.'],
+  ALLOCATION_INVALID_TRANSITION: ['调剂当前状态为{status},不能{action}', 'The allocation is {status}; cannot {action}', 'Request → lender consent → (county approval above the limit) → union approval → repaid; a refused allocation stays refused.'],
+  NOT_ALLOCATION_PARTY: ['只有{side}互助社理事会可以办理此步', 'Only the {side} cooperative\'s board may take this step', 'The borrower\'s board requests and repays, the lender\'s board consents.'],
+  BORROWER_ALLOCATION_OVERDUE: ['调入社尚有逾期调剂款({allocationId}),暂停新调剂', 'The borrower has an overdue allocation ({allocationId}); no new one', 'An allocation past its due date blocks the borrower\'s next one until it is repaid.'],
+  OPEN_ALLOCATIONS: ['该互助社在本联合社尚有未结清调剂,不能退出', 'The cooperative still has open allocations in this union and cannot leave', 'Leaving waits until every allocation it lent or borrowed is repaid.'],
 } as const satisfies CodeTable;
 
 const codes: Failures<Extract<keyof typeof UNION_CODES, string>> = defineCodes('union', UNION_CODES);

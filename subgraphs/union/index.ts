@@ -8,8 +8,10 @@ import { UNION_TABLES } from './union.entity';
 import { unionReferences } from './union.reference';
 import { CooperativeUnionResolver, CooperativeUnionsResolver, UnionMembershipResolver } from './union.resolver';
 import { CooperativeRef, CountyRef } from './union.type';
+import { AllocationResolver, CooperativeAllocationsResolver, UnionAllocationsResolver } from './allocation.resolver';
+import { ALLOCATION_STEPS } from './allocation.service';
 
-/** The union subgraph (联合社): cooperative unions and their members; allocations, inspections and ratings follow. */
+/** The union subgraph (联合社): cooperative unions, their members and the allocations between them; inspections and ratings follow. */
 export const unionSubgraph: SubgraphDefinition = defineSubgraph({
   name: 'union',
   port: 4003,
@@ -18,8 +20,8 @@ export const unionSubgraph: SubgraphDefinition = defineSubgraph({
   codes: UNION_CODES,
   tables: UNION_TABLES,
   migrations: unionMigrations,
-  resolvers: [CooperativeUnionResolver, UnionMembershipResolver, CooperativeUnionsResolver],
+  resolvers: [CooperativeUnionResolver, UnionMembershipResolver, CooperativeUnionsResolver, AllocationResolver, UnionAllocationsResolver, CooperativeAllocationsResolver],
   orphanedTypes: [CooperativeRef, CountyRef],
   references: unionReferences,
-  sagas: UNION_STEPS,
+  sagas: [...UNION_STEPS, ...ALLOCATION_STEPS],
 });

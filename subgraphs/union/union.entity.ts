@@ -1,5 +1,6 @@
 import { defineTable } from '../lib/table';
-import { UNION_LEVELS } from './union.rules';
+import { ALLOCATION_STATUSES } from '../lib/allocation.rules';
+import { UNION_ACCOUNTS, UNION_LEVELS } from './union.rules';
 
 /** A cooperative union (联合社) with its policy parameters (Migration0002Unions). */
 export const COOPERATIVE_UNION = defineTable('cooperative_union', {
@@ -40,4 +41,69 @@ export const UNION_MEMBERSHIP = defineTable('union_membership', {
   created_at: { kind: 'timestamptz', generated: true },
 });
 
-export const UNION_TABLES = [COOPERATIVE_UNION, UNION_MEMBERSHIP] as const;
+
+/** A paid allocation from one member cooperative to another (有偿调剂), from request to repaid (Migration0003Allocations). */
+export const ALLOCATION = defineTable('allocation', {
+  id: { kind: 'serial', primary: true },
+  union_id: { kind: 'int' },
+  county_id: { kind: 'int' },
+  lender_cooperative_id: { kind: 'int' },
+  lender_township_id: { kind: 'int' },
+  borrower_cooperative_id: { kind: 'int' },
+  borrower_township_id: { kind: 'int' },
+  amount_fen: { kind: 'fen' },
+  term_days: { kind: 'int' },
+  fee_rate_bp: { kind: 'int' },
+  purpose: { kind: 'text' },
+  status: { kind: 'text', values: ALLOCATION_STATUSES },
+  requested_by: { kind: 'text' },
+  requested_on: { kind: 'date' },
+  consented_by: { kind: 'text', nullable: true },
+  consented_on: { kind: 'date', nullable: true },
+  county_approved_by: { kind: 'text', nullable: true },
+  county_approved_on: { kind: 'date', nullable: true },
+  approved_by: { kind: 'text', nullable: true },
+  /** the day the money moved (the union's approval); the fee accrues from it */
+  made_on: { kind: 'date', nullable: true },
+  due_on: { kind: 'date', nullable: true },
+  principal_repaid_fen: { kind: 'fen', generated: true },
+  fee_paid_fen: { kind: 'fen', generated: true },
+  /** the fee is accrued from this day: made_on, then each repayment's day */
+  fee_from: { kind: 'date', nullable: true },
+  repaid_on: { kind: 'date', nullable: true },
+  /** the code loans (or the union) refused the money movement with */
+  refusal_code: { kind: 'text', nullable: true },
+  refusal_message: { kind: 'text', nullable: true },
+  created_at: { kind: 'timestamptz', generated: true },
+});
+
+/** One repayment of an allocation with its fee split (Migration0003Allocations). */
+export const ALLOCATION_REPAYMENT = defineTable('allocation_repayment', {
+  id: { kind: 'serial', primary: true },
+  allocation_id: { kind: 'int' },
+  paid_on: { kind: 'date' },
+  principal_fen: { kind: 'fen' },
+  fee_fen: { kind: 'fen' },
+  lender_fee_fen: { kind: 'fen' },
+  union_fee_fen: { kind: 'fen' },
+  /** the allocation's fee_from before this repayment, restored if loans refuses it */
+  fee_from_before: { kind: 'date' },
+  status: { kind: 'text', values: ['POSTING', 'POSTED', 'REFUSED'] },
+  refusal_code: { kind: 'text', nullable: true },
+  paid_by: { kind: 'text' },
+  created_at: { kind: 'timestamptz', generated: true },
+});
+
+/** The union's own books (Migration0003Allocations): signed lines, debit positive, append-only. */
+export const UNION_ENTRY = defineTable('union_entry', {
+  id: { kind: 'bigserial', primary: true },
+  union_id: { kind: 'int' },
+  allocation_id: { kind: 'int' },
+  event_ref: { kind: 'text' },
+  occurred_on: { kind: 'date' },
+  account: { kind: 'text', values: UNION_ACCOUNTS },
+  amount_fen: { kind: 'fen' },
+  created_at: { kind: 'timestamptz', generated: true },
+});
+
+export const UNION_TABLES = [COOPERATIVE_UNION, UNION_MEMBERSHIP, ALLOCATION, ALLOCATION_REPAYMENT, UNION_ENTRY] as const;

@@ -1,6 +1,7 @@
 import { errorOf } from '../../test/support/domain';
 import {
-  checkJoin, checkLeave, checkUnionArea, checkUnionPolicy, DEFAULT_UNION_POLICY, MAX_TERM_DAYS_LIMIT, mergeUnionPolicy, type JoinFacts, type UnionPolicy,
+  checkJoin, checkLeave, checkUnionArea, checkUnionPolicy, DEFAULT_UNION_POLICY, MAX_TERM_DAYS_LIMIT, mergeUnionPolicy, unionBooksMade, unionBooksRepaid,
+  type JoinFacts, type UnionPolicy,
 } from './union.rules';
 
 describe('mergeUnionPolicy', () => {
@@ -84,5 +85,18 @@ describe('checkLeave', () => {
     ['no current membership', null, '2022-06-30', 'NOT_IN_UNION'],
   ])('%s', (_, current, leftOn, code) => {
     expect(errorOf(() => checkLeave(current, leftOn))?.code).toBe(code);
+  });
+});
+
+describe('the union\'s books', () => {
+  const net = (lines: { amountFen: bigint }[]) => lines.reduce((s, l) => s + l.amountFen, 0n);
+  it('an allocation made: receivable from the borrower, payable to the lender', () => {
+    expect(unionBooksMade(500n)).toEqual([{ account: 'ALLOCATIONS_RECEIVABLE', amountFen: 500n }, { account: 'ALLOCATIONS_PAYABLE', amountFen: -500n }]);
+  });
+  it('a repayment: principal passed through, the union\'s fee part its income; balanced, zero lines dropped', () => {
+    const lines = unionBooksRepaid(500n, 7n);
+    expect(net(lines)).toBe(0n);
+    expect(lines).toContainEqual({ account: 'FEE_INCOME', amountFen: -7n });
+    expect(unionBooksRepaid(0n, 7n).map((l) => l.account)).toEqual(['BANK', 'FEE_INCOME']);
   });
 });

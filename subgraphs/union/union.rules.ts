@@ -2,6 +2,7 @@
  * Pure rules of cooperative unions (联合社): their policy parameters, where a union may be founded,
  * who may join and leave. No ORM, GraphQL, I/O or clock.
  */
+import type { AllocationPolicy } from '../lib/allocation.rules';
 import { fail } from './codes';
 
 /** Levels of the administration a union federates (named like the offices' roles, but levels, not roles). */
@@ -12,22 +13,10 @@ export const UNION_LEVELS = [
 export type UnionLevel = (typeof UNION_LEVELS)[number];
 
 /**
- * A union's policy for paid allocations between its members (有偿调剂); rates and shares in basis
- * points, money in fen. Stored per union and changed by the county, never constants in code.
+ * A union's policy for paid allocations between its members (有偿调剂), stored per union and changed
+ * by the county, never constants in code: lib's `AllocationPolicy`, which loans checks too.
  */
-export interface UnionPolicy {
-  /** the allocation fee a year, lowest and highest the union may agree (调剂费率区间) */
-  feeRateMinBp: number;
-  feeRateMaxBp: number;
-  /** the largest share of a lender's idle money one allocation may take (单笔调出占闲置资金上限) */
-  maxLenderShareBp: number;
-  /** the longest term of an allocation, in days (最长调剂期限) */
-  maxTermDays: number;
-  /** above this amount the county must approve as well as the union (县级审批起点) */
-  countyApprovalAboveFen: bigint;
-  /** the lender's part of the fee; the rest is the union's (调剂费分成: 调出社) */
-  lenderFeeShareBp: number;
-}
+export type UnionPolicy = AllocationPolicy;
 
 /**
  * The defaults a new union starts from when the county gives none. The 2015 guidance names the
@@ -123,4 +112,40 @@ export function checkLeave(current: { joinedOn: string } | null, leftOn: string)
   if (leftOn < current.joinedOn) {
     fail('MEMBERSHIP_DATE_INVALID', { reasonZh: `退出日期早于加入日期(${current.joinedOn})`, reason: `leaving before joining (${current.joinedOn})` });
   }
+}
+
+// ---- The union's own books (联合社账) ------------------------------------------------------------
+
+/**
+ * The union's accounts: what borrowers owe it, what it owes lenders (the same principal, passed
+ * through), its bank deposit and its fee income (its part of each allocation fee).
+ */
+export const UNION_ACCOUNTS = [
+  'ALLOCATIONS_RECEIVABLE',
+  'ALLOCATIONS_PAYABLE',
+  'BANK',
+  'FEE_INCOME',
+] as const;
+export type UnionAccount = (typeof UNION_ACCOUNTS)[number];
+export interface UnionLine { account: UnionAccount; amountFen: bigint }
+
+const balanced = (lines: UnionLine[]): UnionLine[] => {
+  const out = lines.filter((l) => l.amountFen !== 0n);
+  if (out.reduce((s, l) => s + l.amountFen, 0n) !== 0n) throw new Error('unbalanced union posting');
+  return out;
+};
+
+/** An allocation made: the borrower owes the union what the union owes the lender. */
+export function unionBooksMade(amountFen: bigint): UnionLine[] {
+  return balanced([{ account: 'ALLOCATIONS_RECEIVABLE', amountFen }, { account: 'ALLOCATIONS_PAYABLE', amountFen: -amountFen }]);
+}
+
+/** A repayment: the principal passes through to the lender, the union's fee part is its income in its bank. */
+export function unionBooksRepaid(principalFen: bigint, unionFeeFen: bigint): UnionLine[] {
+  return balanced([
+    { account: 'ALLOCATIONS_PAYABLE', amountFen: principalFen },
+    { account: 'ALLOCATIONS_RECEIVABLE', amountFen: -principalFen },
+    { account: 'BANK', amountFen: unionFeeFen },
+    { account: 'FEE_INCOME', amountFen: -unionFeeFen },
+  ]);
 }

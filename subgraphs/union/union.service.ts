@@ -16,6 +16,7 @@ import { selectList, type RowOf } from '../lib/table';
 import { audit, inTransaction } from '../lib/tx';
 import { fail, invalid } from './codes';
 import { GRANT_STEPS, UNION_STEPS } from './grant.saga';
+import { OPEN_ALLOCATION_SQL } from './allocation.service';
 import { COOPERATIVE_UNION, UNION_MEMBERSHIP } from './union.entity';
 import type { FoundUnionInput, JoinUnionInput, LeaveUnionInput, UnionPolicyInput, UpdateUnionPolicyInput } from './union.inputs';
 import {
@@ -250,6 +251,10 @@ export async function leaveUnion(ctx: Ctx, input: LeaveUnionInput): Promise<Memb
       [unionId, cooperativeId],
     );
     checkLeave(m ? { joinedOn: m.joined_on } : null, leftOn);
+    const [open] = await em.execute(
+      `select 1 from allocation where union_id = ? and ? in (lender_cooperative_id, borrower_cooperative_id) and ${OPEN_ALLOCATION_SQL} limit 1`, [unionId, cooperativeId],
+    );
+    if (open) fail('OPEN_ALLOCATIONS');
     await em.execute(`update union_membership set left_on = ?, leave_reason = ? where id = ?`, [leftOn, reason, m!.id]);
     await audit(em, ctx, 'leaveUnion', 'CooperativeUnion', unionId, { membershipId: m!.id, leftOn: null }, { membershipId: m!.id, cooperativeId, leftOn, reason });
     const saga = `union-membership:${m!.id}:leave`;

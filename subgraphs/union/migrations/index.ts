@@ -1,10 +1,12 @@
 import { SharedTables0001, type MigrationEntry } from '../../lib/db';
 import { SharedSagaSteps0002 } from '../../lib/saga-table';
 import { Migration0002Unions } from './Migration0002Unions';
+import { Migration0003Allocations } from './Migration0003Allocations';
 
 /** Applied in order at start-up; never edit a released migration, add a new one. */
 export const unionMigrations: MigrationEntry[] = [
   { name: 'Migration0000Shared', class: SharedTables0001 },
   { name: 'Migration0001SagaSteps', class: SharedSagaSteps0002 },
   { name: 'Migration0002Unions', class: Migration0002Unions },
+  { name: 'Migration0003Allocations', class: Migration0003Allocations },
 ];
