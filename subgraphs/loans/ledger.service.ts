@@ -36,10 +36,12 @@ export async function ensureFund(em: EntityManager, loc: FundLocation): Promise<
 export async function lockFund(em: EntityManager, cooperativeId: number): Promise<Balances> {
   const locked = await em.execute<{ cooperative_id: number }[]>(`select cooperative_id from fund where cooperative_id = ? for update`, [cooperativeId]);
   if (locked.length === 0) fail('NOT_FOUND', { cooperativeId });
-  const rows = await em.execute<{ account: Account; balance_fen: string }[]>(
-    `select account, balance_fen from fund_balance where cooperative_id = ?`,
-    [cooperativeId],
-  );
+  return toBalances(await em.execute<BalanceRow[]>(BALANCES_SQL, [cooperativeId]));
+}
+
+type BalanceRow = { account: Account; balance_fen: string };
+const BALANCES_SQL = `select account, balance_fen from fund_balance where cooperative_id = ?`;
+function toBalances(rows: BalanceRow[]): Balances {
   const b: Balances = {};
   for (const r of rows) b[r.account] = BigInt(r.balance_fen);
   return b;
@@ -47,10 +49,7 @@ export async function lockFund(em: EntityManager, cooperativeId: number): Promis
 
 /** A fund's balances read without a lock (checks made before a write, made again under the lock). */
 export async function lockFreeBalances(ctx: Ctx, cooperativeId: number): Promise<Balances> {
-  const rows = await ctx.read<{ account: Account; balance_fen: string }[]>(`select account, balance_fen from fund_balance where cooperative_id = ?`, [cooperativeId]);
-  const b: Balances = {};
-  for (const r of rows) b[r.account] = BigInt(r.balance_fen);
-  return b;
+  return toBalances(await ctx.read<BalanceRow[]>(BALANCES_SQL, [cooperativeId]));
 }
 
 export interface Posting {

@@ -343,8 +343,8 @@ export async function approveAllocation(ctx: Ctx, input: AllocationDecisionInput
 export async function repayAllocation(ctx: Ctx, input: RepayAllocationInput): Promise<AllocationNode> {
   const id = parseId(input.allocationId, 'allocationId');
   const paidOn = parseDay(input.paidOn);
-  let sagaId = '';
-  await once(ctx, input.idempotencyKey, 'repayAllocation', input, async (em) => {
+  const sagaOf = (repaymentId: number | string) => `allocation-repayment:${repaymentId}`;
+  const repaymentId = await once(ctx, input.idempotencyKey, 'repayAllocation', input, async (em) => {
     const a = await lockAllocation(em, id);
     ownBoard(ctx, borrowerOf(a), 'BORROWER');
     transition(a, ['ACTIVE'], 'repay');
@@ -367,14 +367,13 @@ export async function repayAllocation(ctx: Ctx, input: RepayAllocationInput): Pr
       [r.principalFen.toString(), r.feeFen.toString(), paidOn, r.closes ? 'REPAID' : 'ACTIVE', r.closes ? paidOn : null, id],
     );
     await audit(em, ctx, 'repayAllocation', 'Allocation', id, { principalRepaid: a.principal_repaid_fen }, { repaymentId, principal: r.principalFen.toString(), fee: r.feeFen.toString(), ...split });
-    sagaId = `allocation-repayment:${repaymentId}`;
-    await enqueue(em, ALLOCATION_REPAID, sagaId, [{
+    await enqueue(em, ALLOCATION_REPAID, sagaOf(repaymentId), [{
       allocationId: id, unionId: a.union_id, repaymentId, lenderCooperativeId: a.lender_cooperative_id, borrowerCooperativeId: a.borrower_cooperative_id,
       principalFen: r.principalFen, feeFen: r.feeFen, lenderFeeFen: split.lenderFen, unionFeeFen: split.unionFen, paidOn,
-    }], () => sagaId, a.county_id);
+    }], () => sagaOf(repaymentId), a.county_id);
     return String(repaymentId);
-  }).then((repaymentId) => { sagaId = `allocation-repayment:${repaymentId}`; });
-  await runSaga(ctx, ALLOCATION_STEPS, sagaId);
+  });
+  await runSaga(ctx, ALLOCATION_STEPS, sagaOf(repaymentId));
   return reload(ctx, id);
 }
 
