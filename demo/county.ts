@@ -14,8 +14,13 @@
  * whole scale in memory. The scale only changes geography, counts and years.
  */
 import {
+  ALLOCATION_MEMOS,
+  ALLOCATION_POSTING_KINDS,
+  allocationMade,
+  allocationRepaid,
   capitalInjection,
   contribution as contributionPosting,
+  idleMoney,
   disbursement,
   fundTotal,
   repayment as repaymentPosting,
@@ -27,6 +32,10 @@ import {
   type Line,
 } from '../subgraphs/loans/ledger.rules';
 import { accruedFee, buildSchedule, concentrationLimit, loanCap, overdueStatus } from '../subgraphs/loans/loan.rules';
+import {
+  allocationOwed, allocationRepayment, checkLenderMoney, lenderShareCap, needsCountyApproval, splitAllocationFee,
+} from '../subgraphs/lib/allocation.rules';
+import { MIN_ALLOCATION_FEN, planUnions, type PlannedAllocation, type UnionPlan } from './unions';
 import { addDays, dayNumber, fromDayNumber, parseDay } from '../subgraphs/lib/dates';
 import { maskName } from '../subgraphs/lib/mask';
 import { Random } from './random';
@@ -236,13 +245,49 @@ export interface RepaymentRow {
   transfer: TransferRow;
 }
 
-export type TxnRef = { type: 'loan'; loan: LoanRow; repayment?: RepaymentRow } | { type: 'contribution'; c: ContributionRow } | { type: 'cooperative'; id: number };
+/** A paid allocation through a union (有偿调剂), as made by the lender's simulation and repaid in the borrower's. */
+export interface AllocationRow {
+  id: number;
+  plan: PlannedAllocation;
+  amountFen: bigint;
+  /** Above the union's limit: the county approved it, on countyApprovedOn. */
+  countyApproved: boolean;
+  consentedOn: number;
+  countyApprovedOn: number;
+  /** The lender's fee split (its policy), for its part of each fee. */
+  lenderPolicy: FeeSplitPolicy;
+  madeOn: number;
+  dueOn: number;
+  principalRepaidFen: bigint;
+  feePaidFen: bigint;
+  /** The fee accrues from this day: the made day, then each repayment's. */
+  feeFrom: number;
+  repaidOn: number | null;
+  repayments: AllocationRepaymentRow[];
+}
+
+export interface AllocationRepaymentRow {
+  id: number;
+  allocation: AllocationRow;
+  paidOn: number;
+  principalFen: bigint;
+  feeFen: bigint;
+  lenderFeeFen: bigint;
+  unionFeeFen: bigint;
+  feeFromBefore: number;
+}
+
+export type TxnRef =
+  | { type: 'loan'; loan: LoanRow; repayment?: RepaymentRow }
+  | { type: 'contribution'; c: ContributionRow }
+  | { type: 'cooperative'; id: number }
+  | { type: 'allocation'; a: AllocationRow; repayment?: AllocationRepaymentRow };
 
 export interface TxnRow {
   id: number;
   coopId: number;
   // the kinds the loans service posts (a returned contribution is CONTRIBUTION_RETURN there too)
-  kind: 'CAPITAL' | 'CONTRIBUTION' | 'CONTRIBUTION_RETURN' | 'DISBURSEMENT' | 'REPAYMENT' | 'WRITE_OFF';
+  kind: 'CAPITAL' | 'CONTRIBUTION' | 'CONTRIBUTION_RETURN' | 'DISBURSEMENT' | 'REPAYMENT' | 'WRITE_OFF' | (typeof ALLOCATION_POSTING_KINDS)[keyof typeof ALLOCATION_POSTING_KINDS];
   day: number;
   /** Internal memo: never a person's name (the board publishes structured fields only). */
   memo: string;
@@ -253,7 +298,7 @@ export interface TxnRow {
 }
 
 /** The row lists a simulation produces, per table. */
-const ROW_LISTS = ['members', 'contributions', 'groups', 'insurance', 'shareholdings', 'loans', 'repayments', 'transfers', 'txns'] as const;
+const ROW_LISTS = ['members', 'contributions', 'groups', 'insurance', 'shareholdings', 'loans', 'repayments', 'transfers', 'txns', 'allocations'] as const;
 
 interface RowLists {
   members: MemberRow[];
@@ -265,10 +310,12 @@ interface RowLists {
   repayments: RepaymentRow[];
   transfers: TransferRow[];
   txns: TxnRow[];
+  /** The allocations this cooperative borrowed (written with the borrower, whose simulation repays them). */
+  allocations: AllocationRow[];
 }
 
 const emptyRowLists = (): RowLists => ({
-  members: [], contributions: [], groups: [], insurance: [], shareholdings: [], loans: [], repayments: [], transfers: [], txns: [],
+  members: [], contributions: [], groups: [], insurance: [], shareholdings: [], loans: [], repayments: [], transfers: [], txns: [], allocations: [],
 });
 
 /** Everything one cooperative's simulation produces (ids of loans, transactions... set by `numberRows`). */
@@ -423,6 +470,8 @@ export interface SeedPlan {
   coops: CoopRow[];
   /** Range of member households of a cooperative's village. */
   households(coop: CoopRow): readonly [number, number];
+  /** The unions of the plan's counties, their members and the allocations planned between them. */
+  unions: UnionPlan;
 }
 
 export interface PlanOptions {
@@ -432,6 +481,11 @@ export interface PlanOptions {
   /** Only this many cooperatives, evenly spread over the scale (for tests). */
   cooperatives?: number;
 }
+
+const NO_UNIONS: UnionPlan = { unions: [], memberships: [], byLender: new Map() };
+/** The day lending stops at a cooperative under rectification, and the day an exited one exited. */
+const RECTIFYING_FROM = dayNumber('2026-05-20');
+const EXITED_ON = dayNumber('2025-08-31');
 
 const POLICY: CoopRow['policy'] = {
   feeRateBp: 600,
@@ -500,7 +554,7 @@ export function planSeed(opts: PlanOptions = {}): SeedPlan {
         policy: POLICY,
       };
     });
-    plan = { scale, seed, asOf, years: 3, counties: [county], townships, villages, coops, households: () => [100, 160] };
+    plan = { scale, seed, asOf, years: 3, counties: [county], townships, villages, coops, households: () => [100, 160], unions: NO_UNIONS };
   } else {
     const geo = regionVillages(rng.fork('geography'));
     const counties: CountyInfo[] = REGION_COUNTIES.map((c, i) => ({ id: i + 1, code: c.code, cityZh: c.cityZh, nameZh: c.zh, nameEn: c.en }));
@@ -537,7 +591,10 @@ export function planSeed(opts: PlanOptions = {}): SeedPlan {
       };
     });
     // Ecological-migrant villages and sites are large resettlements; the rest are ordinary poor villages.
-    plan = { scale, seed, asOf, years: 5, counties, townships: geo.townships, villages, coops, households: (c) => (c.village.migrant ? [300, 520] : [180, 340]) };
+    plan = {
+      scale, seed, asOf, years: 5, counties, townships: geo.townships, villages, coops,
+      households: (c) => (c.village.migrant ? [300, 520] : [180, 340]), unions: NO_UNIONS,
+    };
   }
   const n = opts.cooperatives;
   if (n !== undefined && n < plan.coops.length) {
@@ -545,6 +602,10 @@ export function planSeed(opts: PlanOptions = {}): SeedPlan {
     const all = plan.coops;
     plan.coops = Array.from({ length: n }, (_, i) => all[Math.floor((i * all.length) / n)]!);
   }
+  const townships = new Map(plan.townships.map((t) => [t.id, t]));
+  plan.unions = planUnions(plan.coops, {
+    scale, asOf: dayNumber(asOf), exitedOn: EXITED_ON, rng: rng.fork('unions'), township: (id) => townships.get(id)!,
+  });
   return plan;
 }
 
@@ -606,6 +667,12 @@ interface Ctx {
   householdsOf(coop: CoopRow): readonly [number, number];
   nextMemberId: { v: number };
   nextGroupId: { v: number };
+  unions: UnionPlan;
+  nextAllocationId: { v: number };
+  /** Allocations made by lenders already simulated, by borrower, waiting for the borrower's simulation. */
+  made: Map<number, AllocationRow[]>;
+  /** Planned allocations a lender could not make, handed to another member not simulated yet, by that member. */
+  asked: Map<number, PlannedAllocation[]>;
 }
 
 function simulateCoop(coop: CoopRow, ctx: Ctx): CoopData {
@@ -618,7 +685,7 @@ function simulateCoop(coop: CoopRow, ctx: Ctx): CoopData {
   const ids = new IdNumbers(coop.county.code, coop.idSlots);
   const troubled = coop.status !== 'ACTIVE';
   // Lending stops when rectification starts / the cooperative exits.
-  const stopDay = coop.status === 'RECTIFYING' ? dayNumber('2026-05-20') : coop.status === 'EXITED' ? dayNumber('2025-08-31') : Infinity;
+  const stopDay = coop.status === 'RECTIFYING' ? RECTIFYING_FROM : coop.status === 'EXITED' ? EXITED_ON : Infinity;
 
   // Event buckets by day offset from founding.
   const base = coop.foundedOn;
@@ -825,6 +892,97 @@ function simulateCoop(coop: CoopRow, ctx: Ctx): CoopData {
   const bp = p.feeRateBp;
   const split = (fee: bigint) => splitFee(fee, p);
 
+  // --- allocations through the unions (有偿调剂) -------------------------------------------------
+  // As lender: on the planned day, at most the union's share of today's idle money (the rule loans
+  // checks), or nothing when that is too little. As borrower: the money arrives on the made day; in
+  // the last two months before the due day the board keeps back what it owes (no new loan eats it);
+  // it repays on time, or what it can and the rest every fortnight after.
+  const RESERVE_DAYS = 60;
+  const allocationReserve = (day: number): bigint => {
+    let fen = 0n;
+    for (const al of out.allocations) {
+      if (al.repaidOn !== null || al.plan.defaults || day < al.dueOn - RESERVE_DAYS) continue;
+      const o = allocationOwed({ outstandingFen: al.amountFen - al.principalRepaidFen, feeRateBp: al.plan.feeRateBp, feeFrom: dayStr(al.feeFrom) }, dayStr(al.dueOn));
+      fen += o.principalFen + o.feeFen;
+    }
+    return fen;
+  };
+  // A lender short on the planned day consents once its repayments are in: it looks again every
+  // fortnight, three times; then the union asks another member not simulated yet (a higher id).
+  const lend = (pa: PlannedAllocation, day: number, tries = 3): void => {
+    const idle = idleMoney(Object.fromEntries(balances) as Partial<Record<Account, bigint>>, pendingOut);
+    const cap = lenderShareCap(idle, pa.union.policy.maxLenderShareBp);
+    const amountFen = pa.requestedFen <= cap ? pa.requestedFen : (cap / 100_000n) * 100_000n;
+    if (amountFen < MIN_ALLOCATION_FEN) {
+      const next = day + 15;
+      if (next > asOf - 5) return;
+      if (tries > 0) {
+        at(next, { k: Ev.Withdraw, run: () => lend(pa, next, tries - 1) });
+        return;
+      }
+      const other = pa.otherLenders.find((l) => l.id > coop.id);
+      if (!other) return;
+      const shift = next - pa.madeOn;
+      const asked: PlannedAllocation = {
+        ...pa, lenderId: other.id, lenderTownshipId: other.townshipId, lenderNameZh: other.nameZh, madeOn: next,
+        consentedOn: pa.consentedOn + shift, countyApprovalOn: pa.countyApprovalOn + shift,
+      };
+      ctx.asked.set(other.id, [...(ctx.asked.get(other.id) ?? []), asked]);
+      return;
+    }
+    checkLenderMoney(amountFen, idle, pa.union.policy.maxLenderShareBp);
+    const late = day - pa.madeOn; // the consent and the county's approval move with the day the money could move
+    const al: AllocationRow = {
+      id: ctx.nextAllocationId.v++, plan: pa, amountFen, countyApproved: needsCountyApproval(amountFen, pa.union.policy), lenderPolicy: coop.policy,
+      consentedOn: pa.consentedOn + late, countyApprovedOn: pa.countyApprovalOn + late,
+      madeOn: day, dueOn: day + pa.termDays, principalRepaidFen: 0n, feePaidFen: 0n, feeFrom: day, repaidOn: null, repayments: [],
+    };
+    post(ALLOCATION_POSTING_KINDS.lent, day, ALLOCATION_MEMOS.lent, { type: 'allocation', a: al }, allocationMade(amountFen).lender);
+    const waiting = ctx.made.get(pa.borrowerId) ?? [];
+    waiting.push(al);
+    ctx.made.set(pa.borrowerId, waiting);
+  };
+  for (const pa of [...(ctx.unions.byLender.get(coop.id) ?? []), ...(ctx.asked.get(coop.id) ?? [])]) at(pa.madeOn, { k: Ev.Withdraw, run: () => lend(pa, pa.madeOn) });
+  ctx.asked.delete(coop.id);
+
+  const repayAllocation = (al: AllocationRow, day: number, whole: boolean): void => {
+    if (al.repaidOn !== null) return;
+    const outstanding = al.amountFen - al.principalRepaidFen;
+    const owed = allocationOwed({ outstandingFen: outstanding, feeRateBp: al.plan.feeRateBp, feeFrom: dayStr(al.feeFrom) }, dayStr(day));
+    const want = whole ? owed.principalFen + owed.feeFen : owed.feeFen + ((outstanding / 2n) / 100_000n) * 100_000n;
+    const available = bal('BANK') - pendingOut;
+    const payFen = want <= available ? want : available > 0n ? (available / 10_000n) * 10_000n : 0n;
+    if (payFen > 0n) {
+      const r = allocationRepayment(payFen, owed);
+      const fee = splitAllocationFee(r.feeFen, al.plan.union.policy.lenderFeeShareBp);
+      const rep: AllocationRepaymentRow = {
+        id: 0, allocation: al, paidOn: day, principalFen: r.principalFen, feeFen: r.feeFen, lenderFeeFen: fee.lenderFen, unionFeeFen: fee.unionFen, feeFromBefore: al.feeFrom,
+      };
+      al.repayments.push(rep);
+      const lines = allocationRepaid(r.principalFen, r.feeFen, splitFee(fee.lenderFen, al.lenderPolicy));
+      const ref: TxnRef = { type: 'allocation', a: al, repayment: rep };
+      post(ALLOCATION_POSTING_KINDS.repaid, day, ALLOCATION_MEMOS.repaid, ref, lines.borrower);
+      // the lender's side of the same loans transaction (its own balances are summed from the lines when written)
+      out.txns.push({ id: 0, coopId: al.plan.lenderId, kind: ALLOCATION_POSTING_KINDS.received, day, memo: ALLOCATION_MEMOS.received, nameMasked: null, ref, lines: lines.lender });
+      al.principalRepaidFen += r.principalFen;
+      al.feePaidFen += r.feeFen;
+      al.feeFrom = day;
+      if (r.closes) al.repaidOn = day;
+    }
+    if (whole && al.repaidOn === null) at(day + 15, { k: Ev.Withdraw, run: () => repayAllocation(al, day + 15, true) });
+  };
+  for (const al of ctx.made.get(coop.id) ?? []) {
+    out.allocations.push(al);
+    at(al.madeOn, { k: Ev.Inflow, run: () => post(ALLOCATION_POSTING_KINDS.borrowed, al.madeOn, ALLOCATION_MEMOS.borrowed, { type: 'allocation', a: al }, allocationMade(al.amountFen).borrower) });
+    if (al.plan.defaults) continue;
+    const ar = ctx.rng.fork(`allocation:${al.id}`);
+    const mid = al.madeOn + Math.floor(al.plan.termDays / 2);
+    if (al.plan.partial) at(mid, { k: Ev.Withdraw, run: () => repayAllocation(al, mid, false) });
+    const onDue = al.dueOn - ar.int(0, 5);
+    at(onDue, { k: Ev.Withdraw, run: () => repayAllocation(al, onDue, true) });
+  }
+  ctx.made.delete(coop.id);
+
   // The application's own rule (loan.rules): the simulated repayments move principalRepaidFen on their day.
   const overdueNow = (s: MemberSim, day: number): boolean => {
     const l = s.last;
@@ -915,7 +1073,7 @@ function simulateCoop(coop: CoopRow, ctx: Ctx): CoopData {
     // The board only approves what the fund can pay out, within the concentration limit.
     const limit = concentrationLimit(p, fundTotal({ BANK: bal('BANK'), CASH: bal('CASH'), LOANS_RECEIVABLE: bal('LOANS_RECEIVABLE') }));
     if (amount > limit) amount = (limit / 10_000n) * 10_000n;
-    const available = bal('BANK') - pendingOut;
+    const available = bal('BANK') - pendingOut - allocationReserve(a);
     if (amount < 100_000n || available < amount) {
       at(a + rng.int(10, 45), { k: Ev.Apply, m: s });
       return;
@@ -1081,6 +1239,7 @@ export interface IdCounters {
   txn: number;
   repayment: number;
   transfer: number;
+  allocationRepayment: number;
 }
 
 /**
@@ -1099,6 +1258,9 @@ function numberRows(d: CoopData, next: IdCounters): void {
   for (const t of d.txns) t.id = next.txn++;
   byDay(d.repayments, (r) => r.paidOn);
   for (const r of d.repayments) r.id = next.repayment++;
+  const allocationRepayments = d.allocations.flatMap((a) => a.repayments);
+  byDay(allocationRepayments, (r) => r.paidOn);
+  for (const r of allocationRepayments) r.id = next.allocationRepayment++;
   byDay(d.transfers, (t) => t.executedOn);
   // The cooperative's settlement account first, then the day: references grow in load order.
   let lastDay = -1;
@@ -1129,8 +1291,12 @@ export function* generateCoops(plan: SeedPlan): Generator<CoopData> {
     householdsOf: plan.households,
     nextMemberId: { v: 1 },
     nextGroupId: { v: 1 },
+    unions: plan.unions,
+    nextAllocationId: { v: 1 },
+    made: new Map(),
+    asked: new Map(),
   };
-  const next: IdCounters = { loan: 1, contribution: 1, txn: 1, repayment: 1, transfer: 1 };
+  const next: IdCounters = { loan: 1, contribution: 1, txn: 1, repayment: 1, transfer: 1, allocationRepayment: 1 };
   for (const coop of plan.coops) {
     const d = simulateCoop(coop, ctx);
     numberRows(d, next);

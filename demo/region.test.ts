@@ -4,6 +4,7 @@ import { createTestDatabases, sql, type TestDatabases } from '../test/support/db
 import { buildCounty } from './county';
 import { isEmpty, seed, type SeedReport } from '.';
 import { firstUnpaidDueSql, openLoanSql } from '../subgraphs/loans/loan.rules';
+import { allocationProblems } from './seed-allocations';
 
 /**
  * The region code path (22-county geography, COPY streaming in several batches, indexes and
@@ -16,6 +17,7 @@ let dbs: TestDatabases;
 let fresh: TestDatabases;
 let members: Client;
 let loans: Client;
+let union: Client;
 let report: SeedReport;
 
 beforeAll(async () => {
@@ -24,11 +26,13 @@ beforeAll(async () => {
   report = await seed(dbs, { scale: 'region', cooperatives: SLICE, worker: false, batchChars: 1_000_000 });
   members = await sql(dbs.members);
   loans = await sql(dbs.loans);
+  union = await sql(dbs.union!);
 });
 
 afterAll(async () => {
   await members?.end();
   await loans?.end();
+  await union?.end();
 });
 
 const one = async <T = Record<string, number>>(c: Client, text: string): Promise<T> => (await c.query(text)).rows[0] as T;
@@ -216,6 +220,18 @@ it('forms JOINT guarantee groups of exactly five, with valid ids and one share p
             (select count(*)::int - count(distinct card_account)::int from member) as dup_cards`,
   );
   expect(g).toEqual({ bad_joint: 0, bad_party: 0, cross_coop: 0, bad_share: 0, bad_ids: 0, dup_ids: 0, dup_cards: 0 });
+});
+
+it('gives every county of the slice a union, and allocations that balance in both ledgers and the union\'s books', async () => {
+  const u = await one(union,
+    `select (select count(distinct county_id)::int from cooperative_union where level = 'COUNTY') as counties,
+            (select count(distinct county_id)::int from union_membership) as member_counties,
+            (select count(*)::int from union_membership m where not exists (select 1 from cooperative_union u where u.id = m.union_id and u.county_id = m.county_id)) as bad`);
+  const coopCounties = await one(members, `select count(distinct county_id)::int as n from cooperative`);
+  expect(u).toEqual({ counties: coopCounties.n, member_counties: coopCounties.n, bad: 0 });
+  const { problems, counts } = await allocationProblems(union, loans, '2026-11-27');
+  expect(problems).toEqual([]);
+  expect(counts.allocations).toBeGreaterThan(0);
 });
 
 it('continues the identity sequences after the loaded ids', async () => {

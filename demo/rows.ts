@@ -6,13 +6,15 @@
  * (./worker.ts), so the main thread feeds the connections while the next batch is generated.
  */
 import { purposeOfText } from '../subgraphs/loans/purpose.rules';
-import { ACCOUNT_NAMES } from '../subgraphs/loans/ledger.rules';
+import { ACCOUNT_NAMES, ALLOCATION_EVENT_REFS, ALLOCATION_POSTING_KINDS, type Account } from '../subgraphs/loans/ledger.rules';
+import { UNION_EVENT_REFS, unionBooksMade, unionBooksRepaid, type UnionLine } from '../subgraphs/union/union.rules';
 import type { SeedBatch } from '../infra/seed/load';
 import {
   dayStr,
   generateCoops,
   pad,
   planSeed,
+  type AllocationRow,
   type CoopData,
   type PlanOptions,
   type SeedPlan,
@@ -53,6 +55,12 @@ export const SEED_POSTER = 'system:seed';
 /** The business event of a seeded transaction, as the loans service names it (ids are final by now). */
 function eventRefOf(t: { id: number; kind: string; ref: TxnRef }): string {
   const r = t.ref;
+  if (r.type === 'allocation') {
+    const k = ALLOCATION_POSTING_KINDS;
+    if (t.kind === k.lent) return ALLOCATION_EVENT_REFS.lent(r.a.id);
+    if (t.kind === k.borrowed) return ALLOCATION_EVENT_REFS.borrowed(r.a.id);
+    return (t.kind === k.repaid ? ALLOCATION_EVENT_REFS.repaid : ALLOCATION_EVENT_REFS.received)(r.repayment!.id);
+  }
   if (r.type === 'contribution') return `${t.kind === 'CONTRIBUTION_RETURN' ? 'contribution-return' : 'contribution'}:${r.c.id}`;
   if (r.type === 'cooperative') return `capital:txn-${t.id}`;
   if (t.kind === 'REPAYMENT') return r.repayment ? `repayment:${r.repayment.id}` : `repayment:txn-${t.id}`;
@@ -60,7 +68,8 @@ function eventRefOf(t: { id: number; kind: string; ref: TxnRef }): string {
 }
 
 const refOf = (r: TxnRef): [string, string] =>
-  r.type === 'loan' ? ['loan', String(r.loan.id)] : r.type === 'contribution' ? ['contribution', String(r.c.id)] : ['cooperative', String(r.id)];
+  r.type === 'loan' ? ['loan', String(r.loan.id)] : r.type === 'contribution' ? ['contribution', String(r.c.id)]
+    : r.type === 'allocation' ? ['allocation', String(r.a.id)] : ['cooperative', String(r.id)];
 
 /** A growable byte buffer with its own ArrayBuffer (so it can be handed to the main thread without a copy). */
 class Bytes {
@@ -118,6 +127,13 @@ interface WriteIds {
   line: number;
   insurance: number;
   shareholding: number;
+  unionEntry: number;
+  /**
+   * Each fund's balance and debit and credit volume per account, summed from the lines written so
+   * far: an allocation's repayment puts lines in the lender's books from the borrower's
+   * simulation, so fund_balance is written once every cooperative is.
+   */
+  books: Map<number, Map<Account, { balance: bigint; debit: bigint; credit: bigint }>>;
 }
 
 function geographyRows(plan: SeedPlan, b: Batch): void {
@@ -130,6 +146,17 @@ function geographyRows(plan: SeedPlan, b: Batch): void {
     plan.coops.length,
   );
   b.add('fund', plan.coops.map((c) => row([c.id, c.county.id, c.village.townshipId, at(c.foundedOn, '09:00')])).join(''), plan.coops.length);
+  const { unions, memberships } = plan.unions;
+  b.add('cooperative_union', unions.map((u) => row([
+    u.id, u.level, u.countyId, u.townshipId, u.nameZh, u.nameEn, dayStr(u.foundedOn), u.policy.feeRateMinBp, u.policy.feeRateMaxBp,
+    u.policy.maxLenderShareBp, u.policy.maxTermDays, u.policy.countyApprovalAboveFen, u.policy.lenderFeeShareBp, at(u.foundedOn, '09:00'),
+  ])).join(''), unions.length);
+  b.add('union_membership', memberships.map((m) => row([
+    m.id, m.union.id, m.union.level, m.coopId, m.townshipId, m.countyId, dayStr(m.joinedOn), m.documentNo, dayOrNull(m.leftOn), m.leaveReason, at(m.joinedOn, '10:00'),
+  ])).join(''), memberships.length);
+  // a current member's union reaches its rows in members and loans, as the join saga's grant would
+  const current = memberships.filter((m) => m.leftOn === null);
+  b.add('access_grant', current.map((m) => row(['UNION', m.union.id, m.coopId, at(m.joinedOn, '10:00')])).join(''), current.length);
 }
 
 const N = '\\N';
@@ -141,6 +168,8 @@ const purposeCode = (text: string): string => {
   return c;
 };
 const dn = (n: number | null): string => (n === null ? N : dayStr(n));
+/** A day for `row()`, which writes null itself. */
+const dayOrNull = (n: number | null): string | null => (n === null ? null : dayStr(n));
 const tf = (v: boolean): string => (v ? 't' : 'f');
 
 interface PovertyRow { status: string; previous: string | null; on: number; reason: string; documentNo: string | null; by: string }
@@ -205,8 +234,7 @@ function coopRows(d: CoopData, ids: WriteIds, b: Batch): void {
     add('shareholding', row([ids.shareholding++, h.memberId, h.coopId, h.zh, h.en, h.source, h.amountFen, dayStr(h.acquiredOn), h.returnsFen]), 1);
   }
 
-  // the ledger and the loans (each account's debit and credit volumes summed on the way)
-  const volumes = new Map<string, { debit: bigint; credit: bigint }>();
+  // the ledger and the loans (each fund's balances and volumes summed on the way)
   for (const t of d.txns) {
     const [refType, refId] = refOf(t.ref);
     add(
@@ -216,20 +244,19 @@ function coopRows(d: CoopData, ids: WriteIds, b: Batch): void {
       1,
     );
     let lines = '';
+    let books = ids.books.get(t.coopId);
+    if (!books) ids.books.set(t.coopId, (books = new Map()));
     for (const l of t.lines) {
       lines += `${ids.line++}\t${t.id}\t${t.coopId}\t${l.account}\t${l.amountFen}\n`;
-      const v = volumes.get(l.account) ?? { debit: 0n, credit: 0n };
+      let v = books.get(l.account);
+      if (!v) books.set(l.account, (v = { balance: 0n, debit: 0n, credit: 0n }));
+      v.balance += l.amountFen;
       if (l.amountFen > 0n) v.debit += l.amountFen;
       else v.credit -= l.amountFen;
-      volumes.set(l.account, v);
     }
     add('ledger_line', lines, t.lines.length);
   }
-  for (const a of ACCOUNT_NAMES) {
-    const v = d.balances.get(a);
-    const vol = volumes.get(a) ?? { debit: 0n, credit: 0n };
-    if (v !== undefined) add('fund_balance', `${coop.id}\t${a}\t${v}\t${vol.debit}\t${vol.credit}\n`, 1);
-  }
+  allocationRows(d, ids, b);
   for (const l of d.loans) {
     add(
       'loan',
@@ -265,13 +292,47 @@ function coopRows(d: CoopData, ids: WriteIds, b: Batch): void {
   b.coops++;
 }
 
+/** The union's rows of the allocations a cooperative borrowed: the allocation, its repayments, the union's books. */
+function allocationRows(d: CoopData, ids: WriteIds, b: Batch): void {
+  const entries = (a: AllocationRow, eventRef: string, day: number, lines: UnionLine[]): void => {
+    for (const l of lines) b.add('union_entry', row([ids.unionEntry++, a.plan.union.id, a.id, eventRef, dayStr(day), l.account, l.amountFen, at(day, '16:00')]), 1);
+  };
+  for (const a of d.allocations) {
+    const p = a.plan;
+    const u = p.union;
+    b.add('allocation', row([
+      a.id, u.id, u.countyId, p.lenderId, p.lenderTownshipId, p.lenderNameZh, p.borrowerId, p.borrowerTownshipId, p.borrowerNameZh, a.amountFen, p.termDays, p.feeRateBp, p.purpose,
+      a.repaidOn === null ? 'ACTIVE' : 'REPAID', `board:${p.borrowerId}`, dayStr(p.requestedOn), `board:${p.lenderId}`, dayStr(a.consentedOn),
+      a.countyApproved ? `county:${u.countyId}` : null, a.countyApproved ? dayStr(a.countyApprovedOn) : null, `union:${u.id}`,
+      dayStr(a.madeOn), dayStr(a.dueOn), a.principalRepaidFen, a.feePaidFen, dayStr(a.feeFrom), dayOrNull(a.repaidOn), at(p.requestedOn, '09:30'),
+    ]), 1);
+    entries(a, UNION_EVENT_REFS.made(a.id), a.madeOn, unionBooksMade(a.amountFen));
+    for (const r of a.repayments) {
+      b.add('allocation_repayment', row([
+        r.id, a.id, dayStr(r.paidOn), r.principalFen, r.feeFen, r.lenderFeeFen, r.unionFeeFen, dayStr(r.feeFromBefore), 'POSTED', `board:${p.borrowerId}`, at(r.paidOn, '15:00'),
+      ]), 1);
+      entries(a, UNION_EVENT_REFS.repaid(r.id), r.paidOn, unionBooksRepaid(r.principalFen, r.unionFeeFen));
+    }
+  }
+}
+
+/** Every fund's balances, once all its lines are written. */
+function fundBalanceRows(ids: WriteIds, b: Batch): void {
+  for (const [coopId, books] of [...ids.books].sort((x, y) => x[0] - y[0])) {
+    for (const a of ACCOUNT_NAMES) {
+      const v = books.get(a);
+      if (v) b.add('fund_balance', `${coopId}\t${a}\t${v.balance}\t${v.debit}\t${v.credit}\n`, 1);
+    }
+  }
+}
+
 /** The whole load as batches: geography first, then cooperatives, cut every `batchChars` characters. */
 export function* batches(opts: PlanOptions, batchChars: number): Generator<Batch> {
   const plan = planSeed(opts);
   const first = new Batch();
   geographyRows(plan, first);
   yield first;
-  const ids: WriteIds = { asOf: dayNumber(plan.asOf), line: 1, insurance: 1, shareholding: 1 };
+  const ids: WriteIds = { asOf: dayNumber(plan.asOf), line: 1, insurance: 1, shareholding: 1, unionEntry: 1, books: new Map() };
   let b = new Batch();
   for (const d of generateCoops(plan)) {
     coopRows(d, ids, b);
@@ -280,7 +341,8 @@ export function* batches(opts: PlanOptions, batchChars: number): Generator<Batch
       b = new Batch();
     }
   }
-  if (b.coops > 0) yield b.seal();
+  fundBalanceRows(ids, b);
+  yield b.seal();
 }
 
 /** A batch as it travels from the worker: per table, its rows as UTF-8 (own ArrayBuffer, transferable). */

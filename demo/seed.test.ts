@@ -4,12 +4,14 @@ import { buildCounty, statsOf, type SeedStats } from './county';
 import { isEmpty, seedCounty } from '.';
 import { firstUnpaidDueSql, openLoanSql } from '../subgraphs/loans/loan.rules';
 import { povertyStatusAsOfSql } from '../subgraphs/members/member.rules';
+import { allocationProblems } from './seed-allocations';
 
 jest.setTimeout(120_000);
 
 let dbs: TestDatabases;
 let members: Client;
 let loans: Client;
+let union: Client;
 let stats: SeedStats;
 let emptyBefore: boolean;
 
@@ -19,11 +21,13 @@ beforeAll(async () => {
   stats = await seedCounty(dbs);
   members = await sql(dbs.members);
   loans = await sql(dbs.loans);
+  union = await sql(dbs.union!);
 });
 
 afterAll(async () => {
   await members?.end();
   await loans?.end();
+  await union?.end();
 });
 
 const one = async <T = Record<string, unknown>>(c: Client, text: string): Promise<T> => (await c.query(text)).rows[0] as T;
@@ -233,6 +237,46 @@ it('records one share per household in contributions', async () => {
   expect(c.withdrawn).toBeGreaterThan(0);
   const ids = await one<{ bad: number }>(members, `select count(*) filter (where id_number !~ '^640323[0-9]{11}[0-9X]$' or card_account !~ '^[0-9]{19}$')::int as bad from member`);
   expect(ids.bad).toBe(0);
+});
+
+it('has a county union and two township unions with a year of allocations that balance in both ledgers and the union\'s books', async () => {
+  const u = await rows<{ level: string; name_zh: string; members: number; grants_members: number; grants_loans: number }>(union,
+    `select u.level, u.name_zh, (select count(*)::int from union_membership m where m.union_id = u.id and m.left_on is null) members
+       from cooperative_union u order by u.id`);
+  expect(u.map((x) => [x.level, x.name_zh])).toEqual([['COUNTY', '盐池县互助资金联合社'], ['TOWNSHIP', '大水坑镇互助资金联合社'], ['TOWNSHIP', '惠安堡镇互助资金联合社']]);
+  expect(u[0]!.members).toBe(stats.cooperatives - 1); // the exited cooperative left
+  expect(u[1]!.members).toBe(6);
+  // a current member's union reaches its rows in members and loans (the grants the join saga would push)
+  const memberships = await rows<{ k: string }>(union, `select 'UNION:' || union_id || ':' || cooperative_id k from union_membership where left_on is null order by 1`);
+  for (const c of [members, loans]) {
+    const g = await rows<{ k: string }>(c, `select grantee_kind || ':' || grantee_id || ':' || cooperative_id k from access_grant where member_id is null order by 1`);
+    expect(g).toEqual(memberships);
+  }
+  const { problems, counts } = await allocationProblems(union, loans, '2026-11-27');
+  expect(problems).toEqual([]);
+  expect(counts.allocations).toBeGreaterThanOrEqual(10);
+  expect(counts.repaid).toBeGreaterThanOrEqual(5);
+  expect(counts.active).toBeGreaterThanOrEqual(2);
+  expect(counts.overdue).toBeGreaterThanOrEqual(1);
+  expect(counts.countyApproved).toBeGreaterThanOrEqual(1);
+  const span = await one<{ first: string; last: string }>(union, `select min(made_on)::text first, max(made_on)::text last from allocation`);
+  expect(span.first < '2026-02-01' && span.last > '2026-09-01').toBe(true);
+});
+
+it('the allocation check finds books that disagree', async () => {
+  // one fen moved in each database, inside transactions rolled back: the check must name both
+  await union.query('begin');
+  await loans.query('begin');
+  try {
+    await union.query(`update union_entry set amount_fen = amount_fen + 1 where id = (select min(id) from union_entry where account = 'ALLOCATIONS_RECEIVABLE')`);
+    await loans.query(`update fund_balance set balance_fen = balance_fen + 1 where (cooperative_id, account) = (select cooperative_id, account from fund_balance where account = 'UNION_RECEIVABLE' and balance_fen <> 0 limit 1)`);
+    const { problems } = await allocationProblems(union, loans, '2026-11-27');
+    expect(problems.some((p) => p.startsWith('union event'))).toBe(true);
+    expect(problems.some((p) => p.startsWith('fund '))).toBe(true);
+  } finally {
+    await union.query('rollback');
+    await loans.query('rollback');
+  }
 });
 
 it('resets identity sequences after explicit ids', async () => {

@@ -100,7 +100,42 @@ const SHOWS: Record<string, (data: any) => void> = {
     expect(yanchi.cooperatives.edges).toHaveLength(yanchi.totals.cooperatives);
     expect(positive(yanchi.portfolio.outstanding)).toBe(true);
   },
+  UnionDashboard: (d) => showsUnion(d.cooperativeUnion),
 };
+
+/**
+ * The county union on the demo: every active cooperative of the county a member, a year of
+ * allocations (repaid, active, one overdue), and one set of books — the union's position equals
+ * the principal outstanding over its allocations, which equals its members' union receivable and
+ * the payable of the borrowers (the county union's own share of each fund's balance: the funds'
+ * union balances sum over every union a cooperative is in).
+ */
+function showsUnion(u: any): void {
+  expect(u).toMatchObject({ nameZh: '盐池县互助资金联合社', level: 'COUNTY', county: { nameZh: '盐池县' } });
+  expect(u.members.totalCount).toBeGreaterThanOrEqual(40);
+  const allocations = u.allocations.edges.map((e: any) => e.node);
+  expect(allocations.length).toBe(u.allocations.totalCount);
+  const statuses = new Set(allocations.map((a: any) => a.status));
+  expect(statuses.has('REPAID') && statuses.has('ACTIVE')).toBe(true);
+  expect(allocations.filter((a: any) => a.overdue)).toHaveLength(u.position.overdueCount);
+  expect(u.position.overdueCount).toBeGreaterThanOrEqual(1);
+  const outstanding = allocations.reduce((s: bigint, a: any) => s + BigInt(a.outstanding), 0n);
+  expect([u.position.receivable, u.position.payable]).toEqual([String(outstanding), String(outstanding)]);
+  for (const a of allocations) {
+    for (const r of a.repayments) expect(BigInt(r.lenderFee) + BigInt(r.unionFee)).toBe(BigInt(r.fee));
+    expect(a.repayments.reduce((s: bigint, r: any) => s + BigInt(r.fee), 0n)).toBe(BigInt(a.feePaid));
+  }
+  const unionFees = allocations.flatMap((a: any) => a.repayments).reduce((s: bigint, r: any) => s + BigInt(r.unionFee), 0n);
+  expect(u.position.feeIncome).toBe(String(unionFees));
+  expect(allocations.some((a: any) => a.countyApprovedOn !== null)).toBe(true);
+  // the union's token reaches both parties' funds in loans (its grants), and every member's
+  expect(allocations.every((a: any) => a.lender?.fund && a.borrower?.fund && a.lenderNameZh && a.borrowerNameZh)).toBe(true);
+  // members answer from members and loans: each cooperative's fund carries its union balances
+  const coops = u.members.edges.map((e: any) => e.node.cooperative);
+  expect(coops.every((c: any) => c.nameZh && c.fund)).toBe(true);
+  const receivable = coops.reduce((s: bigint, c: any) => s + BigInt(c.fund.unionReceivable), 0n);
+  expect(receivable).toBeGreaterThanOrEqual(outstanding);
+}
 
 function shows(name: string, r: GqlResult<any>): void {
   const check = SHOWS[name];
@@ -119,7 +154,7 @@ describe('schema/operations with schema/operations/variables.json', () => {
 
   it('every committed operation answers on the demo county without errors and shows what it is for', async () => {
     const ops = committedOperations();
-    expect(ops.map((o) => o.name).sort()).toEqual(['CooperativeDetail', 'CountyDashboard', 'MemberDetail', 'RegionDashboard']);
+    expect(ops.map((o) => o.name).sort()).toEqual(['CooperativeDetail', 'CountyDashboard', 'MemberDetail', 'RegionDashboard', 'UnionDashboard']);
     const answers: Record<string, any> = {};
     for (const op of ops) {
       const token = await tokenFor(op.name.startsWith('Region') ? '--role REGION' : '--role COUNTY --county 1');
@@ -132,6 +167,20 @@ describe('schema/operations with schema/operations/variables.json', () => {
     const nodes = answers.CountyDashboard.county.cooperatives.edges.map((e: any) => e.node);
     const size = (id: string) => nodes.find((c: any) => c.id === id).memberCount;
     expect(size(answers.CooperativeDetail.cooperative.id)).toBe(Math.max(...nodes.map((c: any) => c.memberCount)));
+  });
+});
+
+describe('a borrower\'s statement on the demo (README)', () => {
+  it('names the lender, which is outside the board\'s scope, and shows the repayments and fee', async () => {
+    const token = await stack.token({ sub: 'demo-board-31', role: 'COOPERATIVE', cooperatives: [31] });
+    const r = await stack.gql(`{ cooperative(id: "31") { nameZh fund { unionPayable } allocations(first: 10) { totalCount edges { node { lenderNameZh borrowerNameZh lender { nameZh } amount dueOn outstanding repayments { paidOn fee } } } } } }`, {}, token);
+    const c = ok(r).cooperative;
+    expect(r.errors).toBeUndefined();
+    expect(c.allocations.totalCount).toBeGreaterThanOrEqual(1);
+    const a = c.allocations.edges[0].node;
+    expect(a).toMatchObject({ lenderNameZh: expect.stringMatching(/互助社$/), borrowerNameZh: c.nameZh, lender: null });
+    const owed = c.allocations.edges.reduce((s: bigint, e: any) => s + BigInt(e.node.outstanding), 0n);
+    expect(c.fund.unionPayable).toBe(String(owed));
   });
 });
 
@@ -199,7 +248,7 @@ describe('README "Try it"', () => {
       roles.add(parsed.claims.role);
       await seesItsScope(parsed.claims, await stack.token(parsed.claims), line);
     }
-    expect([...roles].sort()).toEqual(['COOPERATIVE', 'COUNTY', 'MEMBER', 'REGION']);
+    expect([...roles].sort()).toEqual(['COOPERATIVE', 'COUNTY', 'MEMBER', 'REGION', 'UNION']);
   });
 
   it('runs the shell examples against the demo county: each answers and shows what its comment says', async () => {
@@ -227,6 +276,14 @@ describe('README "Try it"', () => {
         expect(open).toHaveLength(1);
         expect(positive(m.outstanding)).toBe(true);
         expect(m.guaranteeGroup.members).toHaveLength(5);
+      } else if ('cooperativeUnion' in data) {
+        expect(auth).toBe(true);
+        const u = data.cooperativeUnion;
+        expect(u.nameZh).toBe('盐池县互助资金联合社');
+        expect(u.position.overdueCount).toBeGreaterThanOrEqual(1);
+        expect(BigInt(u.position.receivable)).toBeGreaterThan(0n);
+        expect(u.allocations.edges).toHaveLength(5);
+        expect(u.allocations.edges.every((e: any) => e.node.lenderNameZh && e.node.borrowerNameZh)).toBe(true);
       } else if ('disclosureBoard' in data) {
         expect(auth).toBe(false); // the public example runs without a token
         expect(data.disclosureBoard.edges).toHaveLength(5);
@@ -234,7 +291,7 @@ describe('README "Try it"', () => {
       } else throw new Error(`no expectation for the README example ${line}`);
       ran++;
     }
-    expect(ran).toBe(3);
+    expect(ran).toBe(4);
   });
 });
 
@@ -273,6 +330,13 @@ async function seesItsScope(claims: TokenClaims, token: string, line: string): P
       expect([line, d.member?.loans.length > 0]).toEqual([line, true]);
       expect(d.member.cooperative.id).toBe(String(claims.cooperatives![0]));
       expect(line).toContain(d.member.headName);
+      break;
+    }
+    case 'UNION': {
+      const d = await gql('query($id: ID!) { cooperativeUnion(id: $id) { nameZh members(first: 1) { totalCount } } other: cooperativeUnion(id: "2") { id } }', { id: String(claims.union) });
+      expect([line, d.cooperativeUnion?.members.totalCount > 0]).toEqual([line, true]);
+      expect(line).toContain(d.cooperativeUnion.nameZh);
+      expect(d.other).toBeNull(); // another union is outside its scope
       break;
     }
     case 'REGION': {

@@ -73,17 +73,23 @@ interface Seeded {
   layout: SeedLayout;
 }
 
-/** The registry subgraphs with a seed layout, in registry order; a table name may belong to one only (batches name tables, not subgraphs). */
+/**
+ * The registry subgraphs with a seed layout, in registry order. Batches name tables, not subgraphs: a
+ * table name belongs to one layout only, unless every layout listing it marks it `shared` (then each
+ * of those databases loads the same rows).
+ */
 function seededSubgraphs(): Seeded[] {
   const out: Seeded[] = [];
   const owner = new Map<string, string>();
+  const shared = new Set<string>();
   for (const d of REGISTRY) {
     if (!d.seed) continue;
     if (d.seed.tables.length === 0) throw new Error(`seed: the seed layout of ${d.name} has no table`);
     for (const t of d.seed.tables) {
       const other = owner.get(t.name);
-      if (other !== undefined) throw new Error(`seed: table ${t.name} is in the seed layouts of both ${other} and ${d.name}`);
+      if (other !== undefined && !(t.shared && shared.has(t.name))) throw new Error(`seed: table ${t.name} is in the seed layouts of both ${other} and ${d.name}`);
       owner.set(t.name, d.name);
+      if (t.shared) shared.add(t.name);
     }
     out.push({ subgraph: d.name, layout: d.seed });
   }

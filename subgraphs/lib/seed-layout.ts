@@ -11,6 +11,11 @@ export interface SeedTable {
   columns: string;
   /** The table has an identity `id`: its sequence is moved past the loaded ids, so later inserts do not collide. */
   identity?: boolean;
+  /**
+   * The same rows go into every subgraph whose layout lists the table: lib's tables that each
+   * subgraph keeps its own copy of (the access grants an owner pushes to all of them by saga).
+   */
+  shared?: boolean;
 }
 
 export interface SeedLayout {
@@ -38,3 +43,9 @@ export function seedTable<C extends Columns>(table: TableShape<C>, columns: read
   const identity = Object.values(table.columns).some((c) => c.kind === 'serial' || c.kind === 'bigserial');
   return { name: table.name, columns: columnList(table, columns), ...(identity ? { identity: true } : {}) };
 }
+
+/**
+ * The grant table (lib/scope) as the seed writes it: lib adds it to the layout of every subgraph
+ * that scopes by grants, so the seeded relations reach each of them as their owner's sagas would.
+ */
+export const ACCESS_GRANT_SEED: SeedTable = { name: 'access_grant', columns: 'grantee_kind, grantee_id, cooperative_id, granted_at', shared: true };

@@ -22,7 +22,7 @@ import { operationCheckPlugin } from './operation-check';
 import { logger } from './logger';
 import { readRetryPlugin, withReadRetry, type RunMark } from './read-retry';
 import { requestLog } from './request-log';
-import type { SeedLayout } from './seed-layout';
+import { ACCESS_GRANT_SEED, type SeedLayout } from './seed-layout';
 import type { Table } from './table';
 
 /**
@@ -56,7 +56,8 @@ export interface SubgraphDefinition extends SubgraphAddress {
   sagas?: readonly StepKind[];
   /**
    * It scopes by grants (lib/scope `access_grant`, its migrations create the table): lib adds the
-   * internal mutation through which a relation's owner sets them by saga (lib/access-grant).
+   * internal mutation through which a relation's owner sets them by saga (lib/access-grant), and
+   * the grant table to its seed layout (the seeded relations' grants).
    */
   grants?: boolean;
   /** The tables it contributes to the bulk seed (`npm run seed`, the demo county); without one the seed leaves its database empty. */
@@ -81,6 +82,7 @@ export function defineSubgraph(declared: Omit<SubgraphDefinition, 'entities'> & 
     def = { ...def, resolvers: [...def.resolvers, sagaStepsResolver(def.name)] as unknown as BuildSchemaOptions['resolvers'], access: { ...def.access, ...sagaStepsAccess(def.name) } };
   }
   if (def.grants) {
+    if (def.seed) def = { ...def, seed: { ...def.seed, tables: [...def.seed.tables, ACCESS_GRANT_SEED] } };
     def = { ...def, resolvers: [...def.resolvers, accessGrantResolver(def.name)] as unknown as BuildSchemaOptions['resolvers'], access: { ...def.access, ...accessGrantAccess(def.name) } };
   }
   return def;

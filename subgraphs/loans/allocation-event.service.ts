@@ -12,7 +12,7 @@ import {
 import type { Ctx } from '../lib/context';
 import { audit, once } from '../lib/tx';
 import { fail, invalid } from './codes';
-import { ALLOCATION_POSTING_KINDS, allocationMade, allocationRepaid, idleMoney, splitFee } from './ledger.rules';
+import { ALLOCATION_EVENT_REFS, ALLOCATION_MEMOS, ALLOCATION_POSTING_KINDS, allocationMade, allocationRepaid, idleMoney, splitFee } from './ledger.rules';
 import { lockFund, post, ensureFund, type Balances } from './ledger.service';
 import type { AllocationMadeInput, AllocationPolicyInput, AllocationRepaidInput } from './ledger.inputs';
 import { COMMITTED_LOAN_STATUSES } from './loan.rules';
@@ -49,12 +49,6 @@ async function factsOf(ctx: Ctx, cooperativeId: number): Promise<CooperativeFact
   return (await cooperativeFacts(ctx, cooperativeId)) ?? fail('NOT_FOUND', { cooperativeId });
 }
 
-const MEMO = {
-  lent: '调出资金(联合社有偿调剂) / Allocation lent through the union',
-  borrowed: '调入资金(联合社有偿调剂) / Allocation borrowed through the union',
-  repaid: '归还调剂款及调剂费 / Allocation repaid with its fee',
-  received: '收回调剂款及调剂费分成 / Allocation repayment received with the lender\'s fee',
-};
 
 /** An approved allocation's money moves: lender's bank to its union receivable, borrower's union payable to its bank. */
 export async function postAllocationMade(ctx: Ctx, key: string, e: AllocationMadeInput): Promise<string> {
@@ -73,8 +67,8 @@ export async function postAllocationMade(ctx: Ctx, key: string, e: AllocationMad
     checkLenderMoney(e.amount, await idleMoneyOf(em, e.lender.cooperativeId, balances.get(e.lender.cooperativeId)!), policy.maxLenderShareBp);
     const lines = allocationMade(e.amount);
     const common = { occurredOn: e.madeOn, refType: 'allocation', refId: String(e.allocationId), postedBy: ctx.caller!.sub };
-    const lentTxn = await post(em, { ...common, cooperativeId: e.lender.cooperativeId, kind: ALLOCATION_POSTING_KINDS.lent, memo: MEMO.lent, eventRef: `allocation-lent:${e.allocationId}`, lines: lines.lender });
-    const borrowedTxn = await post(em, { ...common, cooperativeId: e.borrower.cooperativeId, kind: ALLOCATION_POSTING_KINDS.borrowed, memo: MEMO.borrowed, eventRef: `allocation-borrowed:${e.allocationId}`, lines: lines.borrower });
+    const lentTxn = await post(em, { ...common, cooperativeId: e.lender.cooperativeId, kind: ALLOCATION_POSTING_KINDS.lent, memo: ALLOCATION_MEMOS.lent, eventRef: ALLOCATION_EVENT_REFS.lent(e.allocationId), lines: lines.lender });
+    const borrowedTxn = await post(em, { ...common, cooperativeId: e.borrower.cooperativeId, kind: ALLOCATION_POSTING_KINDS.borrowed, memo: ALLOCATION_MEMOS.borrowed, eventRef: ALLOCATION_EVENT_REFS.borrowed(e.allocationId), lines: lines.borrower });
     await audit(em, ctx, 'postAllocationMade', 'fund', e.lender.cooperativeId, null, { allocationId: e.allocationId, borrower: e.borrower.cooperativeId, amount: e.amount.toString(), lentTxn, borrowedTxn });
     return `${lentTxn},${borrowedTxn}`;
   });
@@ -93,8 +87,8 @@ export async function postAllocationRepaid(ctx: Ctx, key: string, e: AllocationR
     if ((b.BANK ?? 0n) < e.principal + e.fee) fail('INSUFFICIENT_FUND');
     const lines = allocationRepaid(e.principal, e.fee, splitFee(e.lenderFee, lender.policy));
     const common = { occurredOn: e.paidOn, refType: 'allocation', refId: String(e.allocationId), postedBy: ctx.caller!.sub };
-    const paidTxn = await post(em, { ...common, cooperativeId: e.borrowerCooperativeId, kind: ALLOCATION_POSTING_KINDS.repaid, memo: MEMO.repaid, eventRef: `allocation-repaid:${e.repaymentId}`, lines: lines.borrower });
-    const receivedTxn = await post(em, { ...common, cooperativeId: e.lenderCooperativeId, kind: ALLOCATION_POSTING_KINDS.received, memo: MEMO.received, eventRef: `allocation-received:${e.repaymentId}`, lines: lines.lender });
+    const paidTxn = await post(em, { ...common, cooperativeId: e.borrowerCooperativeId, kind: ALLOCATION_POSTING_KINDS.repaid, memo: ALLOCATION_MEMOS.repaid, eventRef: ALLOCATION_EVENT_REFS.repaid(e.repaymentId), lines: lines.borrower });
+    const receivedTxn = await post(em, { ...common, cooperativeId: e.lenderCooperativeId, kind: ALLOCATION_POSTING_KINDS.received, memo: ALLOCATION_MEMOS.received, eventRef: ALLOCATION_EVENT_REFS.received(e.repaymentId), lines: lines.lender });
     await audit(em, ctx, 'postAllocationRepaid', 'fund', e.borrowerCooperativeId, null, { allocationId: e.allocationId, repaymentId: e.repaymentId, principal: e.principal.toString(), fee: e.fee.toString(), lenderFee: e.lenderFee.toString(), paidTxn, receivedTxn });
     return `${paidTxn},${receivedTxn}`;
   });

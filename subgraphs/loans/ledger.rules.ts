@@ -128,6 +128,22 @@ export const ALLOCATION_POSTING_KINDS = {
   received: 'ALLOCATION_REPAYMENT_RECEIVED',
 } as const;
 
+/** Their event references: the allocation's id when made, the repayment's when repaid (one posting per event and side). */
+export const ALLOCATION_EVENT_REFS = {
+  lent: (allocationId: number): string => `allocation-lent:${allocationId}`,
+  borrowed: (allocationId: number): string => `allocation-borrowed:${allocationId}`,
+  repaid: (repaymentId: number): string => `allocation-repaid:${repaymentId}`,
+  received: (repaymentId: number): string => `allocation-received:${repaymentId}`,
+} as const;
+
+/** Their memos (the same words on every board; a seeded posting says what a live one says). */
+export const ALLOCATION_MEMOS = {
+  lent: '调出资金(联合社有偿调剂) / Allocation lent through the union',
+  borrowed: '调入资金(联合社有偿调剂) / Allocation borrowed through the union',
+  repaid: '归还调剂款及调剂费 / Allocation repaid with its fee',
+  received: '收回调剂款及调剂费分成 / Allocation repayment received with the lender\'s fee',
+} as const;
+
 /** The money moves: the lender's bank deposit becomes a claim on the union, the borrower's a debt to it. */
 export function allocationMade(amountFen: bigint): { lender: Line[]; borrower: Line[] } {
   return {

@@ -12,7 +12,7 @@ import { coopScope, memberScope } from './shared';
 function toCooperativeFacts(r: CooperativeRow): CooperativeFacts {
   const p = policyOfRow(r);
   return Object.assign(new CooperativeFacts(), {
-    cooperativeId: r.id, countyId: r.county_id, townshipId: r.township_id, status: r.status, managementMode: r.management_mode,
+    cooperativeId: r.id, countyId: r.county_id, townshipId: r.township_id, nameZh: r.name_zh, status: r.status, managementMode: r.management_mode,
     maxFirstLoan: p.maxFirstLoanFen, maxLaterLoan: p.maxLaterLoanFen, shuangdaoLoanCap: p.shuangdaoLoanCapFen, maxLoan: p.maxLoanFen,
     maxTermMonths: p.maxTermMonths, feeRateBp: p.feeRateBp, concentrationBp: p.concentrationBp, cashLimit: p.cashLimitFen,
     splitRiskReserveBp: p.splitRiskReserveBp, splitWelfareBp: p.splitWelfareBp, splitManagementBp: p.splitManagementBp, splitCapitalBp: p.splitCapitalBp,

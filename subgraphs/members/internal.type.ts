@@ -7,6 +7,7 @@ export class CooperativeFacts {
   @Field(() => Int, { description: 'Cooperative id (互助社编号)' }) cooperativeId!: number;
   @Field(() => Int, { description: 'County id (县编号)' }) countyId!: number;
   @Field(() => Int, { description: 'Township id (乡镇编号)' }) townshipId!: number;
+  @Field({ description: 'Name in Chinese (名称)' }) nameZh!: string;
   @Field({ description: 'Status: ACTIVE, RECTIFYING or EXITED (状态)' }) status!: string;
   @Field({ description: 'Management mode: VILLAGE_CASH or TOWNSHIP_BANK_ONLY (管理模式)' }) managementMode!: string;
   @Field(() => BigInt, { description: 'First-loan cap (首次借款上限)' }) maxFirstLoan!: bigint;

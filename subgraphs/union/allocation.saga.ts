@@ -12,7 +12,7 @@ import type { DomainError } from '../lib/errors';
 import { defineStep, type SagaStep } from '../lib/saga';
 import { callSubgraph } from '../lib/service-client';
 import { audit } from '../lib/tx';
-import { unionBooksMade, unionBooksRepaid, type UnionLine } from './union.rules';
+import { UNION_EVENT_REFS, unionBooksMade, unionBooksRepaid, type UnionLine } from './union.rules';
 
 interface Side { cooperativeId: number; countyId: number; townshipId: number; inUnion: boolean }
 
@@ -86,7 +86,7 @@ export const ALLOCATION_MADE: SagaStep<AllocationMadeStep> = defineStep<Allocati
   },
   async done(em, _ctx, p) {
     await em.execute(`update allocation set status = 'ACTIVE', fee_from = made_on where id = ? and status = 'POSTING'`, [p.allocationId]);
-    await book(em, p.unionId, p.allocationId, `allocation-made:${p.allocationId}`, p.madeOn, unionBooksMade(p.amountFen));
+    await book(em, p.unionId, p.allocationId, UNION_EVENT_REFS.made(p.allocationId), p.madeOn, unionBooksMade(p.amountFen));
   },
   async compensate(em: EntityManager, ctx: Ctx, p, refusal: DomainError) {
     await em.execute(
@@ -119,7 +119,7 @@ export const ALLOCATION_REPAID: SagaStep<AllocationRepaidStep> = defineStep<Allo
   },
   async done(em, _ctx, p) {
     await em.execute(`update allocation_repayment set status = 'POSTED' where id = ? and status = 'POSTING'`, [p.repaymentId]);
-    await book(em, p.unionId, p.allocationId, `allocation-repaid:${p.repaymentId}`, p.paidOn, unionBooksRepaid(p.principalFen, p.unionFeeFen));
+    await book(em, p.unionId, p.allocationId, UNION_EVENT_REFS.repaid(p.repaymentId), p.paidOn, unionBooksRepaid(p.principalFen, p.unionFeeFen));
   },
   // the repayment is taken back: the allocation owes it again, its fee accrues from where it did
   async compensate(em: EntityManager, ctx: Ctx, p, refusal: DomainError) {

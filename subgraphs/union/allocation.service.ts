@@ -65,6 +65,7 @@ function toAllocation(r: AllocationRow, today: string): AllocationNode {
   const repaid = BigInt(r.principal_repaid_fen);
   return Object.assign(new Allocation(), {
     id: String(r.id), unionId: r.union_id, lender: { id: String(r.lender_cooperative_id) }, borrower: { id: String(r.borrower_cooperative_id) },
+    lenderNameZh: r.lender_name_zh, borrowerNameZh: r.borrower_name_zh,
     amount, termDays: r.term_days, feeRateBp: r.fee_rate_bp, purpose: r.purpose, status: r.status, requestedOn: r.requested_on,
     consentedOn: r.consented_on, countyApprovedOn: r.county_approved_on, madeOn: r.made_on, dueOn: r.due_on, principalRepaid: repaid,
     feePaid: BigInt(r.fee_paid_fen), outstanding: r.status === 'ACTIVE' ? amount - repaid : 0n,
@@ -147,10 +148,10 @@ async function reload(ctx: Ctx, id: number): Promise<AllocationNode> {
 
 // ---- facts from the other subgraphs (before any transaction: no lock is held while they answer) --
 
-interface CoopFacts { countyId: number; townshipId: number; status: string }
+interface CoopFacts { countyId: number; townshipId: number; nameZh: string; status: string }
 
 async function coopFacts(ctx: Ctx, ids: number[]): Promise<Map<number, CoopFacts>> {
-  const q = ids.map((id, i) => `c${i}: _cooperativeFacts(cooperativeId: ${Math.trunc(id)}) { countyId townshipId status }`).join(' ');
+  const q = ids.map((id, i) => `c${i}: _cooperativeFacts(cooperativeId: ${Math.trunc(id)}) { countyId townshipId nameZh status }`).join(' ');
   const data = await callSubgraph<Record<string, CoopFacts | null>>(ctx, 'members', `query { ${q} }`, {});
   const out = new Map<number, CoopFacts>();
   ids.forEach((id, i) => {
@@ -247,10 +248,10 @@ export async function requestAllocation(ctx: Ctx, input: RequestAllocationInput)
       policy, idle,
     });
     const [row] = await em.execute<{ id: number }[]>(
-      `insert into allocation (union_id, county_id, lender_cooperative_id, lender_township_id, borrower_cooperative_id, borrower_township_id,
-         amount_fen, term_days, fee_rate_bp, purpose, status, requested_by, requested_on)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'REQUESTED', ?, ?) returning id`,
-      [unionId, u.county_id, lenderId, lender.townshipId, borrowerId, borrower.townshipId, input.amount.toString(), input.termDays, input.feeRateBp, purpose, ctx.caller!.sub, on],
+      `insert into allocation (union_id, county_id, lender_cooperative_id, lender_township_id, lender_name_zh, borrower_cooperative_id, borrower_township_id,
+         borrower_name_zh, amount_fen, term_days, fee_rate_bp, purpose, status, requested_by, requested_on)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'REQUESTED', ?, ?) returning id`,
+      [unionId, u.county_id, lenderId, lender.townshipId, lender.nameZh, borrowerId, borrower.townshipId, borrower.nameZh, input.amount.toString(), input.termDays, input.feeRateBp, purpose, ctx.caller!.sub, on],
     );
     await audit(em, ctx, 'requestAllocation', 'Allocation', row!.id, null, { unionId, lenderId, borrowerId, amount: input.amount.toString(), termDays: input.termDays, feeRateBp: input.feeRateBp, on });
     return String(row!.id);

@@ -5,6 +5,7 @@ import { UNION_CODES } from './codes';
 import { UNION_STEPS } from './grant.saga';
 import { unionMigrations } from './migrations';
 import { UNION_TABLES } from './union.entity';
+import { unionSeedLayout } from './seed.layout';
 import { unionReferences } from './union.reference';
 import { CooperativeUnionResolver, CooperativeUnionsResolver, UnionMembershipResolver } from './union.resolver';
 import { CooperativeRef, CountyRef } from './union.type';
@@ -24,4 +25,5 @@ export const unionSubgraph: SubgraphDefinition = defineSubgraph({
   orphanedTypes: [CooperativeRef, CountyRef],
   references: unionReferences,
   sagas: [...UNION_STEPS, ...ALLOCATION_STEPS],
+  seed: unionSeedLayout,
 });

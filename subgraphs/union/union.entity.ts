@@ -75,6 +75,9 @@ export const ALLOCATION = defineTable('allocation', {
   refusal_code: { kind: 'text', nullable: true },
   refusal_message: { kind: 'text', nullable: true },
   created_at: { kind: 'timestamptz', generated: true },
+  /** the parties' names when it was requested (Migration0004AllocationParties) */
+  lender_name_zh: { kind: 'text' },
+  borrower_name_zh: { kind: 'text' },
 });
 
 /** One repayment of an allocation with its fee split (Migration0003Allocations). */

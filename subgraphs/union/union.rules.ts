@@ -135,6 +135,12 @@ const balanced = (lines: UnionLine[]): UnionLine[] => {
   return out;
 };
 
+/** The events of the union's books: an allocation made (by its id), a repayment (by its id). */
+export const UNION_EVENT_REFS = {
+  made: (allocationId: number): string => `allocation-made:${allocationId}`,
+  repaid: (repaymentId: number): string => `allocation-repaid:${repaymentId}`,
+} as const;
+
 /** An allocation made: the borrower owes the union what the union owes the lender. */
 export function unionBooksMade(amountFen: bigint): UnionLine[] {
   return balanced([{ account: 'ALLOCATIONS_RECEIVABLE', amountFen }, { account: 'ALLOCATIONS_PAYABLE', amountFen: -amountFen }]);

@@ -108,8 +108,12 @@ export class AllocationRepayment {
 export class Allocation {
   @Field(() => ID, { description: 'Allocation id (调剂编号)' }) id!: string;
   @Field(() => CooperativeUnion, { description: 'The union (联合社)' }) union!: CooperativeUnion;
-  @Field(() => CooperativeRef, { description: 'The lender (调出社)' }) lender!: CooperativeRef;
-  @Field(() => CooperativeRef, { description: 'The borrower (调入社)' }) borrower!: CooperativeRef;
+  @Field(() => CooperativeRef, { nullable: true, description: 'The lender; null outside your scope in members, e.g. for the borrower\'s board: its name is lenderNameZh (调出社)' })
+  lender!: CooperativeRef | null;
+  @Field({ description: 'The lender\'s name when the allocation was requested: every party sees its counterparty (调出社名称)' }) lenderNameZh!: string;
+  @Field(() => CooperativeRef, { nullable: true, description: 'The borrower; null outside your scope in members, e.g. for the lender\'s board: its name is borrowerNameZh (调入社)' })
+  borrower!: CooperativeRef | null;
+  @Field({ description: 'The borrower\'s name when the allocation was requested (调入社名称)' }) borrowerNameZh!: string;
   @Field(() => MoneyScalar, { description: 'Amount (调剂金额)' }) amount!: bigint;
   @Field(() => Int, { description: 'Term, days (期限天数)' }) termDays!: number;
   @Field(() => Int, { description: 'Fee rate a year, bp (调剂费率)' }) feeRateBp!: number;

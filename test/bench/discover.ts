@@ -4,7 +4,7 @@ import { databaseUrl } from '../../subgraphs/lib/config';
 import type { Discovered, NamedOperation } from './operations';
 import { Refusal } from './processes';
 
-/** What the bench measures, found in the databases: the largest and the average-size county, its largest cooperative and busiest household. */
+/** What the bench measures, found in the databases: the largest and the average-size county, its largest cooperative, busiest household and its county union. */
 
 export async function withDb<T>(db: string, f: (c: Client) => Promise<T>): Promise<T> {
   const c = new Client({ connectionString: databaseUrl(db) });
@@ -37,7 +37,13 @@ export async function discover(): Promise<Discovered> {
     if (!r) throw new Refusal(`cooperative ${cooperative} has no loans to pick a member from`);
     return r.member_id;
   });
-  return { county, countyAverage, cooperative, member, cooperativesIn };
+  // the largest county's own union (a county union in every county of the seed)
+  const union = await withDb('unions', async (c) => {
+    const r = (await c.query<{ id: number }>(`select id from cooperative_union where level = 'COUNTY' and county_id = $1 order by id limit 1`, [county])).rows[0];
+    if (!r) throw new Refusal(`county ${county} has no union`);
+    return r.id;
+  });
+  return { county, countyAverage, cooperative, member, union, cooperativesIn };
 }
 
 /** REGION for region-wide operations, otherwise the county office of the discovered county (which holds the cooperative and member). */

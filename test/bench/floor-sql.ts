@@ -97,7 +97,7 @@ select k.id k_id, k.code k_code, k.name_zh k_name_zh, k.name_en k_name_en, k.cit
 
 const BALANCE_ACCOUNTS = [
   'BANK', 'CASH', 'LOANS_RECEIVABLE', 'MEMBER_CONTRIBUTIONS', 'SHUANGDAO_CAPITAL', 'GOVERNMENT_CAPITAL',
-  'DONATIONS', 'RISK_RESERVE', 'WELFARE_FUND', 'MANAGEMENT_FUND', 'RETAINED_CAPITAL',
+  'DONATIONS', 'RISK_RESERVE', 'WELFARE_FUND', 'MANAGEMENT_FUND', 'RETAINED_CAPITAL', 'UNION_RECEIVABLE', 'UNION_PAYABLE', 'ALLOCATION_FEE_EXPENSE',
 ];
 const column = (account: string): string => account.toLowerCase();
 

@@ -7,7 +7,7 @@ import '../../subgraphs/registry'; // the address book databaseUrl reads (the fl
 import { encodeCursor } from '../../subgraphs/lib/connection';
 import { maskAccount, maskName } from '../../subgraphs/lib/mask';
 import { ratioBp } from '../../subgraphs/lib/money';
-import { fundTotal, moneyOnHand } from '../../subgraphs/loans/ledger.rules';
+import { FUND_TOTAL_ACCOUNTS, fundTotal, moneyOnHand } from '../../subgraphs/loans/ledger.rules';
 import { loansFunds, loansMember, membersCooperative, membersDashboard, membersMember, UnsupportedCaller, type Built } from './floor-sql';
 import {
   argsNamed, argValue, compileProjector, fieldAt, fieldsOf, readOperations, UnsupportedField,
@@ -55,7 +55,7 @@ function queries(urls: Record<Db, string>): { q: Query; stats: { statements: num
 // ---- rows → the superset objects the projector picks from -------------------------------------
 
 type Row = Record<string, any>;
-const DEBIT = ['bank', 'cash', 'loans_receivable'];
+const DEBIT = ['bank', 'cash', 'loans_receivable', 'union_receivable', 'allocation_fee_expense'];
 
 function fundOf(r: Row | undefined): Row | null {
   if (!r) return null;
@@ -67,7 +67,8 @@ function fundOf(r: Row | undefined): Row | null {
     governmentCapital: b('government_capital').toString(), donations: b('donations').toString(),
     riskReserve: b('risk_reserve').toString(), welfareFund: b('welfare_fund').toString(),
     managementFund: b('management_fund').toString(), retainedCapital: b('retained_capital').toString(),
-    lendableNow: now.toString(), lendableFund: fundTotal({ BANK: b('bank'), CASH: b('cash'), LOANS_RECEIVABLE: b('loans_receivable') }).toString(),
+    unionReceivable: b('union_receivable').toString(), unionPayable: b('union_payable').toString(), allocationFeesPaid: b('allocation_fee_expense').toString(),
+    lendableNow: now.toString(), lendableFund: fundTotal(Object.fromEntries(FUND_TOTAL_ACCOUNTS.map((a) => [a, b(a.toLowerCase())]))).toString(),
   };
 }
 

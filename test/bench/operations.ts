@@ -162,11 +162,13 @@ export interface Discovered {
   countyAverage: number;
   cooperative: number;
   member: number;
+  /** the county union of `county` */
+  union: number;
   /** cooperatives per discovered county */
   cooperativesIn: Record<string, number>;
 }
 
-const DISCOVERABLE = ['county', 'countyAverage', 'cooperative', 'member'] as const;
+const DISCOVERABLE = ['county', 'countyAverage', 'cooperative', 'member', 'union'] as const;
 
 /** A case's variables with every `"$discover:<key>"` replaced by the discovered id (as a string, like any ID variable). */
 export function resolveVariables(raw: Record<string, unknown>, d: Discovered): Record<string, unknown> {

@@ -29,7 +29,7 @@ export function markdownReport(rep: Report): string {
       `**gateway alone** = our gateway (same code and flags) in front of subgraphs that replay recorded answers (test/bench/replay.ts): ` +
       `what the gateway and its HTTP hops cost by themselves, a lower bound for ours whatever the subgraphs and SQL do. ` +
       `Latency: 1 connection, one request at a time; req/s: 10 connections (autocannon ${rep.versions.autocannon}). ` +
-      `Variables: test/bench/variables.json with county ${rep.discovered.county} (the largest) and ${rep.discovered.countyAverage} (nearest the mean size), cooperative ${rep.discovered.cooperative}, member ${rep.discovered.member}. ` +
+      `Variables: test/bench/variables.json with county ${rep.discovered.county} (the largest) and ${rep.discovered.countyAverage} (nearest the mean size), cooperative ${rep.discovered.cooperative}, member ${rep.discovered.member}, union ${rep.discovered.union}. ` +
       `Columns explained in test/bench/README.md.`,
     '',
   );

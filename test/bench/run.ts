@@ -320,7 +320,7 @@ async function main(): Promise<number> {
       throw new Refusal((e as Error).message);
     }
   }));
-  log(`data: ${cooperatives} cooperatives; discovered county ${found.county} (largest) and ${found.countyAverage} (average size), cooperative ${found.cooperative}, member ${found.member}`);
+  log(`data: ${cooperatives} cooperatives; discovered county ${found.county} (largest) and ${found.countyAverage} (average size), cooperative ${found.cooperative}, member ${found.member}, union ${found.union}`);
 
   const floorPort = await freePort();
   const floor = await spawnNode('floor', 'test/bench/floor.js', { ...process.env, NODE_ENV: 'production', PORT: String(floorPort) }, /^floor listening/, 30_000);

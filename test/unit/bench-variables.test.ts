@@ -4,7 +4,7 @@ import { ROOT } from '../../subgraphs/lib/config';
 import { readOperations, readVariables, resolveVariables, type Discovered } from '../bench/operations';
 
 /** The bench's variables (test/bench/variables.json) resolve against what it discovers; the committed ones need no resolving. */
-const found: Discovered = { county: 16, countyAverage: 18, cooperative: 764, member: 214809, cooperativesIn: { 16: 192, 18: 61 } };
+const found: Discovered = { county: 16, countyAverage: 18, cooperative: 764, member: 214809, union: 16, cooperativesIn: { 16: 192, 18: 61 } };
 
 it('resolves every $discover placeholder of the bench file into the discovered ids', () => {
   const file = readVariables();
@@ -18,6 +18,7 @@ it('resolves every $discover placeholder of the bench file into the discovered i
   ]);
   expect(resolved.CooperativeDetail).toEqual([{ label: null, variables: { cooperativeId: '764', asOf: '2026-11-27', first: 100 } }]);
   expect(resolved.MemberDetail).toEqual([{ label: null, variables: { memberId: '214809', asOf: '2026-11-27' } }]);
+  expect(resolved.UnionDashboard).toEqual([{ label: null, variables: { unionId: '16', asOf: '2026-11-27' } }]);
 });
 
 it('refuses an unknown placeholder by name, and leaves other values alone', () => {

@@ -44,7 +44,7 @@ it('hands GraphiQL the default tab and one tab per operation, fetching from /gra
   expect(props.defaultTabs).toEqual(data.tabs);
   expect(props.fetcher).toEqual({ fetcherFor: '/graphql' });
   expect(data.tabs[0]!.query).toMatch(/^query DisclosureBoard/m);
-  expect(data.tabs.slice(1).map((t) => /^query (\w+)/m.exec(t.query)![1])).toEqual(['CooperativeDetail', 'CountyDashboard', 'MemberDetail', 'RegionDashboard']);
+  expect(data.tabs.slice(1).map((t) => /^query (\w+)/m.exec(t.query)![1])).toEqual(['CooperativeDetail', 'CountyDashboard', 'MemberDetail', 'RegionDashboard', 'UnionDashboard']);
 });
 
 it('keys stored tabs by the tabs\' version: an older page\'s tabs are dropped, history and settings kept', () => {

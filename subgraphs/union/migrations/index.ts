@@ -2,6 +2,7 @@ import { SharedTables0001, type MigrationEntry } from '../../lib/db';
 import { SharedSagaSteps0002 } from '../../lib/saga-table';
 import { Migration0002Unions } from './Migration0002Unions';
 import { Migration0003Allocations } from './Migration0003Allocations';
+import { Migration0004AllocationParties } from './Migration0004AllocationParties';
 
 /** Applied in order at start-up; never edit a released migration, add a new one. */
 export const unionMigrations: MigrationEntry[] = [
@@ -9,4 +10,5 @@ export const unionMigrations: MigrationEntry[] = [
   { name: 'Migration0001SagaSteps', class: SharedSagaSteps0002 },
   { name: 'Migration0002Unions', class: Migration0002Unions },
   { name: 'Migration0003Allocations', class: Migration0003Allocations },
+  { name: 'Migration0004AllocationParties', class: Migration0004AllocationParties },
 ];
