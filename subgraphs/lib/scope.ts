@@ -22,6 +22,12 @@ export interface ScopeColumns {
    * also reach the rows of the other union a cooperative belongs to.
    */
   union?: string;
+  /**
+   * For the subgraph that owns the union relation (it keeps no grants, it has the memberships): a
+   * select of the union's current member cooperatives, matched against `cooperative` for a UNION
+   * caller instead of the grants.
+   */
+  unionMembers?: (unionId: number) => Sql;
 }
 
 const NONE: Sql = { sql: 'false', params: [] };
@@ -100,6 +106,7 @@ export function readScope(caller: Caller | null, cols: ScopeColumns): Sql {
       return { sql: `${cols.cooperative} = any(?::int[])`, params: [intArray(caller.cooperatives)] };
     case 'UNION':
       if (cols.union) return caller.union == null ? NONE : { sql: `${cols.union} = ?`, params: [caller.union] };
+      if (cols.unionMembers) return caller.union == null ? NONE : relationWhere(cols, { on: 'cooperative', select: cols.unionMembers(caller.union) });
       // the token names the union only: which cooperatives it federates is the grants' business
       return relationWhere(cols, grantedCooperatives('UNION', caller.union));
     case 'AUDITOR':
@@ -193,6 +200,11 @@ export function requireWrite(ctx: Ctx, loc: CoopLocation): Caller {
   const c = checkRoles(ctx.caller, runningAccess(ctx)) ?? fail('UNAUTHENTICATED');
   if (!canRead(c, loc)) fail('OUT_OF_SCOPE', { cooperativeId: loc.cooperativeId });
   return c;
+}
+
+/** The union a UNION token acts for; null for every other caller (who acts for no union). */
+export function actingUnion(ctx: Ctx): number | null {
+  return ctx.caller?.role === 'UNION' ? (ctx.caller.union ?? null) : null;
 }
 
 /** The running root field's roles, for a service that branches on them (never a list of its own). */

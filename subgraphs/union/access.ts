@@ -23,5 +23,8 @@ export const UNION_ACCESS: AccessCatalogue = {
   'CooperativeUnion.allocations': { roles: ALLOCATION_READERS, scope: 'parent', otherwise: 'NULL' },
   'CooperativeUnion.position': { roles: ALLOCATION_READERS, scope: 'parent', otherwise: 'NULL' },
   'Cooperative.allocations': { roles: ALLOCATION_READERS, scope: 'parent', otherwise: 'NULL' },
+  // the unions a cooperative belongs to and its county office inspect it (检查指导); checked on the row in the service
+  'Mutation.recordInspection': { roles: ['UNION', 'COUNTY'], scope: 'cooperative' },
+  'Cooperative.inspections': { roles: ALLOCATION_READERS, scope: 'parent', otherwise: 'NULL' },
   'CooperativeUnion.auditTrail': { roles: [...AUDIT_READERS, 'UNION'], scope: 'parent' },
 };

@@ -13,6 +13,7 @@ export const UNION_CODES = {
   NOT_ALLOCATION_PARTY: ['只有{side}互助社理事会可以办理此步', 'Only the {side} cooperative\'s board may take this step', 'The borrower\'s board requests and repays, the lender\'s board consents.'],
   BORROWER_ALLOCATION_OVERDUE: ['调入社尚有逾期调剂款({allocationId}),暂停新调剂', 'The borrower has an overdue allocation ({allocationId}); no new one', 'An allocation past its due date blocks the borrower\'s next one until it is repaid.'],
   OPEN_ALLOCATIONS: ['该互助社在本联合社尚有未结清调剂,不能退出', 'The cooperative still has open allocations in this union and cannot leave', 'Leaving waits until every allocation it lent or borrowed is repaid.'],
+  INSPECTION_FINDINGS_INVALID: ['检查结果无效:{reasonZh}', 'Invalid inspection findings: {reason}', 'Each point the policy names at most once, a note of at most 500 characters, a failed point with its note.'],
 } as const satisfies CodeTable;
 
 const codes: Failures<Extract<keyof typeof UNION_CODES, string>> = defineCodes('union', UNION_CODES);

@@ -11,6 +11,7 @@ import { CooperativeUnionResolver, CooperativeUnionsResolver, UnionMembershipRes
 import { CooperativeRef, CountyRef } from './union.type';
 import { AllocationResolver, CooperativeAllocationsResolver, UnionAllocationsResolver } from './allocation.resolver';
 import { ALLOCATION_STEPS } from './allocation.service';
+import { CooperativeInspectionsResolver, InspectionResolver } from './inspection.resolver';
 
 /** The union subgraph (联合社): cooperative unions, their members and the allocations between them; inspections and ratings follow. */
 export const unionSubgraph: SubgraphDefinition = defineSubgraph({
@@ -21,7 +22,8 @@ export const unionSubgraph: SubgraphDefinition = defineSubgraph({
   codes: UNION_CODES,
   tables: UNION_TABLES,
   migrations: unionMigrations,
-  resolvers: [CooperativeUnionResolver, UnionMembershipResolver, CooperativeUnionsResolver, AllocationResolver, UnionAllocationsResolver, CooperativeAllocationsResolver],
+  resolvers: [CooperativeUnionResolver, UnionMembershipResolver, CooperativeUnionsResolver, AllocationResolver, UnionAllocationsResolver, CooperativeAllocationsResolver,
+    InspectionResolver, CooperativeInspectionsResolver],
   orphanedTypes: [CooperativeRef, CountyRef],
   references: unionReferences,
   sagas: [...UNION_STEPS, ...ALLOCATION_STEPS],

@@ -1,6 +1,7 @@
 import { defineTable } from '../lib/table';
 import { ALLOCATION_STATUSES } from '../lib/allocation.rules';
 import { UNION_ACCOUNTS, UNION_LEVELS } from './union.rules';
+import { INSPECTION_POINTS, INSPECTOR_KINDS } from './inspection.rules';
 
 /** A cooperative union (联合社) with its policy parameters (Migration0002Unions). */
 export const COOPERATIVE_UNION = defineTable('cooperative_union', {
@@ -109,4 +110,27 @@ export const UNION_ENTRY = defineTable('union_entry', {
   created_at: { kind: 'timestamptz', generated: true },
 });
 
-export const UNION_TABLES = [COOPERATIVE_UNION, UNION_MEMBERSHIP, ALLOCATION, ALLOCATION_REPAYMENT, UNION_ENTRY] as const;
+/** An inspection of a cooperative by a union or the county (Migration0005Inspections). */
+export const INSPECTION = defineTable('inspection', {
+  id: { kind: 'serial', primary: true },
+  cooperative_id: { kind: 'int' },
+  township_id: { kind: 'int' },
+  county_id: { kind: 'int' },
+  inspector_kind: { kind: 'text', values: INSPECTOR_KINDS },
+  /** the inspecting union; null when the county inspected */
+  union_id: { kind: 'int', nullable: true },
+  inspected_on: { kind: 'date' },
+  inspected_by: { kind: 'text' },
+  summary: { kind: 'text' },
+  created_at: { kind: 'timestamptz', generated: true },
+});
+
+/** One point's finding of an inspection (Migration0005Inspections). */
+export const INSPECTION_FINDING = defineTable('inspection_finding', {
+  inspection_id: { kind: 'int', primary: true },
+  point: { kind: 'text', primary: true, values: INSPECTION_POINTS },
+  passed: { kind: 'bool' },
+  note: { kind: 'text' },
+});
+
+export const UNION_TABLES = [COOPERATIVE_UNION, UNION_MEMBERSHIP, ALLOCATION, ALLOCATION_REPAYMENT, UNION_ENTRY, INSPECTION, INSPECTION_FINDING] as const;

@@ -198,7 +198,7 @@ export async function updateUnionPolicy(ctx: Ctx, input: UpdateUnionPolicyInput)
 }
 
 /** The cooperative's place and status, from members (NOT_FOUND when it has none). */
-async function cooperativeFacts(ctx: Ctx, cooperativeId: number): Promise<{ countyId: number; townshipId: number; status: string }> {
+export async function cooperativeFacts(ctx: Ctx, cooperativeId: number): Promise<{ countyId: number; townshipId: number; status: string }> {
   const data = await callSubgraph<{ _cooperativeFacts: { countyId: number; townshipId: number; status: string } | null }>(
     ctx, 'members', `query($id: Int!) { _cooperativeFacts(cooperativeId: $id) { countyId townshipId status } }`, { id: cooperativeId },
   );

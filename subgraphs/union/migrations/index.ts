@@ -3,6 +3,7 @@ import { SharedSagaSteps0002 } from '../../lib/saga-table';
 import { Migration0002Unions } from './Migration0002Unions';
 import { Migration0003Allocations } from './Migration0003Allocations';
 import { Migration0004AllocationParties } from './Migration0004AllocationParties';
+import { Migration0005Inspections } from './Migration0005Inspections';
 
 /** Applied in order at start-up; never edit a released migration, add a new one. */
 export const unionMigrations: MigrationEntry[] = [
@@ -11,4 +12,5 @@ export const unionMigrations: MigrationEntry[] = [
   { name: 'Migration0002Unions', class: Migration0002Unions },
   { name: 'Migration0003Allocations', class: Migration0003Allocations },
   { name: 'Migration0004AllocationParties', class: Migration0004AllocationParties },
+  { name: 'Migration0005Inspections', class: Migration0005Inspections },
 ];
