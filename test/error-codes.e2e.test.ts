@@ -299,6 +299,8 @@ const TRIGGERED_ELSEWHERE: Record<string, string> = {
     'NOT_SAME_UNION', 'ALLOCATION_TERM_TOO_LONG', 'ALLOCATION_FEE_RATE_OUT_OF_RANGE', 'ALLOCATION_COUNTY_APPROVAL_REQUIRED', 'ALLOCATION_POSTING_NOT_REVERSIBLE',
   ].map((c) => [c, 'test/allocation.e2e.test.ts'])),
   INSPECTION_FINDINGS_INVALID: 'test/inspection.e2e.test.ts',
+  ...Object.fromEntries(['RATING_THRESHOLDS_INVALID', 'RATING_PERIOD_INVALID', 'RATING_PERIOD_NOT_ENDED', 'RATING_OVERRIDE_REASON_REQUIRED', 'RATING_OVERRIDE_SAME_CLASS']
+    .map((c) => [c, 'test/rating.e2e.test.ts'])),
 };
 
 afterAll(() => {

@@ -11,6 +11,9 @@ import { reverseLedgerTransaction, reverseRepayment } from './reversal.service';
 import { disclosurePage, ledgerPage, trialBalance } from './ledger.service';
 import { injectCapital } from './capital.service';
 import { postLedgerEvent } from './ledger-event.service';
+import { ratingLoanFacts } from './portfolio.service';
+import { LocalDateScalar } from '../lib/dates';
+import { NotFuture } from '../lib/input-check';
 
 const coopId = (id: string) => Number(/^\d{1,9}$/.test(id) ? id : 0);
 
@@ -21,8 +24,24 @@ export class FundIdleMoney {
   @Field(() => MoneyScalar, { description: 'Idle money: on hand less reserves kept and loans approved but not paid out (闲置资金)' }) idle!: bigint;
 }
 
+@ObjectType({ simpleResolvers: true, description: 'Internal: a fund\'s portfolio ratios and borrowers on a day, for its rating (内部: 评级指标)' })
+@Directive('@inaccessible')
+export class RatingLoanFacts {
+  @Field(() => Int, { description: 'Cooperative (互助社)' }) cooperativeId!: number;
+  @Field(() => Int, { nullable: true, description: 'Repayment rate, bp; null when no principal fell due (还款率)' }) repaymentRateBp!: number | null;
+  @Field(() => Int, { nullable: true, description: 'PAR, bp of outstanding; null when nothing is outstanding (风险贷款率)' }) parBp!: number | null;
+  @Field(() => Int, { nullable: true, description: 'Fund utilisation, bp; null without a lendable fund (资金使用率)' }) utilisationBp!: number | null;
+  @Field(() => [Int], { description: 'Households with principal outstanding on the day (借款户)' }) borrowerIds!: number[];
+}
+
 @Resolver()
 export class LedgerResolver {
+  @Query(() => [RatingLoanFacts], { description: 'Internal: a county\'s funds\' portfolio ratios and borrowers on a day, for the union\'s rating (内部接口: 评级指标)' })
+  @Directive('@inaccessible')
+  _ratingLoanFacts(@Arg('countyId', () => Int) countyId: number, @NotFuture() @Arg('asOf', () => LocalDateScalar) asOf: string, @Ctx() ctx: Context): Promise<RatingLoanFacts[]> {
+    return ratingLoanFacts(ctx, countyId, asOf);
+  }
+
   @Query(() => [FundIdleMoney], { description: 'Internal: idle money of funds, for the union\'s checks before an allocation (内部接口: 闲置资金)' })
   @Directive('@inaccessible')
   async _fundIdleMoney(@Arg('cooperativeIds', () => [Int]) cooperativeIds: number[], @Ctx() ctx: Context): Promise<FundIdleMoney[]> {

@@ -3,7 +3,7 @@
  * ledger.rules (pure: text only). The loans subgraph runs it for missing snapshots; the bench floor
  * runs the same text, so both compute one definition.
  */
-import { atRiskSql, instalmentsDueSql, outstandingAsOfSql, overdueAsOfSql, standingRepaymentSql } from './loan.rules';
+import { atRiskSql, instalmentsDueSql, outstandingAsOfSql, overdueAsOfSql, repaidByAsOfSql, standingRepaymentSql } from './loan.rules';
 import { FUND_TOTAL_ACCOUNTS, fundTotalSql } from './ledger.rules';
 import { addDays, daysBetween, type Day } from '../lib/dates';
 
@@ -100,4 +100,16 @@ export function pruneSnapshotsSql(p: { today: string; limit: string }): string {
       gone as (
         delete from portfolio_snapshot s using doomed d where s.as_of = d.as_of and s.cooperative_id = d.cooperative_id returning 1)
      select count(*)::int n from gone`;
+}
+
+/**
+ * SQL of the households with principal outstanding on `$asOf` per cooperative of `$ids` (the
+ * figures' `borrowers`, by id): loan.rules' outstanding at a date, over the loans paid out by then.
+ */
+export function borrowersSql(p: { ids: string; asOf: string }): string {
+  return `select l.cooperative_id, array_agg(distinct l.member_id order by l.member_id) member_ids
+      from loan l
+     where l.cooperative_id = any(${p.ids}::int[]) and l.disbursed_on is not null and l.disbursed_on <= ${p.asOf}
+       and ${outstandingAsOfSql('l', repaidByAsOfSql('l.id', p.asOf), p.asOf)} > 0
+     group by l.cooperative_id`;
 }

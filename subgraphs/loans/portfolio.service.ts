@@ -4,7 +4,7 @@ import { intArray } from '../lib/db';
 import { parseDay } from '../lib/dates';
 import { readScope } from '../lib/scope';
 import { outstandingNowSql, portfolioRatios } from './loan.rules';
-import { FIGURE_COLUMNS, figuresSql, PAR_DAYS_SQL } from './portfolio.rules';
+import { borrowersSql, FIGURE_COLUMNS, figuresSql, PAR_DAYS_SQL } from './portfolio.rules';
 import { ACCOUNT_NAMES, type Account } from './ledger.rules';
 import { FUND_SCOPE, toFundBalances, type Balances } from './ledger.service';
 import type { FundBalances } from './ledger.type';
@@ -298,5 +298,43 @@ export function memberOutstandingLoader(ctx: Ctx) {
       [intArray(memberIds), ...scope.params],
     );
     return inKeyOrder(memberIds, rows, (r) => r.member_id).map((r) => BigInt(r?.outstanding ?? 0));
+  });
+}
+
+/** What a rating reads from loans for one cooperative on a day (the union's rateCounty). */
+export interface RatingLoanFactsRow {
+  cooperativeId: number;
+  /** the portfolio's ratios on the day, null where there is nothing to divide by */
+  repaymentRateBp: number | null;
+  parBp: number | null;
+  utilisationBp: number | null;
+  borrowerIds: number[];
+}
+
+/**
+ * A county's funds on a day as its rating reads them: the portfolio ratios (through the snapshots,
+ * computed and kept where missing) and the households with principal outstanding. Two statements
+ * beside the snapshot fill, whatever the county's size.
+ */
+export async function ratingLoanFacts(ctx: Ctx, countyId: number, asOfRaw: string): Promise<RatingLoanFactsRow[]> {
+  const asOf = parseDay(asOfRaw);
+  const scope = readScope(ctx.caller, FUND_SCOPE);
+  const ids = (await ctx.read<{ cooperative_id: number }[]>(
+    `select f.cooperative_id from fund f where f.county_id = ? and ${scope.sql} order by 1`, [countyId, ...scope.params],
+  )).map((r) => r.cooperative_id);
+  if (ids.length === 0) return [];
+  const rows = await fundRows(ctx, asOf, ids);
+  const byCoop = new Map((await ctx.read<{ cooperative_id: number; member_ids: number[] }[]>(
+    `with arg as (select ?::date d) ${borrowersSql({ ids: '?', asOf: '(select d from arg)' })}`, [asOf, intArray(ids)],
+  )).map((r) => [r.cooperative_id, r.member_ids]));
+  return rows.map((r) => {
+    const p = toPortfolio(asOf, r.par_days, r);
+    return {
+      cooperativeId: r.cooperative_id,
+      repaymentRateBp: p.principalDue > 0n ? p.repaymentRateBp : null,
+      parBp: p.outstanding > 0n ? p.parBp : null,
+      utilisationBp: p.lendableFund > 0n ? p.utilisationBp : null,
+      borrowerIds: byCoop.get(r.cooperative_id) ?? [],
+    };
   });
 }

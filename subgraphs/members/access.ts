@@ -23,6 +23,7 @@ export const MEMBERS_ACCESS: AccessCatalogue = {
   'Query.guaranteeGroup': read('household'),
   'Query._borrowerFacts': { roles: ['SERVICE'], scope: 'service' },
   'Query._cooperativeFacts': { roles: ['SERVICE'], scope: 'service' },
+  'Query._ratingMemberFacts': { roles: ['SERVICE'], scope: 'service' },
   'Query._povertyStatusAsOf': { roles: ['SERVICE'], scope: 'service' },
   // the person the service asks for is checked and scoped inside (IDENTITY_NUMBER_REQUESTERS)
   'Query._memberIdentities': { roles: ['SERVICE'], scope: 'service' },

@@ -5,7 +5,8 @@
 import type { Ctx } from '../lib/context';
 import { intArray } from '../lib/db';
 import { policyOfRow, type CooperativeRow } from './cooperative.service';
-import { BorrowerFacts, CooperativeFacts, GuaranteeFacts } from './internal.type';
+import { BorrowerFacts, CooperativeFacts, GuaranteeFacts, RatingMemberFacts } from './internal.type';
+import { memberOnSql, povertyStatusAsOfSql } from './member.rules';
 import type { MemberRow } from './member.service';
 import { coopScope, memberScope } from './shared';
 
@@ -54,4 +55,34 @@ export async function borrowerFacts(ctx: Ctx, memberId: number): Promise<Borrowe
     cardAccount: row.card_account, povertyStatus: row.poverty_status, isShuangdao: row.is_shuangdao, isPartyMember: row.is_party_member,
     cooperative: toCooperativeFacts(row.coop), guarantee,
   });
+}
+
+/**
+ * A county's cooperatives as a rating reads them on a day (union's rateCounty): members on the day,
+ * how many were registered poor then and insured then, and of the borrowers loans named, how many
+ * are each cooperative's and registered poor. One statement, whatever the county's size.
+ */
+export async function ratingMemberFacts(ctx: Ctx, countyId: number, asOf: string, borrowerIds: readonly number[]): Promise<RatingMemberFacts[]> {
+  const s = coopScope(ctx);
+  const rows = await ctx.read<{ id: number; township_id: number; status: string; members: number; poor: number; insured: number; borrowers: number; poor_borrowers: number }[]>(
+    `with arg as (select ?::date d, ?::int[] b),
+     m as (
+       select m.id, m.cooperative_id, ${memberOnSql('m', 'arg.d')} on_day,
+              ${povertyStatusAsOfSql('m.id', 'arg.d')} = 'REGISTERED_POOR' poor,
+              exists (select 1 from insurance_policy i where i.member_id = m.id and i.starts_on <= arg.d and i.ends_on >= arg.d) insured,
+              m.id = any(arg.b) borrower
+         from member m cross join arg where m.county_id = ?)
+     select c.id, c.township_id, c.status,
+            count(m.id) filter (where m.on_day)::int members, count(m.id) filter (where m.on_day and m.poor)::int poor,
+            count(m.id) filter (where m.on_day and m.insured)::int insured,
+            count(m.id) filter (where m.borrower)::int borrowers, count(m.id) filter (where m.borrower and m.poor)::int poor_borrowers
+       from cooperative c left join m on m.cooperative_id = c.id
+      where c.county_id = ? and ${s.sql}
+      group by c.id order by c.id`,
+    [asOf, intArray(borrowerIds), countyId, countyId, ...s.params],
+  );
+  return rows.map((r) => Object.assign(new RatingMemberFacts(), {
+    cooperativeId: r.id, townshipId: r.township_id, status: r.status, members: r.members, poorMembers: r.poor, insuredMembers: r.insured,
+    borrowers: r.borrowers, poorBorrowers: r.poor_borrowers,
+  }));
 }

@@ -1,5 +1,19 @@
 import { Directive, Field, Int, ObjectType } from 'type-graphql';
 
+/** What a rating reads from members, per cooperative, as of a day (SERVICE only). */
+@Directive('@inaccessible')
+@ObjectType({ simpleResolvers: true, description: 'Internal: a cooperative\'s member counts on a day, for its rating (评级指标，内部)' })
+export class RatingMemberFacts {
+  @Field(() => Int, { description: 'Cooperative id (互助社编号)' }) cooperativeId!: number;
+  @Field(() => Int, { description: 'Township id (乡镇编号)' }) townshipId!: number;
+  @Field({ description: 'Status now: ACTIVE, RECTIFYING or EXITED (状态)' }) status!: string;
+  @Field(() => Int, { description: 'Households that were members on the day (社员户数)' }) members!: number;
+  @Field(() => Int, { description: 'Of them, registered poor on the day (建档立卡贫困户数)' }) poorMembers!: number;
+  @Field(() => Int, { description: 'Of them, with accident insurance in force on the day (参保户数)' }) insuredMembers!: number;
+  @Field(() => Int, { description: 'Of the borrowers given, the cooperative\'s (借款户数)' }) borrowers!: number;
+  @Field(() => Int, { description: 'Of those, registered poor on the day (贫困借款户数)' }) poorBorrowers!: number;
+}
+
 /** Facts of a cooperative for the loans subgraph (SERVICE only, never exposed by the gateway). */
 @Directive('@inaccessible')
 @ObjectType({ simpleResolvers: true, description: 'Internal: cooperative facts for lending rules (互助社信息，内部)' })

@@ -1,7 +1,7 @@
 import { errorOf } from '../../test/support/domain';
 import {
   checkAdmission, checkPovertyChange, idNumberCheckChar, maskIdNumber, normalizeCardAccount, normalizeDocumentNo, normalizeIdNumber,
-  povertyStatusAsOf, povertyStatusAsOfSql, validateApplicant, type Applicant, type PovertyChange, type PovertyEntry, type PovertyHousehold,
+  isMemberOn, memberOnSql, povertyStatusAsOf, povertyStatusAsOfSql, validateApplicant, type Applicant, type PovertyChange, type PovertyEntry, type PovertyHousehold,
 } from './member.rules';
 
 
@@ -184,5 +184,20 @@ describe('povertyStatusAsOf', () => {
     expect(povertyStatusAsOfSql('m.id', '?::date').replace(/\s+/g, ' ')).toBe(
       '(select p.status from poverty_status_change p where p.member_id = m.id and p.effective_on <= ?::date order by p.effective_on desc, p.id desc limit 1)',
     );
+  });
+});
+
+describe('isMemberOn', () => {
+  it.each<[string, { joinedOn: string; leftOn: string | null }, string, boolean]>([
+    ['the day it joined', { joinedOn: '2024-03-01', leftOn: null }, '2024-03-01', true],
+    ['the day before', { joinedOn: '2024-03-01', leftOn: null }, '2024-02-29', false],
+    ['the day before it left', { joinedOn: '2024-03-01', leftOn: '2025-06-30' }, '2025-06-29', true],
+    ['the day it left', { joinedOn: '2024-03-01', leftOn: '2025-06-30' }, '2025-06-30', false],
+  ])('%s', (_n, m, day, expected) => {
+    expect(isMemberOn(m, day)).toBe(expected);
+  });
+
+  it('has its SQL beside it: joined by the day, not yet left', () => {
+    expect(memberOnSql('m', '?::date')).toBe('(m.joined_on <= ?::date and (m.left_on is null or m.left_on > ?::date))');
   });
 });

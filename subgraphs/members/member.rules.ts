@@ -160,6 +160,15 @@ export function povertyStatusAsOf(history: readonly PovertyEntry[], asOf: string
   return best?.status ?? null;
 }
 
+/** A household is a member on a day from the day it joined until the day before it left. */
+export function isMemberOn(m: { joinedOn: string; leftOn: string | null }, day: string): boolean {
+  return m.joinedOn <= day && (m.leftOn === null || m.leftOn > day);
+}
+/** {@link isMemberOn} in SQL, for a member alias and a date expression. */
+export function memberOnSql(m: string, day: string): string {
+  return `(${m}.joined_on <= ${day} and (${m}.left_on is null or ${m}.left_on > ${day}))`;
+}
+
 /** `povertyStatusAsOf` in SQL, for the member id expression `memberId` and the date expression `asOf`. */
 export function povertyStatusAsOfSql(memberId: string, asOf: string): string {
   return `(select p.status from poverty_status_change p where p.member_id = ${memberId} and p.effective_on <= ${asOf}

@@ -26,5 +26,13 @@ export const UNION_ACCESS: AccessCatalogue = {
   // the unions a cooperative belongs to and its county office inspect it (检查指导); checked on the row in the service
   'Mutation.recordInspection': { roles: ['UNION', 'COUNTY'], scope: 'cooperative' },
   'Cooperative.inspections': { roles: ALLOCATION_READERS, scope: 'parent', otherwise: 'NULL' },
+  // the county rates and may override with a reason; a rating is read by everyone scoped, a household its own cooperative's
+  'Mutation.rateCounty': { roles: ['COUNTY'], scope: 'county' },
+  'Mutation.overrideRating': { roles: ['COUNTY'], scope: 'county' },
+  'Query.countyRatings': { roles: SCOPED_READERS, scope: 'county' },
+  'Mutation.setRatingThresholds': { roles: ['COUNTY'], scope: 'county' },
+  'Query.ratingThresholds': { roles: ['COUNTY', 'REGION', 'AUDITOR'], scope: 'county' },
+  'Cooperative.rating': { roles: SCOPED_READERS, scope: 'parent', otherwise: 'NULL' },
+  'Cooperative.ratings': { roles: SCOPED_READERS, scope: 'parent', otherwise: 'NULL' },
   'CooperativeUnion.auditTrail': { roles: [...AUDIT_READERS, 'UNION'], scope: 'parent' },
 };

@@ -13,6 +13,11 @@ export const UNION_CODES = {
   NOT_ALLOCATION_PARTY: ['只有{side}互助社理事会可以办理此步', 'Only the {side} cooperative\'s board may take this step', 'The borrower\'s board requests and repays, the lender\'s board consents.'],
   BORROWER_ALLOCATION_OVERDUE: ['调入社尚有逾期调剂款({allocationId}),暂停新调剂', 'The borrower has an overdue allocation ({allocationId}); no new one', 'An allocation past its due date blocks the borrower\'s next one until it is repaid.'],
   OPEN_ALLOCATIONS: ['该互助社在本联合社尚有未结清调剂,不能退出', 'The cooperative still has open allocations in this union and cannot leave', 'Leaving waits until every allocation it lent or borrowed is repaid.'],
+  RATING_THRESHOLDS_INVALID: ['评级阈值无效:{reasonZh}', 'Invalid rating thresholds: {reason}', 'Each indicator needs three bounds in basis points that loosen from A to C.'],
+  RATING_PERIOD_INVALID: ['评级期间无效({reason})', 'Invalid rating period ({reason})', 'A quarter 1–4 of a year, or a whole year without a quarter.'],
+  RATING_PERIOD_NOT_ENDED: ['评级期间尚未结束(截至 {periodEnd})', 'The rating period has not ended ({periodEnd})', 'A rating reads its indicators as of the period\'s end, so the period must be over.'],
+  RATING_OVERRIDE_REASON_REQUIRED: ['调整评级须写明理由(至少10个字)', 'Overriding a class needs a written reason (10 characters at least)', 'The computed class stays beside the override; the reason says why they differ.'],
+  RATING_OVERRIDE_SAME_CLASS: ['调整后的等级与计算等级({ratingClass})相同', 'The override is the computed class ({ratingClass})', 'An override changes the class; to keep it, leave the rating as computed.'],
   INSPECTION_FINDINGS_INVALID: ['检查结果无效:{reasonZh}', 'Invalid inspection findings: {reason}', 'Each point the policy names at most once, a note of at most 500 characters, a failed point with its note.'],
 } as const satisfies CodeTable;
 

@@ -12,6 +12,7 @@ import { CooperativeRef, CountyRef } from './union.type';
 import { AllocationResolver, CooperativeAllocationsResolver, UnionAllocationsResolver } from './allocation.resolver';
 import { ALLOCATION_STEPS } from './allocation.service';
 import { CooperativeInspectionsResolver, InspectionResolver } from './inspection.resolver';
+import { CooperativeRatingsResolver, RatingResolver } from './rating.resolver';
 
 /** The union subgraph (联合社): cooperative unions, their members and the allocations between them; inspections and ratings follow. */
 export const unionSubgraph: SubgraphDefinition = defineSubgraph({
@@ -23,7 +24,7 @@ export const unionSubgraph: SubgraphDefinition = defineSubgraph({
   tables: UNION_TABLES,
   migrations: unionMigrations,
   resolvers: [CooperativeUnionResolver, UnionMembershipResolver, CooperativeUnionsResolver, AllocationResolver, UnionAllocationsResolver, CooperativeAllocationsResolver,
-    InspectionResolver, CooperativeInspectionsResolver],
+    InspectionResolver, CooperativeInspectionsResolver, RatingResolver, CooperativeRatingsResolver],
   orphanedTypes: [CooperativeRef, CountyRef],
   references: unionReferences,
   sagas: [...UNION_STEPS, ...ALLOCATION_STEPS],

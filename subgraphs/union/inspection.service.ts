@@ -14,7 +14,7 @@ import type { RecordInspectionInput } from './inspection.inputs';
 import { Inspection, type InspectionConnection, type InspectionFinding } from './inspection.type';
 import { checkFindings, INSPECTION_POINTS } from './inspection.rules';
 import { INSPECTION } from './union.entity';
-import { cooperativeFacts } from './union.service';
+import { cooperativeFacts, currentMembersOf } from './union.service';
 
 type InspectionRow = RowOf<typeof INSPECTION> & { findings: InspectionFinding[] };
 const COLUMNS = `${selectList(INSPECTION, 'i')},
@@ -22,15 +22,9 @@ const COLUMNS = `${selectList(INSPECTION, 'i')},
             order by array_position(array[${INSPECTION_POINTS.map((p) => `'${p}'`).join(',')}], f.point)), '[]')
      from inspection_finding f where f.inspection_id = i.id) findings`;
 
-/** The current members of a union: the relation this subgraph owns, which scopes a UNION caller here. */
-const unionMembers = (unionId: number): Sql => ({
-  sql: 'select m.cooperative_id from union_membership m where m.union_id = ? and m.left_on is null',
-  params: [unionId],
-});
-
 /** Whose inspections the caller reads: its scope's cooperatives; a UNION token its current members'. */
 export function inspectionScope(ctx: Ctx, alias = 'i'): Sql {
-  return readScope(ctx.caller, { county: `${alias}.county_id`, township: `${alias}.township_id`, cooperative: `${alias}.cooperative_id`, unionMembers });
+  return readScope(ctx.caller, { county: `${alias}.county_id`, township: `${alias}.township_id`, cooperative: `${alias}.cooperative_id`, unionMembers: currentMembersOf });
 }
 
 const toInspection = (r: InspectionRow): Inspection => Object.assign(new Inspection(), {

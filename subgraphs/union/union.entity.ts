@@ -2,6 +2,7 @@ import { defineTable } from '../lib/table';
 import { ALLOCATION_STATUSES } from '../lib/allocation.rules';
 import { UNION_ACCOUNTS, UNION_LEVELS } from './union.rules';
 import { INSPECTION_POINTS, INSPECTOR_KINDS } from './inspection.rules';
+import { PERIOD_KINDS, RATING_CLASSES } from './rating.rules';
 
 /** A cooperative union (联合社) with its policy parameters (Migration0002Unions). */
 export const COOPERATIVE_UNION = defineTable('cooperative_union', {
@@ -133,4 +134,46 @@ export const INSPECTION_FINDING = defineTable('inspection_finding', {
   note: { kind: 'text' },
 });
 
-export const UNION_TABLES = [COOPERATIVE_UNION, UNION_MEMBERSHIP, ALLOCATION, ALLOCATION_REPAYMENT, UNION_ENTRY, INSPECTION, INSPECTION_FINDING] as const;
+/** A county's own rating thresholds (Migration0006Ratings). */
+export const RATING_POLICY = defineTable('rating_policy', {
+  county_id: { kind: 'int', primary: true },
+  thresholds: { kind: 'jsonb' },
+  document_no: { kind: 'text' },
+  updated_by: { kind: 'text' },
+  updated_at: { kind: 'timestamptz', generated: true },
+});
+
+/** A cooperative's rating for a period (Migration0006Ratings). */
+export const RATING = defineTable('rating', {
+  id: { kind: 'serial', primary: true },
+  cooperative_id: { kind: 'int' },
+  township_id: { kind: 'int' },
+  county_id: { kind: 'int' },
+  period_kind: { kind: 'text', values: PERIOD_KINDS },
+  period_start: { kind: 'date' },
+  period_end: { kind: 'date' },
+  /** every indicator's value on the period's end, null where there was no data */
+  indicators: { kind: 'jsonb' },
+  /** the class each indicator earned */
+  indicator_classes: { kind: 'jsonb' },
+  /** the indicators without data, a JSON list of their names */
+  missing: { kind: 'jsonb' },
+  /** the thresholds in force when it was computed */
+  thresholds: { kind: 'jsonb' },
+  thresholds_source: { kind: 'text', values: ['DEFAULT', 'COUNTY'] },
+  /** the period's latest inspection, which gave the bank-only and disclosure points */
+  inspection_id: { kind: 'int', nullable: true },
+  computed_class: { kind: 'text', values: RATING_CLASSES },
+  score: { kind: 'int', nullable: true },
+  /** the class in force: the computed one, or the county's override */
+  rating_class: { kind: 'text', values: RATING_CLASSES },
+  override_reason: { kind: 'text', nullable: true },
+  overridden_by: { kind: 'text', nullable: true },
+  overridden_at: { kind: 'timestamptz', nullable: true },
+  computed_by: { kind: 'text' },
+  computed_at: { kind: 'timestamptz', generated: true },
+});
+
+export const UNION_TABLES = [
+  COOPERATIVE_UNION, UNION_MEMBERSHIP, ALLOCATION, ALLOCATION_REPAYMENT, UNION_ENTRY, INSPECTION, INSPECTION_FINDING, RATING_POLICY, RATING,
+] as const;

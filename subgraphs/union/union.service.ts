@@ -198,6 +198,12 @@ export async function updateUnionPolicy(ctx: Ctx, input: UpdateUnionPolicyInput)
 }
 
 /** The cooperative's place and status, from members (NOT_FOUND when it has none). */
+/** A union's current member cooperatives as a sub-select: the relation this subgraph owns, which scopes a UNION caller here. */
+export const currentMembersOf = (unionId: number): Sql => ({
+  sql: 'select m.cooperative_id from union_membership m where m.union_id = ? and m.left_on is null',
+  params: [unionId],
+});
+
 export async function cooperativeFacts(ctx: Ctx, cooperativeId: number): Promise<{ countyId: number; townshipId: number; status: string }> {
   const data = await callSubgraph<{ _cooperativeFacts: { countyId: number; townshipId: number; status: string } | null }>(
     ctx, 'members', `query($id: Int!) { _cooperativeFacts(cooperativeId: $id) { countyId townshipId status } }`, { id: cooperativeId },

@@ -1,0 +1,53 @@
+import 'reflect-metadata';
+import { Arg, Args, Ctx as GqlCtx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { PageArgs, pageOf } from '../lib/connection';
+import type { Ctx } from '../lib/context';
+import { OverrideRatingInput, RateCountyInput, RatingPeriodInput, SetRatingThresholdsInput } from './rating.inputs';
+import { countyRatings, countyThresholds, currentRatingOf, overrideRating, rateCounty, ratingsOf, setRatingThresholds } from './rating.service';
+import { CountyRatings, Rating, RatingConnection, RatingThresholdsType } from './rating.type';
+import { CooperativeRef } from './union.type';
+
+@Resolver(() => Rating)
+export class RatingResolver {
+  @Mutation(() => CountyRatings, { description: 'Rate every cooperative of a county (but the exited) for an ended period from its indicators on the period\'s end; again, the same data gives the same records (县级动态评级)' })
+  rateCounty(@Arg('input', () => RateCountyInput) input: RateCountyInput, @GqlCtx() ctx: Ctx): Promise<CountyRatings> {
+    return rateCounty(ctx, input);
+  }
+
+  @Mutation(() => Rating, { description: 'The county overrides a computed class with a written reason; the computed class stays beside it (调整评级)' })
+  overrideRating(@Arg('input', () => OverrideRatingInput) input: OverrideRatingInput, @GqlCtx() ctx: Ctx): Promise<Rating> {
+    return overrideRating(ctx, input);
+  }
+
+  @Mutation(() => RatingThresholdsType, { description: 'The county sets its own rating thresholds with its document number; later ratings use them (设定评级阈值)' })
+  setRatingThresholds(@Arg('input', () => SetRatingThresholdsInput) input: SetRatingThresholdsInput, @GqlCtx() ctx: Ctx): Promise<RatingThresholdsType> {
+    return setRatingThresholds(ctx, input);
+  }
+
+  @Query(() => RatingThresholdsType, { nullable: true, description: 'The thresholds the county\'s next rating will use: its own or the documented defaults (评级阈值)' })
+  ratingThresholds(@Arg('countyId', () => ID, { description: 'The county (县)' }) countyId: string, @GqlCtx() ctx: Ctx): Promise<RatingThresholdsType> {
+    return countyThresholds(ctx, countyId);
+  }
+
+  @Query(() => CountyRatings, { nullable: true, description: 'A county\'s ratings for a period that you may read: counts per class and the ranking (考核评比)' })
+  countyRatings(
+    @Arg('countyId', () => ID, { description: 'The county (县)' }) countyId: string,
+    @Arg('period', () => RatingPeriodInput, { description: 'The period (评级期间)' }) period: RatingPeriodInput,
+    @GqlCtx() ctx: Ctx,
+  ): Promise<CountyRatings> {
+    return countyRatings(ctx, countyId, period);
+  }
+}
+
+@Resolver(() => CooperativeRef)
+export class CooperativeRatingsResolver {
+  @FieldResolver(() => Rating, { nullable: true, description: 'The rating in force: the latest period rated (a quarter before a year ending the same day); null before the first (当前评级)' })
+  rating(@Root() c: CooperativeRef, @GqlCtx() ctx: Ctx): Promise<Rating | null> {
+    return currentRatingOf(ctx, Number(c.id));
+  }
+
+  @FieldResolver(() => RatingConnection, { nullable: true, description: 'Every rating of the cooperative, oldest first (评级记录)' })
+  ratings(@Root() c: CooperativeRef, @Args() page: PageArgs, @GqlCtx() ctx: Ctx): Promise<RatingConnection> {
+    return ratingsOf(ctx, Number(c.id), pageOf(page));
+  }
+}
