@@ -6,7 +6,7 @@ import { LIB_CODES } from '../subgraphs/lib/error-codes';
 import { REGISTRY } from '../subgraphs/registry';
 import { reconcileSagas } from '../subgraphs/lib/saga-operators';
 import { CONTRIBUTION_STEPS } from '../subgraphs/members/contribution.saga';
-import { addGroup, addMembers, createWorld, inject, loanThrough, setPolicy, tokens, validIdNumber, withSql, WORLD } from './fixtures';
+import { addGroup, addMembers, createWorld, inject, loanThrough, setCooperativeStatus, setPolicy, tokens, validIdNumber, withSql, WORLD } from './fixtures';
 import { expectCode, ok, seenCodes } from './support/expect';
 import { startStack, type Stack } from './support/stack';
 
@@ -103,7 +103,7 @@ describe('members', () => {
     expectCode(await stack.gql(ADMIT, { i: admitInput(WORLD.coopA, WORLD.villageA, validIdNumber('64032319800101123')) }, t.boardA), 'ALREADY_MEMBER');
   });
   it('COOPERATIVE_EXITED: no new members after exit', async () => {
-    ok(await stack.gql(`mutation($i: SetCooperativeStatusInput!) { setCooperativeStatus(input: $i) { id status } }`, { i: { cooperativeId: String(WORLD.coopC), status: 'EXITED' } }, t.county2));
+    ok(await setCooperativeStatus(stack, WORLD.coopC, 'EXITED'));
     expectCode(await stack.gql(ADMIT, { i: admitInput(WORLD.coopC, WORLD.villageC, validIdNumber('64032419800101111')) }, t.boardC), 'COOPERATIVE_EXITED');
   });
   it('guarantee groups: size, same cooperative, one active group, party guarantor', async () => {
@@ -148,7 +148,7 @@ describe('loan rules', () => {
     expectCode(await apply(WORLD.coopA, solo, '100000'), 'NO_GUARANTEE');
   });
   it('COOPERATIVE_RECTIFYING: no new loans while rectifying', async () => {
-    ok(await stack.gql(`mutation($i: SetCooperativeStatusInput!) { setCooperativeStatus(input: $i) { id } }`, { i: { cooperativeId: String(WORLD.coopB), status: 'RECTIFYING' } }, t.county1));
+    ok(await setCooperativeStatus(stack, WORLD.coopB, 'RECTIFYING'));
     expectCode(await apply(WORLD.coopB, inB, '100000', {}, t.boardB), 'COOPERATIVE_RECTIFYING');
   });
   it('caps: first loan, later loan, 双到 household; concentration', async () => {
@@ -301,6 +301,9 @@ const TRIGGERED_ELSEWHERE: Record<string, string> = {
   INSPECTION_FINDINGS_INVALID: 'test/inspection.e2e.test.ts',
   ...Object.fromEntries(['RATING_THRESHOLDS_INVALID', 'RATING_PERIOD_INVALID', 'RATING_PERIOD_NOT_ENDED', 'RATING_OVERRIDE_REASON_REQUIRED', 'RATING_OVERRIDE_SAME_CLASS']
     .map((c) => [c, 'test/rating.e2e.test.ts'])),
+  // rectification and exit on the demo county, with the rectifications and members' status checked unchanged
+  ...Object.fromEntries(['RECTIFICATION_ALREADY_OPEN', 'RECTIFICATION_NOT_WARRANTED', 'RECTIFICATION_INVALID', 'RECTIFICATION_INVALID_TRANSITION', 'RECTIFICATION_NOT_RECTIFIED', 'EXIT_NOT_WARRANTED']
+    .map((c) => [c, 'test/rectification.e2e.test.ts'])),
 };
 
 afterAll(() => {

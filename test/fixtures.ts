@@ -142,6 +142,17 @@ export async function grantCooperatives(stack: Stack, kind: 'UNION' | 'BANK' | '
   }
 }
 
+/**
+ * A cooperative's status as the union's rectification or exit sets it: members' internal mutation
+ * with a service token, for tests of what the status blocks (test/rectification.e2e.test.ts has
+ * the union's own path). Returns the answer, so a refusal can be asserted.
+ */
+export async function setCooperativeStatus(stack: Stack, coop: number, status: 'ACTIVE' | 'RECTIFYING' | 'EXITED', key = `test-status-${coop}-${status}`) {
+  const service = await stack.token({ sub: 'service:test', role: 'SERVICE' });
+  return stack.subgraphGql('members', `mutation($c: Int!, $s: CooperativeStatus!, $k: String!) { _setCooperativeStatus(cooperativeId: $c, status: $s, reason: "test", idempotencyKey: $k) }`,
+    { c: coop, s: status, k: key }, service);
+}
+
 export const TOKENS = {
   region: { sub: 'region:1', role: 'REGION' as const },
   county1: { sub: 'county:1:officer', role: 'COUNTY' as const, counties: [1] },

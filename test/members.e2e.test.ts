@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { sqlStats } from '../subgraphs/lib/db';
 import { reconcileSagas } from '../subgraphs/lib/saga-operators';
 import { CONTRIBUTION_STEPS } from '../subgraphs/members/contribution.saga';
-import { addMembers, createWorld, tokens, validIdNumber, withSql, WORLD } from './fixtures';
+import { addMembers, createWorld, setCooperativeStatus, tokens, validIdNumber, withSql, WORLD } from './fixtures';
 import { expectCode, ok } from './support/expect';
 import { startStack, type GqlResult, type Stack } from './support/stack';
 
@@ -37,7 +37,6 @@ const GROUP = `mutation($i: FormGuaranteeGroupInput!) { formGuaranteeGroup(input
 const PARTY = `mutation($i: AssignPartyGuarantorInput!) { assignPartyGuarantor(input: $i) { id kind status members { id } guarantor { id } } }`;
 const DISSOLVE = `mutation($id: ID!) { dissolveGuaranteeGroup(id: $id) { id status members { id } } }`;
 const POLICY = `mutation($i: UpdateCooperativePolicyInput!) { updateCooperativePolicy(input: $i) { id policy { feeRateBp groupSize share shareHousehold shareSubsidy maxFirstLoan } } }`;
-const STATUS = `mutation($i: SetCooperativeStatusInput!) { setCooperativeStatus(input: $i) { id status } }`;
 const MEMBER = `query($id: ID!) { member(id: $id) { id status leftOn isShuangdao guaranteeGroup { id kind }
   contributions { kind amount ledgerStatus } contributionTotals { household governmentSubsidy shuangdao withdrawn ownBalance } } }`;
 
@@ -109,12 +108,15 @@ describe('admitMember', () => {
     expectCode(await stack.gql(ADMIT, { i: admitInput(999, WORLD.villageA) }, t.boardA), 'NOT_FOUND');
   });
 
-  it('COOPERATIVE_EXITED: no admission after exit; EXITED is final', async () => {
+  it('COOPERATIVE_EXITED: no admission after exit; EXITED is final; the status is the union\'s to set, not a public mutation', async () => {
     const [keep] = await addMembers(stack, WORLD.coopC, [{ name: '旱天岭一户' }]);
-    ok(await stack.gql(STATUS, { i: { cooperativeId: String(WORLD.coopC), status: 'RECTIFYING' } }, t.county2));
-    ok(await stack.gql(STATUS, { i: { cooperativeId: String(WORLD.coopC), status: 'EXITED' } }, t.county2));
+    expectCode(await stack.gql(`mutation { setCooperativeStatus(input: { cooperativeId: "${WORLD.coopC}", status: EXITED }) { id } }`, {}, t.county2), 'GRAPHQL_VALIDATION_FAILED');
+    expectCode(await stack.subgraphGql('members', `mutation { _setCooperativeStatus(cooperativeId: ${WORLD.coopC}, status: EXITED, reason: "x", idempotencyKey: "k") }`, {}, t.county2), 'FORBIDDEN');
+    expect((await setCooperativeStatus(stack, WORLD.coopC, 'RECTIFYING')).data).toEqual({ _setCooperativeStatus: true });
+    expect((await setCooperativeStatus(stack, WORLD.coopC, 'RECTIFYING', 'again')).data).toEqual({ _setCooperativeStatus: false }); // a repeated step changes nothing
+    expect((await setCooperativeStatus(stack, WORLD.coopC, 'EXITED')).data).toEqual({ _setCooperativeStatus: true });
     expectCode(await stack.gql(ADMIT, { i: admitInput(WORLD.coopC, WORLD.villageC) }, t.boardC), 'COOPERATIVE_EXITED');
-    expectCode(await stack.gql(STATUS, { i: { cooperativeId: String(WORLD.coopC), status: 'ACTIVE' } }, t.county2), 'INVALID_INPUT');
+    expectCode(await setCooperativeStatus(stack, WORLD.coopC, 'ACTIVE'), 'COOPERATIVE_EXITED');
     expectCode(await stack.gql(CONTRIBUTE, { i: { idempotencyKey: 'exit-c', memberId: String(keep), paidOn: '2024-05-01', source: 'HOUSEHOLD' } }, t.boardC), 'COOPERATIVE_EXITED');
     expect((await auditRows('setCooperativeStatus', WORLD.coopC)).map((a) => a.after.status)).toEqual(['RECTIFYING', 'EXITED']);
   });
@@ -202,7 +204,6 @@ describe('policy', () => {
 
   it('FORBIDDEN for a cooperative board, OUT_OF_SCOPE for another county, NOT_FOUND for no cooperative', async () => {
     expectCode(await stack.gql(POLICY, { i: { cooperativeId: String(WORLD.coopA), feeRateBp: 500 } }, t.boardA), 'FORBIDDEN');
-    expectCode(await stack.gql(STATUS, { i: { cooperativeId: String(WORLD.coopA), status: 'RECTIFYING' } }, t.boardA), 'FORBIDDEN');
     expectCode(await stack.gql(POLICY, { i: { cooperativeId: String(WORLD.coopA), feeRateBp: 500 } }, t.county2), 'OUT_OF_SCOPE');
     expectCode(await stack.gql(POLICY, { i: { cooperativeId: '999', feeRateBp: 500 } }, t.county1), 'NOT_FOUND');
   });

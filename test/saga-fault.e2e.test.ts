@@ -14,7 +14,8 @@ import { ensureBuilt, freeStartPorts, portOpen, startNpm, type NpmStart, type St
  * background saga runner posts each contribution exactly once within 30 s (an `npm run reconcile`
  * started at the same moment works alongside it and never the same step), the ledger balances, a
  * withdrawal loans refuses is compensated. Then loans is crashed until npm start gives up on it: a
- * step sent to it ends FAILED and is listed for officers and by reconcile.
+ * step sent to it ends FAILED and is listed for officers and by reconcile. Between the two, members is
+ * killed as the county opens a rectification: the union's runner sets the status once it is back.
  */
 jest.setTimeout(240_000);
 
@@ -158,6 +159,37 @@ it('loans killed with 20 contributions in flight: restarted, each posted exactly
        select payload ->> 'contributionId' from saga_step where id > $1)`, [stepsBefore]))[0]!.n);
   const runner = runnerReports(logFrom);
   expect(byRequests + runner.done + runner.compensated + Number(m![1]) + Number(m![2])).toBe(steps.length);
+});
+
+it('members killed as the county opens a rectification: the union keeps it and its status step, and its runner sets RECTIFYING once members is back', async () => {
+  const county = await run.token({ sub: 'county:1:fault-test', role: 'COUNTY', counties: [1] });
+  const rated = await run.gql(`mutation { rateCounty(input: { countyId: "1", period: { kind: QUARTER, year: 2026, quarter: 2 } }) { ranking { id ratingClass cooperative { id } } } }`, {}, county);
+  const failing = (rated.data.rateCounty.ranking as { id: string; ratingClass: string; cooperative: { id: string } }[]).filter((r) => r.ratingClass === 'C' || r.ratingClass === 'D');
+  const active = (await query<{ id: number }>('members', `select id from cooperative where status = 'ACTIVE' and id = any($1) order by id`, [failing.map((r) => Number(r.cooperative.id))])).map((r) => r.id);
+  const rating = failing.find((r) => Number(r.cooperative.id) === active[0])!;
+  expect(rating).toBeDefined();
+  const coop = Number(rating.cooperative.id);
+  const membersPort = ports.subgraphs[subgraphNamed('members').name]!;
+  process.kill(await run.pidOf(membersPort), 'SIGKILL');
+  await eventually('members down', () => portOpen(membersPort), (open) => !open, 10_000);
+  const answer = await run.gql(`mutation($i: OpenRectificationInput!) { openRectification(input: $i) { id } }`, { i: {
+    idempotencyKey: 'fault-rectification', ratingId: rating.id, openedOn: '2026-07-10', deadline: '2026-12-31', note: '盐扶发〔2026〕40号:限期整改',
+  } }, county);
+  expect(answer.errors?.[0]?.extensions?.code).toBe('SAGA_STEP_FAILED');
+  const [row] = await query<{ id: number; status: string }>('union', `select id, status from rectification where cooperative_id = $1`, [coop]);
+  expect(row).toMatchObject({ status: 'OPEN' });
+  await run.waitFor(/members restarted, healthy/, 30_000);
+  await eventually('members\' status', () => query<{ status: string }>('members', `select status from cooperative where id = $1`, [coop]), (r) => r[0]?.status === 'RECTIFYING', 30_000);
+  const steps = await eventually('the step', () => query<{ status: string; attempts: number }>('union', `select status, attempts from saga_step where saga_id = $1`, [`rectification:${row!.id}:open`]),
+    (r) => r[0]?.status === 'DONE', 10_000);
+  expect(steps[0]!.attempts).toBeGreaterThan(1);
+  // set once: one audit entry in members, whatever the attempts
+  expect(await query('members', `select 1 from audit_log where action = 'setCooperativeStatus' and entity_id = $1`, [String(coop)])).toHaveLength(1);
+  // the same key again is the same decision: nothing new
+  const again = await run.gql(`mutation($i: OpenRectificationInput!) { openRectification(input: $i) { id status } }`, { i: {
+    idempotencyKey: 'fault-rectification', ratingId: rating.id, openedOn: '2026-07-10', deadline: '2026-12-31', note: '盐扶发〔2026〕40号:限期整改',
+  } }, county);
+  expect(again.data.openRectification).toEqual({ id: String(row!.id), status: 'OPEN' });
 });
 
 it('a step whose target stays down ends FAILED, is listed for county and region officers and by reconcile', async () => {

@@ -23,6 +23,8 @@ export const MEMBERS_ACCESS: AccessCatalogue = {
   'Query.guaranteeGroup': read('household'),
   'Query._borrowerFacts': { roles: ['SERVICE'], scope: 'service' },
   'Query._cooperativeFacts': { roles: ['SERVICE'], scope: 'service' },
+  // the union's rectification and exit (整改/退出) decide the status; members keeps it
+  'Mutation._setCooperativeStatus': { roles: ['SERVICE'], scope: 'service' },
   'Query._ratingMemberFacts': { roles: ['SERVICE'], scope: 'service' },
   'Query._povertyStatusAsOf': { roles: ['SERVICE'], scope: 'service' },
   // the person the service asks for is checked and scoped inside (IDENTITY_NUMBER_REQUESTERS)
@@ -37,7 +39,6 @@ export const MEMBERS_ACCESS: AccessCatalogue = {
   'Mutation.recordInsurancePolicy': { roles: [...REGISTER_KEEPERS, 'COUNTY'], scope: 'household' },
   'Mutation.recordShareholding': { roles: [...REGISTER_KEEPERS, 'COUNTY'], scope: 'household' },
   'Mutation.updateCooperativePolicy': { roles: ['COUNTY'], scope: 'cooperative' },
-  'Mutation.setCooperativeStatus': { roles: ['COUNTY'], scope: 'cooperative' },
   'Mutation.setManagementMode': { roles: ['COUNTY'], scope: 'cooperative' },
   // the poverty register is the township's and county's (建档立卡): never the board's nor the household's
   'Mutation.changePovertyStatus': { roles: ['TOWNSHIP', 'COUNTY'], scope: 'household' },

@@ -2,8 +2,8 @@ import { Field, ID, InputType, Int } from 'type-graphql';
 import { LocalDateScalar } from '../lib/dates';
 import { MaxChars, NotFuture } from '../lib/input-check';
 import { MoneyScalar } from '../lib/money';
-import type { CooperativeStatus, ManagementMode } from './cooperative.rules';
-import { CooperativeStatusEnum, ManagementModeEnum } from './cooperative.type';
+import type { ManagementMode } from './cooperative.rules';
+import { ManagementModeEnum } from './cooperative.type';
 
 @InputType({ description: 'Change policy parameters of a cooperative; omitted fields keep their value (修改政策参数)' })
 export class UpdateCooperativePolicyInput {
@@ -26,12 +26,6 @@ export class UpdateCooperativePolicyInput {
   @Field(() => MoneyScalar, { nullable: true, description: 'Household part of an absolutely poor household (绝对贫困户自缴)' }) shareAbsolutePoor?: bigint | null;
   @Field(() => Int, { nullable: true, description: 'Months before withdrawal (退股最短期限)' }) withdrawalMinMonths?: number | null;
   @Field(() => MoneyScalar, { nullable: true, description: 'Cash limit (现金收付上限)' }) cashLimit?: bigint | null;
-}
-
-@InputType({ description: 'Start or end rectification, or exit (整改/退出)' })
-export class SetCooperativeStatusInput {
-  @Field(() => ID, { description: 'The cooperative (互助社)' }) cooperativeId!: string;
-  @Field(() => CooperativeStatusEnum, { description: 'New status; EXITED is final (新状态)' }) status!: CooperativeStatus;
 }
 
 @InputType({ description: 'Put a cooperative\'s money under township management, bank-only (社财乡管); county only, one way (变更管理模式)' })

@@ -2,10 +2,10 @@ import { Arg, Ctx as GqlCtx, FieldResolver, ID, Int, Mutation, Query, Resolver, 
 import { LocalDateScalar } from '../lib/dates';
 import type { Ctx } from '../lib/context';
 import { AuditEntry, auditTrail } from '../lib/audit-trail';
-import { UpdateCooperativePolicyInput, SetCooperativeStatusInput, SetManagementModeInput } from './cooperative.inputs';
+import { UpdateCooperativePolicyInput, SetManagementModeInput } from './cooperative.inputs';
 import type { CooperativeStatus } from './cooperative.rules';
 import {
-  cooperativeById, cooperativePolicy, insuredMemberCount, listCooperatives, setCooperativeStatus, setManagementMode, updateCooperativePolicy,
+  cooperativeById, cooperativePolicy, insuredMemberCount, listCooperatives, setManagementMode, updateCooperativePolicy,
 } from './cooperative.service';
 import { Cooperative, CooperativeConnection, CooperativePolicy, CooperativeStatusEnum } from './cooperative.type';
 import { fail } from './codes';
@@ -52,11 +52,6 @@ export class CooperativeResolver {
   @Mutation(() => Cooperative, { description: 'Change policy parameters; county only (修改政策参数)' })
   updateCooperativePolicy(@Arg('input', () => UpdateCooperativePolicyInput) input: UpdateCooperativePolicyInput, @GqlCtx() ctx: Ctx): Promise<Cooperative> {
     return updateCooperativePolicy(ctx, input);
-  }
-
-  @Mutation(() => Cooperative, { description: 'Rectification or exit; county only (整改/退出)' })
-  setCooperativeStatus(@Arg('input', () => SetCooperativeStatusInput) input: SetCooperativeStatusInput, @GqlCtx() ctx: Ctx): Promise<Cooperative> {
-    return setCooperativeStatus(ctx, input);
   }
 
   @Mutation(() => Cooperative, { description: 'Put the cooperative\'s money under township management, bank-only (社财乡管); county only, one way (变更管理模式)' })

@@ -67,18 +67,19 @@ describe('checkPolicy', () => {
 });
 
 describe('checkStatusChange', () => {
-  it.each<[CooperativeStatus, CooperativeStatus, string | undefined]>([
-    ['ACTIVE', 'RECTIFYING', undefined],
-    ['ACTIVE', 'EXITED', undefined],
-    ['RECTIFYING', 'ACTIVE', undefined],
-    ['RECTIFYING', 'EXITED', undefined],
-    ['ACTIVE', 'ACTIVE', 'INVALID_INPUT'],
-    ['RECTIFYING', 'RECTIFYING', 'INVALID_INPUT'],
-    ['EXITED', 'ACTIVE', 'INVALID_INPUT'],
-    ['EXITED', 'RECTIFYING', 'INVALID_INPUT'],
-    ['EXITED', 'EXITED', 'INVALID_INPUT'],
-  ])('%s → %s: %s', (from, to, code) => {
-    expect(errorOf(() => checkStatusChange(from, to))?.code).toBe(code);
+  it.each<[CooperativeStatus, CooperativeStatus, boolean | string]>([
+    ['ACTIVE', 'RECTIFYING', true],
+    ['ACTIVE', 'EXITED', true],
+    ['RECTIFYING', 'ACTIVE', true],
+    ['RECTIFYING', 'EXITED', true],
+    ['ACTIVE', 'ACTIVE', false],
+    ['RECTIFYING', 'RECTIFYING', false],
+    ['EXITED', 'EXITED', false],
+    ['EXITED', 'ACTIVE', 'COOPERATIVE_EXITED'],
+    ['EXITED', 'RECTIFYING', 'COOPERATIVE_EXITED'],
+  ])('%s → %s: %s', (from, to, expected) => {
+    if (typeof expected === 'boolean') expect(checkStatusChange(from, to)).toBe(expected);
+    else expect(errorOf(() => checkStatusChange(from, to))?.code).toBe(expected);
   });
 });
 

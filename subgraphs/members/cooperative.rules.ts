@@ -93,8 +93,13 @@ export function checkManagementModeChange(status: CooperativeStatus, from: Manag
   if (to !== 'TOWNSHIP_BANK_ONLY') invalid('管理模式只能改为社财乡管(银收银付),不能改回', 'the management mode can only change to township-managed, bank-only (社财乡管), never back');
 }
 
-/** EXITED is final; setting the current status again is refused as a no-op. Both INVALID_INPUT. */
-export function checkStatusChange(from: CooperativeStatus, to: CooperativeStatus): void {
-  if (from === 'EXITED') invalid('已退出的互助社不能再变更状态', 'an exited cooperative cannot change status');
-  if (from === to) invalid(`互助社已经是 ${to} 状态`, `the cooperative is already ${to}`);
+/**
+ * A status the union's rectification and exit (整改/退出) sets: EXITED is final (COOPERATIVE_EXITED
+ * for any other status after it); the status it already has is no change (false), so a saga step
+ * sent twice changes nothing the second time. True when the status changes.
+ */
+export function checkStatusChange(from: CooperativeStatus, to: CooperativeStatus): boolean {
+  if (from === to) return false;
+  if (from === 'EXITED') fail('COOPERATIVE_EXITED');
+  return true;
 }

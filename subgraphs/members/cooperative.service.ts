@@ -11,7 +11,7 @@ import { canRead, requireWrite, type CoopLocation, type Sql } from '../lib/scope
 import { audit, inTransaction } from '../lib/tx';
 import { COOPERATIVE } from './cooperative.entity';
 import type { EntityOf, RowOf } from '../lib/table';
-import type { UpdateCooperativePolicyInput, SetCooperativeStatusInput, SetManagementModeInput } from './cooperative.inputs';
+import type { UpdateCooperativePolicyInput, SetManagementModeInput } from './cooperative.inputs';
 import {
   checkPolicy, checkManagementModeChange, checkStatusChange, mergePolicy, POLICY_KEYS,
   type CooperativePolicy as Policy, type CooperativeStatus, type ManagementMode, type PolicyPatch,
@@ -227,18 +227,23 @@ export async function updateCooperativePolicy(ctx: Ctx, input: UpdateCooperative
   return (await reloadCooperative(ctx, id))!;
 }
 
-export async function setCooperativeStatus(ctx: Ctx, input: SetCooperativeStatusInput): Promise<Cooperative> {
-  const id = parseId(input.cooperativeId, 'cooperativeId');
-  await inTransaction(ctx, async (em) => {
-    const coop = await lockForCounty(ctx, em, id);
+/**
+ * The status the union's rectification or exit gives the cooperative (its saga step; the union owns
+ * the decision, members the status everything here checks). The same status again changes nothing
+ * and returns false; every change is audited with the union's reason and the step's key.
+ */
+export async function applyCooperativeStatus(ctx: Ctx, cooperativeId: number, status: CooperativeStatus, reason: string, idempotencyKey: string): Promise<boolean> {
+  return inTransaction(ctx, async (em) => {
+    const coop = await em.findOne(COOPERATIVE.entity, { id: cooperativeId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    if (!coop) return fail('NOT_FOUND', { cooperativeId });
     const before = coop.status;
-    checkStatusChange(before, input.status);
-    coop.status = input.status;
+    if (!checkStatusChange(before, status)) return false;
+    coop.status = status;
     coop.updatedAt = new Date();
     await em.flush();
-    await audit(em, ctx, 'setCooperativeStatus', 'Cooperative', id, { status: before }, { status: input.status });
+    await audit(em, ctx, 'setCooperativeStatus', 'Cooperative', cooperativeId, { status: before }, { status, reason, idempotencyKey });
+    return true;
   });
-  return (await reloadCooperative(ctx, id))!;
 }
 
 /** 社财乡管: the county moves a cooperative's money to the township's keeping, bank-only, with its document. */

@@ -1,9 +1,12 @@
-import { Arg, Ctx as GqlCtx, Directive, Int, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx as GqlCtx, Directive, Int, Mutation, Query, Resolver } from 'type-graphql';
 import type { Ctx } from '../lib/context';
 import { borrowerFacts, cooperativeFacts, ratingMemberFacts } from './internal.service';
 import { BorrowerFacts, CooperativeFacts, RatingMemberFacts } from './internal.type';
 import { LocalDateScalar, parseDay } from '../lib/dates';
-import { NotFuture } from '../lib/input-check';
+import { MaxChars, NotFuture } from '../lib/input-check';
+import { applyCooperativeStatus } from './cooperative.service';
+import type { CooperativeStatus } from './cooperative.rules';
+import { CooperativeStatusEnum } from './cooperative.type';
 
 /** Internal queries for the loans subgraph: SERVICE role only, @inaccessible in the supergraph. */
 @Resolver()
@@ -29,5 +32,17 @@ export class InternalResolver {
   @Query(() => CooperativeFacts, { nullable: true, description: 'Internal: facts of a cooperative, null when none (互助社信息，内部)' })
   _cooperativeFacts(@Arg('cooperativeId', () => Int) cooperativeId: number, @GqlCtx() ctx: Ctx): Promise<CooperativeFacts | null> {
     return cooperativeFacts(ctx, cooperativeId);
+  }
+
+  @Directive('@inaccessible')
+  @Mutation(() => Boolean, { description: 'Internal: the status the union\'s rectification or exit gives a cooperative; false when it already had it (整改/退出状态，内部)' })
+  _setCooperativeStatus(
+    @Arg('cooperativeId', () => Int, { description: 'The cooperative (互助社编号)' }) cooperativeId: number,
+    @Arg('status', () => CooperativeStatusEnum, { description: 'Its status from now on (状态)' }) status: CooperativeStatus,
+    @MaxChars(200) @Arg('reason', { description: 'The union\'s decision, for the audit trail (依据)' }) reason: string,
+    @MaxChars(200) @Arg('idempotencyKey', { description: 'Key of the sending saga step (幂等键)' }) idempotencyKey: string,
+    @GqlCtx() ctx: Ctx,
+  ): Promise<boolean> {
+    return applyCooperativeStatus(ctx, cooperativeId, status, reason, idempotencyKey);
   }
 }

@@ -34,5 +34,11 @@ export const UNION_ACCESS: AccessCatalogue = {
   'Query.ratingThresholds': { roles: ['COUNTY', 'REGION', 'AUDITOR'], scope: 'county' },
   'Cooperative.rating': { roles: SCOPED_READERS, scope: 'parent', otherwise: 'NULL' },
   'Cooperative.ratings': { roles: SCOPED_READERS, scope: 'parent', otherwise: 'NULL' },
+  // the county decides rectification and exit (整改/退出), checked on the row; everyone scoped reads a cooperative's, its households too
+  'Mutation.openRectification': { roles: ['COUNTY'], scope: 'county' },
+  'Mutation.closeRectification': { roles: ['COUNTY'], scope: 'county' },
+  'Mutation.startExit': { roles: ['COUNTY'], scope: 'county' },
+  'Query.rectificationDeadlines': { roles: ALLOCATION_READERS, scope: 'county' },
+  'Cooperative.rectification': { roles: SCOPED_READERS, scope: 'parent', otherwise: 'NULL' },
   'CooperativeUnion.auditTrail': { roles: [...AUDIT_READERS, 'UNION'], scope: 'parent' },
 };

@@ -19,6 +19,12 @@ export const UNION_CODES = {
   RATING_OVERRIDE_REASON_REQUIRED: ['调整评级须写明理由(至少10个字)', 'Overriding a class needs a written reason (10 characters at least)', 'The computed class stays beside the override; the reason says why they differ.'],
   RATING_OVERRIDE_SAME_CLASS: ['调整后的等级与计算等级({ratingClass})相同', 'The override is the computed class ({ratingClass})', 'An override changes the class; to keep it, leave the rating as computed.'],
   INSPECTION_FINDINGS_INVALID: ['检查结果无效:{reasonZh}', 'Invalid inspection findings: {reason}', 'Each point the policy names at most once, a note of at most 500 characters, a failed point with its note.'],
+  RECTIFICATION_ALREADY_OPEN: ['该互助社已在整改中', 'The cooperative is already rectifying', 'One rectification at a time: the open one names what to fix until it closes or the exit starts.'],
+  RECTIFICATION_NOT_WARRANTED: ['不能启动整改:{reasonZh}', 'No rectification: {reason}', 'A rectification follows the cooperative\'s current rating, and only a C or D one.'],
+  RECTIFICATION_INVALID: ['整改决定无效:{reasonZh}', 'Invalid rectification: {reason}', 'Opened after the rated period ended, a deadline after opening and at most a year away, each point once.'],
+  RECTIFICATION_INVALID_TRANSITION: ['整改当前状态为{status},不能{action}', 'The rectification is {status}; cannot {action}', 'An open rectification closes, or its exit starts; a closed, exited or cancelled one stays so.'],
+  RECTIFICATION_NOT_RECTIFIED: ['尚未整改到位:{reasonZh}', 'Not rectified: {reason}', 'It closes only on a rating of B or better for a period ending after it opened.'],
+  EXIT_NOT_WARRANTED: ['不能启动退出:{reasonZh}', 'No exit: {reason}', 'The exit starts only past the deadline, and only without a rating of B or better since the rectification opened.'],
 } as const satisfies CodeTable;
 
 const codes: Failures<Extract<keyof typeof UNION_CODES, string>> = defineCodes('union', UNION_CODES);

@@ -13,8 +13,10 @@ import { AllocationResolver, CooperativeAllocationsResolver, UnionAllocationsRes
 import { ALLOCATION_STEPS } from './allocation.service';
 import { CooperativeInspectionsResolver, InspectionResolver } from './inspection.resolver';
 import { CooperativeRatingsResolver, RatingResolver } from './rating.resolver';
+import { CooperativeRectificationResolver, RectificationResolver } from './rectification.resolver';
+import { RECTIFICATION_STEPS } from './rectification.saga';
 
-/** The union subgraph (联合社): cooperative unions, their members and the allocations between them; inspections and ratings follow. */
+/** The union subgraph (联合社): cooperative unions, their members and the allocations between them; inspections, ratings, rectification and exit. */
 export const unionSubgraph: SubgraphDefinition = defineSubgraph({
   name: 'union',
   port: 4003,
@@ -24,9 +26,9 @@ export const unionSubgraph: SubgraphDefinition = defineSubgraph({
   tables: UNION_TABLES,
   migrations: unionMigrations,
   resolvers: [CooperativeUnionResolver, UnionMembershipResolver, CooperativeUnionsResolver, AllocationResolver, UnionAllocationsResolver, CooperativeAllocationsResolver,
-    InspectionResolver, CooperativeInspectionsResolver, RatingResolver, CooperativeRatingsResolver],
+    InspectionResolver, CooperativeInspectionsResolver, RatingResolver, CooperativeRatingsResolver, RectificationResolver, CooperativeRectificationResolver],
   orphanedTypes: [CooperativeRef, CountyRef],
   references: unionReferences,
-  sagas: [...UNION_STEPS, ...ALLOCATION_STEPS],
+  sagas: [...UNION_STEPS, ...ALLOCATION_STEPS, ...RECTIFICATION_STEPS],
   seed: unionSeedLayout,
 });

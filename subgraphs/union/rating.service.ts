@@ -87,6 +87,17 @@ export function currentRatingOf(ctx: Ctx, cooperativeId: number): Promise<Rating
     .load(cooperativeId);
 }
 
+/** A rating by id, as the caller may read it (a rectification's ratings); one statement per request. */
+export function ratingById(ctx: Ctx, id: number): Promise<Rating | null> {
+  return ctx.loaders
+    .get<number, Rating | null>('ratingById', async (ids) => {
+      const s = ratingScope(ctx);
+      const rows = await ctx.read<RatingRow[]>(`select ${COLUMNS} from rating r where r.id = any(?::int[]) and ${s.sql}`, [intArray(ids), ...s.params]);
+      return inKeyOrder(ids, rows, (r) => r.id).map((r) => (r ? toRating(r) : null));
+    })
+    .load(id);
+}
+
 function period(p: RatingPeriodInput): { kind: PeriodKind; start: string; end: string } {
   const b = periodBounds(p.kind, p.year, p.quarter ?? null);
   return { kind: p.kind, ...b };

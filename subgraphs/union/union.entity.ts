@@ -3,6 +3,7 @@ import { ALLOCATION_STATUSES } from '../lib/allocation.rules';
 import { UNION_ACCOUNTS, UNION_LEVELS } from './union.rules';
 import { INSPECTION_POINTS, INSPECTOR_KINDS } from './inspection.rules';
 import { PERIOD_KINDS, RATING_CLASSES } from './rating.rules';
+import { RECTIFICATION_STATUSES } from './rectification.rules';
 
 /** A cooperative union (联合社) with its policy parameters (Migration0002Unions). */
 export const COOPERATIVE_UNION = defineTable('cooperative_union', {
@@ -174,6 +175,31 @@ export const RATING = defineTable('rating', {
   computed_at: { kind: 'timestamptz', generated: true },
 });
 
+/** A rectification and its end (Migration0007Rectifications). */
+export const RECTIFICATION = defineTable('rectification', {
+  id: { kind: 'serial', primary: true },
+  cooperative_id: { kind: 'int' },
+  township_id: { kind: 'int' },
+  county_id: { kind: 'int' },
+  /** the C or D rating it followed; null when recorded from the paper files */
+  rating_id: { kind: 'int', nullable: true },
+  opened_on: { kind: 'date' },
+  deadline: { kind: 'date' },
+  /** the points to fix, a JSON list of their names */
+  points: { kind: 'jsonb' },
+  note: { kind: 'text' },
+  status: { kind: 'text', values: RECTIFICATION_STATUSES },
+  opened_by: { kind: 'text' },
+  closing_rating_id: { kind: 'int', nullable: true },
+  closed_on: { kind: 'date', nullable: true },
+  closed_by: { kind: 'text', nullable: true },
+  exited_on: { kind: 'date', nullable: true },
+  exited_by: { kind: 'text', nullable: true },
+  /** members' refusal of the status, when it cancelled the rectification */
+  refusal_code: { kind: 'text', nullable: true },
+  created_at: { kind: 'timestamptz', generated: true },
+});
+
 export const UNION_TABLES = [
-  COOPERATIVE_UNION, UNION_MEMBERSHIP, ALLOCATION, ALLOCATION_REPAYMENT, UNION_ENTRY, INSPECTION, INSPECTION_FINDING, RATING_POLICY, RATING,
+  COOPERATIVE_UNION, UNION_MEMBERSHIP, ALLOCATION, ALLOCATION_REPAYMENT, UNION_ENTRY, INSPECTION, INSPECTION_FINDING, RATING_POLICY, RATING, RECTIFICATION,
 ] as const;

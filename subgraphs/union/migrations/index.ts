@@ -5,6 +5,7 @@ import { Migration0003Allocations } from './Migration0003Allocations';
 import { Migration0004AllocationParties } from './Migration0004AllocationParties';
 import { Migration0005Inspections } from './Migration0005Inspections';
 import { Migration0006Ratings } from './Migration0006Ratings';
+import { Migration0007Rectifications } from './Migration0007Rectifications';
 
 /** Applied in order at start-up; never edit a released migration, add a new one. */
 export const unionMigrations: MigrationEntry[] = [
@@ -15,4 +16,5 @@ export const unionMigrations: MigrationEntry[] = [
   { name: 'Migration0004AllocationParties', class: Migration0004AllocationParties },
   { name: 'Migration0005Inspections', class: Migration0005Inspections },
   { name: 'Migration0006Ratings', class: Migration0006Ratings },
+  { name: 'Migration0007Rectifications', class: Migration0007Rectifications },
 ];
