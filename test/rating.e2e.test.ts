@@ -166,3 +166,41 @@ it('who reads ratings: the county, a union its members, a board its own, a house
   expect(await direct(await stack.token({ sub: 'board:20', role: 'COOPERATIVE', cooperatives: [20] }))).toEqual([true, false]);
   expect(await direct(household)).toEqual([true, false]);
 });
+
+it('a union\'s ranking (考核评比): its current members\' ratings in the county\'s order, one statement for every union asked', async () => {
+  const RANKING = `query($p: RatingPeriodInput!) { cooperativeUnions(countyId: "1") { edges { node { id ranking(period: $p) { cooperative { id } ratingClass score } } } } }`;
+  const n0 = sqlStats.statements;
+  const unions = ok(await stack.gql(RANKING, { p: Q3 }, county)).cooperativeUnions.edges.map((e: any) => e.node);
+  const statements = sqlStats.statements - n0;
+  expect(unions.length).toBe(3);
+  // the union subgraph: the unions' page (rows, count) and one statement for every union's ranking
+  expect(statements).toBeLessThanOrEqual(3);
+  const countyOrder = ok(await stack.gql(COUNTY_RATINGS, { c: '1', p: Q3 }, county)).countyRatings.ranking.map((r: any) => r.cooperative.id);
+  for (const u of unions) {
+    const members = (await withSql(stack.urls.union!, (c) => c.query(`select cooperative_id::text id from union_membership where union_id = $1 and left_on is null`, [Number(u.id)]))).rows.map((r) => r.id);
+    const ids = u.ranking.map((r: any) => r.cooperative.id);
+    expect(ids).toEqual(countyOrder.filter((id: string) => members.includes(id)));
+  }
+  // union 2 reads its own ranking; a household none
+  const own = ok(await stack.gql(`query($p: RatingPeriodInput!) { cooperativeUnion(id: "2") { ranking(period: $p) { cooperative { id } } } }`, { p: Q3 }, await stack.token({ sub: 'union:2', role: 'UNION', union: 2 }))).cooperativeUnion;
+  expect(own.ranking.map((r: any) => Number(r.cooperative.id)).sort((a: number, b: number) => a - b)).toEqual([7, 8, 9, 10, 11, 12]);
+  const household = await stack.token({ sub: 'member:2476', role: 'MEMBER', member: 2476, cooperatives: [20] });
+  const seen = await stack.gql(`query($p: RatingPeriodInput!) { cooperativeUnion(id: "1") { ranking(period: $p) { id } } }`, { p: Q3 }, household);
+  expect(seen.data?.cooperativeUnion?.ranking ?? null).toBeNull();
+});
+
+it('the internal current rating for a write elsewhere: in the order asked, for services only', async () => {
+  const Q = `query($ids: [Int!]!) { _currentRatings(cooperativeIds: $ids) { cooperativeId ratingClass periodEnd rectifying exited } }`;
+  const service = await stack.token({ sub: 'service:wholesale', role: 'SERVICE' });
+  const r20 = ok(await stack.gql(`{ cooperative(id: "20") { rating { ratingClass periodEnd } } }`, {}, county)).cooperative.rating;
+  const got = ok(await stack.subgraphGql('union', Q, { ids: [20, 22, 999_999, 20] }, service))._currentRatings;
+  expect(got).toEqual([
+    { cooperativeId: 20, ratingClass: r20.ratingClass, periodEnd: r20.periodEnd, rectifying: false, exited: false },
+    { cooperativeId: 22, ratingClass: null, periodEnd: null, rectifying: false, exited: false }, // exited before it was ever rated
+    { cooperativeId: 999_999, ratingClass: null, periodEnd: null, rectifying: false, exited: false },
+    { cooperativeId: 20, ratingClass: r20.ratingClass, periodEnd: r20.periodEnd, rectifying: false, exited: false },
+  ]);
+  expectCode(await stack.subgraphGql('union', Q, { ids: [20] }, county), 'FORBIDDEN');
+  expectCode(await stack.gql(Q, { ids: [20] }, county), 'GRAPHQL_VALIDATION_FAILED');
+  expectCode(await stack.subgraphGql('union', Q, { ids: Array.from({ length: 1001 }, (_, i) => i + 1) }, service), 'INVALID_INPUT');
+});

@@ -34,6 +34,10 @@ export const UNION_ACCESS: AccessCatalogue = {
   'Query.ratingThresholds': { roles: ['COUNTY', 'REGION', 'AUDITOR'], scope: 'county' },
   'Cooperative.rating': { roles: SCOPED_READERS, scope: 'parent', otherwise: 'NULL' },
   'Cooperative.ratings': { roles: SCOPED_READERS, scope: 'parent', otherwise: 'NULL' },
+  // a union's evaluation of its members (考核评比): who reads the union, but its households
+  'CooperativeUnion.ranking': { roles: ALLOCATION_READERS, scope: 'parent', otherwise: 'NULL' },
+  // wholesale asks at write time whether a cooperative may borrow
+  'Query._currentRatings': { roles: ['SERVICE'], scope: 'service' },
   // the county decides rectification and exit (整改/退出), checked on the row; everyone scoped reads a cooperative's, its households too
   'Mutation.openRectification': { roles: ['COUNTY'], scope: 'county' },
   'Mutation.closeRectification': { roles: ['COUNTY'], scope: 'county' },

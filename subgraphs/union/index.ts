@@ -12,7 +12,7 @@ import { CooperativeRef, CountyRef } from './union.type';
 import { AllocationResolver, CooperativeAllocationsResolver, UnionAllocationsResolver } from './allocation.resolver';
 import { ALLOCATION_STEPS } from './allocation.service';
 import { CooperativeInspectionsResolver, InspectionResolver } from './inspection.resolver';
-import { CooperativeRatingsResolver, RatingResolver } from './rating.resolver';
+import { CooperativeRatingsResolver, RatingResolver, UnionRankingResolver } from './rating.resolver';
 import { CooperativeRectificationResolver, RectificationResolver } from './rectification.resolver';
 import { RECTIFICATION_STEPS } from './rectification.saga';
 
@@ -26,7 +26,7 @@ export const unionSubgraph: SubgraphDefinition = defineSubgraph({
   tables: UNION_TABLES,
   migrations: unionMigrations,
   resolvers: [CooperativeUnionResolver, UnionMembershipResolver, CooperativeUnionsResolver, AllocationResolver, UnionAllocationsResolver, CooperativeAllocationsResolver,
-    InspectionResolver, CooperativeInspectionsResolver, RatingResolver, CooperativeRatingsResolver, RectificationResolver, CooperativeRectificationResolver],
+    InspectionResolver, CooperativeInspectionsResolver, RatingResolver, CooperativeRatingsResolver, UnionRankingResolver, RectificationResolver, CooperativeRectificationResolver],
   orphanedTypes: [CooperativeRef, CountyRef],
   references: unionReferences,
   sagas: [...UNION_STEPS, ...ALLOCATION_STEPS, ...RECTIFICATION_STEPS],

@@ -1,11 +1,11 @@
 import 'reflect-metadata';
-import { Arg, Args, Ctx as GqlCtx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx as GqlCtx, Directive, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { PageArgs, pageOf } from '../lib/connection';
 import type { Ctx } from '../lib/context';
 import { OverrideRatingInput, RateCountyInput, RatingPeriodInput, SetRatingThresholdsInput } from './rating.inputs';
-import { countyRatings, countyThresholds, currentRatingOf, overrideRating, rateCounty, ratingsOf, setRatingThresholds } from './rating.service';
-import { CountyRatings, Rating, RatingConnection, RatingThresholdsType } from './rating.type';
-import { CooperativeRef } from './union.type';
+import { countyRatings, countyThresholds, currentRatingOf, currentRatings, overrideRating, rateCounty, ratingsOf, setRatingThresholds, unionRanking } from './rating.service';
+import { CountyRatings, CurrentRating, Rating, RatingConnection, RatingThresholdsType } from './rating.type';
+import { CooperativeRef, CooperativeUnion } from './union.type';
 
 @Resolver(() => Rating)
 export class RatingResolver {
@@ -36,6 +36,20 @@ export class RatingResolver {
     @GqlCtx() ctx: Ctx,
   ): Promise<CountyRatings> {
     return countyRatings(ctx, countyId, period);
+  }
+
+  @Directive('@inaccessible')
+  @Query(() => [CurrentRating], { description: 'Internal: the rating in force of each cooperative asked, in that order, and whether it rectifies or exited; one statement (当前评级，内部)' })
+  _currentRatings(@Arg('cooperativeIds', () => [Int], { description: 'The cooperatives, at most 1000 (互助社编号)' }) cooperativeIds: number[], @GqlCtx() ctx: Ctx): Promise<CurrentRating[]> {
+    return currentRatings(ctx, cooperativeIds);
+  }
+}
+
+@Resolver(() => CooperativeUnion)
+export class UnionRankingResolver {
+  @FieldResolver(() => [Rating], { nullable: true, description: 'The union\'s evaluation (考核评比): its current members\' ratings for a period, better class, higher score, lower PAR, lower cooperative id first (联合社排名)' })
+  ranking(@Root() u: CooperativeUnion, @Arg('period', () => RatingPeriodInput, { description: 'The period (评级期间)' }) period: RatingPeriodInput, @GqlCtx() ctx: Ctx): Promise<Rating[]> {
+    return unionRanking(ctx, Number(u.id), period);
   }
 }
 

@@ -15,7 +15,7 @@ import { oneCounty, readScope, requireWrite, type Sql } from '../lib/scope';
 import { callSubgraph } from '../lib/service-client';
 import { selectList, type RowOf } from '../lib/table';
 import { audit, inTransaction } from '../lib/tx';
-import { fail } from './codes';
+import { fail, invalid } from './codes';
 import type { OverrideRatingInput, RateCountyInput, RatingPeriodInput, SetRatingThresholdsInput } from './rating.inputs';
 import {
   checkOverride, checkPeriodEnded, checkThresholds, classify, compareRanked, DEFAULT_RATING_THRESHOLDS, INDICATOR_NAMES, LOWER_IS_BETTER,
@@ -72,6 +72,9 @@ export function ratingsOf(ctx: Ctx, cooperativeId: number, page: Page): Promise<
     .load(cooperativeId);
 }
 
+/** Which rating is in force: the latest period's end; a quarter before a year ending the same day; the later record. */
+const IN_FORCE_ORDER = `r.period_end desc, (r.period_kind = 'YEAR'), r.id desc`;
+
 /** A cooperative's rating in force: the latest period's end; a quarter before a year ending the same day. */
 export function currentRatingOf(ctx: Ctx, cooperativeId: number): Promise<Rating | null> {
   return ctx.loaders
@@ -79,7 +82,7 @@ export function currentRatingOf(ctx: Ctx, cooperativeId: number): Promise<Rating
       const s = ratingScope(ctx);
       const rows = await ctx.read<RatingRow[]>(
         `select distinct on (r.cooperative_id) ${COLUMNS} from rating r where r.cooperative_id = any(?::int[]) and ${s.sql}
-          order by r.cooperative_id, r.period_end desc, (r.period_kind = 'YEAR'), r.id desc`,
+          order by r.cooperative_id, ${IN_FORCE_ORDER}`,
         [intArray(ids), ...s.params],
       );
       return inKeyOrder(ids, rows, (r) => r.cooperative_id).map((r) => (r ? toRating(r) : null));
@@ -112,13 +115,59 @@ export async function countyRatings(ctx: Ctx, countyIdRaw: string, p: RatingPeri
     `select ${COLUMNS} from rating r where r.county_id = ? and r.period_kind = ? and r.period_start = ? and ${s.sql} order by r.cooperative_id`,
     [countyId, kind, start, ...s.params],
   );
-  const ranked = rows
-    .map((r) => ({ r, key: { cooperativeId: r.cooperative_id, ratingClass: r.rating_class, score: r.score, parBp: (r.indicators as unknown as Indicators).parBp } }))
-    .sort((x, y) => compareRanked(x.key, y.key));
   return Object.assign(new CountyRatings(), {
     countyId: String(countyId), periodKind: kind, periodStart: start, periodEnd: end,
     counts: RATING_CLASSES.map((c) => ({ ratingClass: c, count: rows.filter((r) => r.rating_class === c).length })),
-    ranking: ranked.map((x) => toRating(x.r)),
+    ranking: ranked(rows),
+  });
+}
+
+/** Ratings in ranking order (考核评比): better class, higher score, lower PAR, lower cooperative id (rating.rules' compareRanked). */
+function ranked(rows: readonly RatingRow[]): Rating[] {
+  return rows
+    .map((r) => ({ r, key: { cooperativeId: r.cooperative_id, ratingClass: r.rating_class, score: r.score, parBp: (r.indicators as unknown as Indicators).parBp } }))
+    .sort((x, y) => compareRanked(x.key, y.key))
+    .map((x) => toRating(x.r));
+}
+
+/** A union's ranking for a period: its current members' ratings the caller may read, ranked; one statement per request and period. */
+export function unionRanking(ctx: Ctx, unionId: number, p: RatingPeriodInput): Promise<Rating[]> {
+  const { kind, start } = period(p);
+  return ctx.loaders
+    .get<number, Rating[]>(`unionRanking:${kind}:${start}`, async (ids) => {
+      const s = ratingScope(ctx);
+      const rows = await ctx.read<(RatingRow & { union_id: number })[]>(
+        `select m.union_id, ${COLUMNS} from union_membership m join rating r on r.cooperative_id = m.cooperative_id and r.period_kind = ? and r.period_start = ?
+          where m.union_id = any(?::int[]) and m.left_on is null and ${s.sql}`,
+        [kind, start, intArray(ids), ...s.params],
+      );
+      return ids.map((id) => ranked(rows.filter((r) => r.union_id === id)));
+    })
+    .load(unionId);
+}
+
+export interface CurrentRatingFacts { cooperativeId: number; ratingClass: RatingClass | null; periodEnd: string | null; rectifying: boolean; exited: boolean }
+
+/**
+ * For a subgraph deciding at write time (wholesale: A and B may borrow): each cooperative's rating in
+ * force (as `Cooperative.rating`) and whether it is rectifying or has exited, in the order asked; one statement.
+ */
+export async function currentRatings(ctx: Ctx, cooperativeIds: readonly number[]): Promise<CurrentRatingFacts[]> {
+  if (cooperativeIds.length > 1000) invalid('一次最多查询1000个互助社', 'at most 1000 cooperatives per call', { field: 'cooperativeIds' });
+  const ids = [...new Set(cooperativeIds)].filter((id) => Number.isInteger(id) && id > 0);
+  const rows = await ctx.read<{ cooperative_id: number; rating_class: RatingClass | null; period_end: string | null; rectifying: boolean; exited: boolean }[]>(
+    `select c.id cooperative_id, cur.rating_class, to_char(cur.period_end, 'YYYY-MM-DD') period_end,
+            exists (select 1 from rectification x where x.cooperative_id = c.id and x.status = 'OPEN') rectifying,
+            exists (select 1 from rectification x where x.cooperative_id = c.id and x.status = 'EXITED') exited
+       from unnest(?::int[]) c(id)
+       left join lateral (select r.rating_class, r.period_end from rating r where r.cooperative_id = c.id
+                           order by ${IN_FORCE_ORDER} limit 1) cur on true`,
+    [intArray(ids)],
+  );
+  const byId = new Map(rows.map((r) => [r.cooperative_id, r]));
+  return cooperativeIds.map((id) => {
+    const r = byId.get(id);
+    return { cooperativeId: id, ratingClass: r?.rating_class ?? null, periodEnd: r?.period_end ?? null, rectifying: r?.rectifying ?? false, exited: r?.exited ?? false };
   });
 }
 

@@ -84,3 +84,12 @@ export class CountyRatings {
   @Field(() => [RatingClassCount], { description: 'Per class A–D, the ones in force (各等级数量)' }) counts!: RatingClassCount[];
   @Field(() => [Rating], { description: 'Ranked: better class, higher score, lower PAR, lower cooperative id (排名)' }) ranking!: Rating[];
 }
+
+@ObjectType({ simpleResolvers: true, description: 'Internal: a cooperative\'s rating in force and whether it rectifies or exited, for a write elsewhere (当前评级，内部)' })
+export class CurrentRating {
+  @Field(() => Int, { description: 'The cooperative (互助社编号)' }) cooperativeId!: number;
+  @Field(() => RatingClassEnum, { nullable: true, description: 'The class in force; null before its first rating (评级等级)' }) ratingClass!: RatingClass | null;
+  @Field(() => LocalDateScalar, { nullable: true, description: 'The end of the period rated (评级截止日)' }) periodEnd!: string | null;
+  @Field({ description: 'A rectification is open (整改中)' }) rectifying!: boolean;
+  @Field({ description: 'It exited (已退出)' }) exited!: boolean;
+}
