@@ -4,7 +4,7 @@ import { grantCooperatives, withSql } from './fixtures';
 import { startStack, type Stack } from './support/stack';
 import { MAX_QUERY_CHARS } from '../gateway/limits';
 import { fetchSchema, namesIn, stringsOf, walkQueries } from './support/walk';
-import { ALLOCATION_POSTING_KINDS } from '../subgraphs/loans/ledger.rules';
+import { ALLOCATION_POSTING_KINDS, EXIT_POSTING_KINDS } from '../subgraphs/loans/ledger.rules';
 
 /**
  * Point 1 of "First contact": on the demo county, walk every field an anonymous caller and a
@@ -70,7 +70,7 @@ async function pool<T>(items: readonly T[], n: number, work: (x: T) => Promise<v
 }
 
 /** Board items about no household: capital injections, and allocations between cooperatives. */
-const NO_HOUSEHOLD = new Set<string>(['CAPITAL', ...Object.values(ALLOCATION_POSTING_KINDS)]);
+const NO_HOUSEHOLD = new Set<string>(['CAPITAL', ...Object.values(ALLOCATION_POSTING_KINDS), ...Object.values(EXIT_POSTING_KINDS)]);
 
 it('anonymous: every page of every board of the demo county publishes no name, identity or card number', async () => {
   const coops = [...new Set(households.map((h) => h.coop))];

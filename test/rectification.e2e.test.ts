@@ -49,8 +49,13 @@ it('Q2 2026 rated: the C and D cooperatives to rectify', async () => {
   const cd = q2.filter((r) => r.ratingClass === 'C' || r.ratingClass === 'D').map((r) => Number(r.cooperative.id));
   const withLoans = (await withSql(stack.urls.loans, (c) => c.query(`select distinct cooperative_id from loan where status in ('DISBURSED', 'OVERDUE') and cooperative_id = any($1)`, [cd]))).rows.map((r) => r.cooperative_id);
   const active = (await withSql(stack.urls.members, (c) => c.query(`select id from cooperative where status = 'ACTIVE' and id = any($1) order by id`, [withLoans]))).rows.map((r) => r.id as number);
-  failing = active;
-  expect(failing.length).toBeGreaterThanOrEqual(3);
+  // the one to exit borrows an allocation still open (the demo's 上马沟村 and 大水坑村 do): the exit settles it first
+  const borrowing = new Set((await withSql(stack.urls.union!, (c) => c.query(`select borrower_cooperative_id id from allocation where status = 'ACTIVE'`))).rows.map((r) => r.id as number));
+  const exit = active.find((id) => borrowing.has(id))!;
+  expect(exit).toBeDefined();
+  const others = active.filter((id) => id !== exit && !borrowing.has(id));
+  failing = [others[0]!, exit, others[1]!];
+  expect(failing.every((x) => x !== undefined)).toBe(true);
 });
 
 let first: any;
@@ -163,6 +168,77 @@ it('past the deadline without a B the county starts the exit: EXITED, final; bef
   const status = (await withSql(stack.urls.members, (c) => c.query(`select after ->> 'status' s, after ->> 'reason' r from audit_log where action = 'setCooperativeStatus' order by id`))).rows;
   expect(status.map((s) => s.s)).toEqual(['RECTIFYING', 'RECTIFYING', 'RECTIFYING', 'ACTIVE', 'EXITED']);
   expect(status.every((s) => /整改/.test(s.r))).toBe(true);
+});
+
+const RUN = `mutation($i: RectificationDecisionInput!) { runExitRecovery(input: $i) { id runOn bank allocations households householdCount county left status refusalCode } }`;
+const service = () => stack.token({ sub: 'service:test', role: 'SERVICE' });
+const fundFacts = async (coop: number) => ok(await stack.subgraphGql('loans', `query($c: Int!) { _exitFundFacts(cooperativeId: $c) { bank households county loansOutstanding } }`, { c: coop }, await service()))._exitFundFacts;
+const owedHouseholds = async (coop: number) => (ok(await stack.subgraphGql('members', `query($c: Int!) { _exitHouseholds(cooperativeId: $c) { memberId contributed returned } }`, { c: coop }, await service()))._exitHouseholds as { memberId: number; contributed: string; returned: string }[])
+  .map((h) => ({ memberId: h.memberId, owed: BigInt(h.contributed) - BigInt(h.returned) }));
+const balanced = async (coop: number) => {
+  const tb = ok(await stack.gql(`query($c: ID!) { trialBalance(cooperativeId: $c) { net balancesMatchEntries } }`, { c: String(coop) }, county)).trialBalance;
+  expect(tb).toEqual({ net: '0', balancesMatchEntries: true });
+};
+
+it('recovery runs after the exit: the open allocation first, the households\' own part pro rata, the county last; again after a collection, until nothing is left', async () => {
+  const coop = failing[1]!;
+  expectCode(await decide(RUN, later.id), 'RECTIFICATION_INVALID_TRANSITION'); // not exited
+  const before = await fundFacts(coop);
+  const owedBefore = await owedHouseholds(coop);
+  const [allocation] = (await withSql(stack.urls.union!, (c) => c.query(`select id, amount_fen - principal_repaid_fen outstanding from allocation where borrower_cooperative_id = $1 and status = 'ACTIVE'`, [coop]))).rows;
+  const run = ok(await decide(RUN, exiting.id)).runExitRecovery;
+  expect(run).toMatchObject({ status: 'DONE', bank: before.bank, refusalCode: null });
+  // every fen of the bank accounted for, in the policy's order
+  expect(BigInt(run.allocations) + BigInt(run.households) + BigInt(run.county) + BigInt(run.left)).toBe(BigInt(before.bank));
+  expect(BigInt(run.allocations)).toBeGreaterThanOrEqual(BigInt(allocation.outstanding) > BigInt(before.bank) ? BigInt(before.bank) : BigInt(allocation.outstanding));
+  const totalOwed = owedBefore.reduce((x, h) => x + h.owed, 0n);
+  if (BigInt(run.households) < totalOwed) expect(run.county).toBe('0'); // the county waits until every household is whole
+  // the allocation is settled through the union's own repayment, both ledgers at once
+  const [a] = (await withSql(stack.urls.union!, (c) => c.query(`select status, principal_repaid_fen from allocation where id = $1`, [allocation.id]))).rows;
+  if (BigInt(run.allocations) > BigInt(allocation.outstanding)) expect(a.status).toBe('REPAID');
+  // members' rows of the run are what the ledger moved, none above what a household was owed
+  const rows = (await withSql(stack.urls.members, (c) => c.query(`select member_id, amount_fen::text amount from exit_return where run_id = $1`, [Number(run.id)]))).rows;
+  expect(rows.length).toBe(run.householdCount);
+  expect(rows.reduce((x, r) => x + BigInt(r.amount), 0n)).toBe(BigInt(run.households));
+  const owedOf = new Map(owedBefore.map((h) => [h.memberId, h.owed]));
+  for (const r of rows) expect(BigInt(r.amount)).toBeLessThanOrEqual(owedOf.get(r.member_id)!);
+  const txns = (await withSql(stack.urls.loans, (c) => c.query(
+    `select t.kind, sum(l.amount_fen) filter (where l.account = 'BANK')::text bank from ledger_txn t join ledger_line l on l.txn_id = t.id
+      where t.cooperative_id = $1 and t.kind like 'EXIT_RETURN_%' group by t.kind order by t.kind`, [coop]))).rows;
+  expect(Object.fromEntries(txns.map((t) => [t.kind, -BigInt(t.bank)]))).toEqual(Object.fromEntries([
+    ...(run.county !== '0' ? [['EXIT_RETURN_COUNTY', BigInt(run.county)]] : []), ...(run.households !== '0' ? [['EXIT_RETURN_HOUSEHOLDS', BigInt(run.households)]] : []),
+  ]));
+  await balanced(coop);
+  // on the public board, no household named
+  const board = ok(await stack.gql(`query($c: ID!) { disclosureBoard(cooperativeId: $c, first: 20) { edges { node { kind amount nameMasked } } } }`, { c: String(coop) })).disclosureBoard.edges.map((e: any) => e.node);
+  expect(board.filter((x: any) => x.kind.startsWith('EXIT_RETURN')).every((x: any) => x.nameMasked === null)).toBe(true);
+  expect(board.some((x: any) => x.kind.startsWith('EXIT_RETURN'))).toBe(true);
+
+  // a loan still out is collected as before; the next run divides it
+  const [loan] = (await withSql(stack.urls.loans, (c) => c.query(`select id from loan where cooperative_id = $1 and status in ('DISBURSED', 'OVERDUE') order by id limit 1`, [coop]))).rows;
+  const board2 = await stack.token({ sub: `board:${coop}:clerk`, role: 'COOPERATIVE', cooperatives: [coop] });
+  ok(await stack.gql(`mutation($i: RecordRepaymentInput!) { recordRepayment(input: $i) { principal } }`, { i: {
+    idempotencyKey: k(), loanId: String(loan.id), amount: '20000', channel: 'BANK', bankRef: `R-EXIT-${loan.id}`, paidOn: '2026-12-01',
+  } }, board2));
+  const second = ok(await decide(RUN, exiting.id)).runExitRecovery;
+  expect(second.status).toBe('DONE');
+  expect(BigInt(second.bank)).toBe(BigInt(run.left) + 20_000n);
+  const owedAfter = await owedHouseholds(coop);
+  const returned = (await withSql(stack.urls.members, (c) => c.query(`select member_id, sum(amount_fen)::text s from exit_return where cooperative_id = $1 group by member_id`, [coop]))).rows;
+  for (const r of returned) expect(owedAfter.find((h) => h.memberId === r.member_id)!.owed).toBe(owedOf.get(r.member_id)! - BigInt(r.s));
+  await balanced(coop);
+  // nothing came in since: nothing to recover, nothing written
+  const runs = async () => (await withSql(stack.urls.union!, (c) => c.query(`select count(*)::int n from exit_run`))).rows[0].n;
+  const n = await runs();
+  expectCode(await decide(RUN, exiting.id), 'EXIT_NOTHING_TO_RECOVER');
+  expect(await runs()).toBe(n);
+  // the runs on the rectification, and an exit posting is never reversed alone
+  const listed = ok(await stack.gql(`query($id: ID!) { cooperative(id: $id) { rectification { recoveryRuns { id status } } } }`, { id: String(coop) }, county)).cooperative.rectification.recoveryRuns;
+  expect(listed).toEqual([{ id: run.id, status: 'DONE' }, { id: second.id, status: 'DONE' }]);
+  const [exitTxn] = (await withSql(stack.urls.loans, (c) => c.query(`select id from ledger_txn where cooperative_id = $1 and kind like 'EXIT_RETURN_%' limit 1`, [coop]))).rows;
+  const other = await stack.token({ sub: 'county:1:checker', role: 'COUNTY', counties: [1] });
+  expectCode(await stack.gql(`mutation($i: ReverseLedgerTransactionInput!) { reverseLedgerTransaction(input: $i) }`, { i: { idempotencyKey: k(), txnId: String(exitTxn.id), reason: '录入错误,冲销重做', on: '2026-12-01' } }, other), 'EXIT_POSTING_NOT_REVERSIBLE');
+  expectCode(await decide(RUN, exiting.id, await stack.token({ sub: `board:${coop}`, role: 'COOPERATIVE', cooperatives: [coop] })), 'FORBIDDEN');
 });
 
 it('the county\'s deadlines: open ones due within the days asked, soonest first', async () => {

@@ -43,6 +43,7 @@ export const LOANS_ACCESS: AccessCatalogue = {
   'Mutation.reverseRepayment': step(['COUNTY']),
   'Mutation._postLedgerEvent': { roles: ['SERVICE'], scope: 'service' },
   'Query._fundIdleMoney': { roles: ['SERVICE'], scope: 'service' },
+  'Query._exitFundFacts': { roles: ['SERVICE'], scope: 'service' },
   'Query._ratingLoanFacts': { roles: ['SERVICE'], scope: 'service' },
   'Loan.auditTrail': { roles: AUDIT_READERS, scope: 'parent' },
   'BankTransfer.accountMasked': { roles: PERSONAL_NUMBER_READERS, scope: 'parent', otherwise: 'NULL' },

@@ -28,6 +28,7 @@ export const LOANS_CODES = {
   CONTRIBUTION_POSTING_NOT_REVERSIBLE: ['互助金凭证属于社员互助金记录,须在社员服务中处理(退还互助金)', 'A contribution posting belongs to a members contribution record; correct it there (withdrawal)', 'The ledger and the members contribution record must not disagree.'],
   ALLOCATION_POSTING_NOT_REVERSIBLE: ['调剂凭证属于联合社调剂业务,不能单独冲销', 'An allocation posting belongs to the union\'s allocation and cannot be reversed on its own', 'Allocations between cooperatives post both ledgers at once; a correction is made on the allocation in the union, never on one side.'],
   NOT_LATEST_REPAYMENT: ['只能冲销该笔借款最近一笔未冲销的还款', 'Only the loan\'s latest standing repayment can be reversed', 'Later usage fees were accrued on what the earlier repayment left outstanding: reverse the later ones first.'],
+  EXIT_POSTING_NOT_REVERSIBLE: ['退出清算凭证属于联合社的清算批次,不能单独冲销', 'An exit posting belongs to the union\'s recovery run and cannot be reversed on its own', 'The households\' returns are recorded in members and the run in the union: the three must not disagree.'],
 } as const satisfies CodeTable;
 
 const codes: Failures<Extract<keyof typeof LOANS_CODES, string>> = defineCodes('loans', LOANS_CODES);

@@ -7,6 +7,7 @@ import { ensureFund, lockFund, post } from './ledger.service';
 import { openLoanSql } from './loan.rules';
 import type { LedgerEventInput } from './ledger.inputs';
 import { postAllocationMade, postAllocationRepaid } from './allocation-event.service';
+import { postExitReturned } from './exit-event.service';
 
 const SOURCES: readonly ContributionSource[] = ['HOUSEHOLD', 'GOVERNMENT_SUBSIDY', 'SHUANGDAO'];
 
@@ -41,10 +42,11 @@ function parse(input: LedgerEventInput): Parsed {
  * a refusal is a coded DomainError the sender compensates.
  */
 export async function postLedgerEvent(ctx: Ctx, input: LedgerEventInput): Promise<string> {
-  const set = [input.contributionReceived, input.contributionReturned, input.allocationMade, input.allocationRepaid].filter((x) => x != null);
+  const set = [input.contributionReceived, input.contributionReturned, input.allocationMade, input.allocationRepaid, input.exitReturned].filter((x) => x != null);
   if (set.length !== 1) invalid('须且只能给出一个记账事件', 'exactly one ledger event must be given');
   if (input.allocationMade) return postAllocationMade(ctx, input.idempotencyKey, input.allocationMade);
   if (input.allocationRepaid) return postAllocationRepaid(ctx, input.idempotencyKey, input.allocationRepaid);
+  if (input.exitReturned) return postExitReturned(ctx, input.idempotencyKey, input.exitReturned);
   const { event, facts, on, memo } = parse(input);
   if (event.amountFen <= 0n) invalid('金额必须大于零', 'amount must be positive', { field: 'amount' });
   return once(ctx, input.idempotencyKey, 'postLedgerEvent', input, async (em) => {

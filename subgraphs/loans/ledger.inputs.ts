@@ -78,6 +78,17 @@ export class AllocationRepaidInput {
   @NotFuture() @Field(() => LocalDateScalar, { description: 'Date paid (还款日期)' }) paidOn!: string;
 }
 
+@InputType({ description: 'Internal: one recovery run of an exited cooperative: its households\' own part and the county\'s back from the bank (内部: 退出清算)' })
+@Directive('@inaccessible')
+export class ExitReturnedInput {
+  @Field(() => Int, { description: 'The union\'s recovery run (清算批次)' }) runId!: number;
+  @Field(() => Int, { description: 'The exited cooperative (退出互助社)' }) cooperativeId!: number;
+  @Field(() => MoneyScalar, { description: 'Returned to the households, in all (退还社员)' }) households!: bigint;
+  @Field(() => Int, { description: 'How many households (户数)' }) householdCount!: number;
+  @Field(() => MoneyScalar, { description: 'Back to the county (收回县级)' }) county!: bigint;
+  @NotFuture() @Field(() => LocalDateScalar, { description: 'Date of the run (清算日期)' }) returnedOn!: string;
+}
+
 /**
  * Internal: one business event another subgraph posts to the fund ledger, from a closed list;
  * exactly one of the event fields is set, each with its own input type.
@@ -90,6 +101,7 @@ export class LedgerEventInput {
   @Field(() => ContributionReturnedInput, { nullable: true, description: 'A contribution returned (退还互助金)' }) contributionReturned?: ContributionReturnedInput | null;
   @Field(() => AllocationMadeInput, { nullable: true, description: 'An approved allocation paid from lender to borrower (调剂划款)' }) allocationMade?: AllocationMadeInput | null;
   @Field(() => AllocationRepaidInput, { nullable: true, description: 'An allocation repayment (调剂还款)' }) allocationRepaid?: AllocationRepaidInput | null;
+  @Field(() => ExitReturnedInput, { nullable: true, description: 'An exit\'s recovery run (退出清算)' }) exitReturned?: ExitReturnedInput | null;
 }
 
 export enum CapitalSourceEnum {

@@ -11,11 +11,23 @@ import { reverseLedgerTransaction, reverseRepayment } from './reversal.service';
 import { disclosurePage, ledgerPage, trialBalance } from './ledger.service';
 import { injectCapital } from './capital.service';
 import { postLedgerEvent } from './ledger-event.service';
+import { exitFundFacts } from './exit-event.service';
 import { ratingLoanFacts } from './portfolio.service';
 import { LocalDateScalar } from '../lib/dates';
 import { NotFuture } from '../lib/input-check';
 
 const coopId = (id: string) => Number(/^\d{1,9}$/.test(id) ? id : 0);
+
+@ObjectType({ simpleResolvers: true, description: 'Internal: what an exited fund holds for a recovery run now (内部: 退出清算资金)' })
+@Directive('@inaccessible')
+export class ExitFundFacts {
+  @Field(() => MoneyScalar, { description: 'Bank deposit (银行存款)' }) bank!: bigint;
+  @Field(() => MoneyScalar, { description: 'Members\' own contributions still in the fund (社员互助金)' }) households!: bigint;
+  @Field(() => MoneyScalar, { description: 'Government capital and the fund\'s reserves still in it (县级可收回)' }) county!: bigint;
+  @Field(() => MoneyScalar, { description: 'Loans still out, collected as before (应收借款)' }) loansOutstanding!: bigint;
+  @Field(() => MoneyScalar, { description: 'Lent to other members through the union (应收调剂款)' }) unionReceivable!: bigint;
+  @Field(() => MoneyScalar, { description: 'Borrowed through the union (应付调剂款)' }) unionPayable!: bigint;
+}
 
 @ObjectType({ simpleResolvers: true, description: 'Internal: a fund\'s idle money now (内部: 闲置资金)' })
 @Directive('@inaccessible')
@@ -48,6 +60,12 @@ export class LedgerResolver {
     const out: FundIdleMoney[] = [];
     for (const id of cooperativeIds.slice(0, 50)) out.push({ cooperativeId: id, idle: await idleMoneyOf(ctx.em, id, await lockFreeBalances(ctx, id)) });
     return out;
+  }
+
+  @Directive('@inaccessible')
+  @Query(() => ExitFundFacts, { description: 'Internal: what an exited fund holds for the union\'s recovery run (内部: 退出清算资金)' })
+  _exitFundFacts(@Arg('cooperativeId', () => Int) cooperativeId: number, @Ctx() ctx: Context): Promise<ExitFundFacts> {
+    return exitFundFacts(ctx, cooperativeId);
   }
 
   @Query(() => LedgerTxnConnection, { nullable: true, description: 'The fund\'s ledger with internal memos, newest first; for the board, bookkeepers and supervisors (分类账)' })

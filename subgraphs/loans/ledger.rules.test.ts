@@ -1,5 +1,9 @@
 import {
   ACCOUNTS,
+  EXIT_POSTING_KINDS,
+  countyEquityFen,
+  exitReturned,
+  memberContributionsFen,
   ALLOCATION_POSTING_KINDS,
   allocationMade,
   allocationRepaid,
@@ -92,7 +96,7 @@ describe('ledger events posted by other subgraphs', () => {
 
   it('the closed list names exactly the events with a posting', () => {
     // contributions post through ledgerEventPosting; allocations post two funds at once (allocationMade, allocationRepaid)
-    expect([...LEDGER_EVENTS]).toEqual(['CONTRIBUTION_RECEIVED', 'CONTRIBUTION_RETURNED', 'ALLOCATION_MADE', 'ALLOCATION_REPAID']);
+    expect([...LEDGER_EVENTS]).toEqual(['CONTRIBUTION_RECEIVED', 'CONTRIBUTION_RETURNED', 'ALLOCATION_MADE', 'ALLOCATION_REPAID', 'EXIT_RETURNED']);
   });
 });
 
@@ -309,5 +313,36 @@ describe('allocations between cooperatives (有偿调剂)', () => {
     for (const route of ['GENERIC', 'REPAYMENT'] as const) {
       expect(errorOf(() => checkReversal({ kind, postedBy: 'a', reversesTxnId: null, reversedByTxnId: null, reverser: 'b', route }))?.code).toBe('ALLOCATION_POSTING_NOT_REVERSIBLE');
     }
+  });
+});
+
+describe('exit: the fund back to its households and its county', () => {
+  // credit balances are negative
+  const b = { BANK: 900_000n, MEMBER_CONTRIBUTIONS: -400_000n, GOVERNMENT_CAPITAL: -300_000n, SHUANGDAO_CAPITAL: -50_000n, RISK_RESERVE: -100_000n, RETAINED_CAPITAL: -50_000n, MANAGEMENT_FUND: 20_000n };
+  it('counts what each side may recover; a debit balance recovers nothing', () => {
+    expect(memberContributionsFen(b)).toBe(400_000n);
+    expect(countyEquityFen(b)).toBe(500_000n);
+    expect(memberContributionsFen({})).toBe(0n);
+  });
+  it.each<[string, bigint, bigint, [string, bigint][], [string, bigint][]]>([
+    ['households only', 400_000n, 0n, [['MEMBER_CONTRIBUTIONS', 400_000n], ['BANK', -400_000n]], []],
+    ['the county takes government capital first', 0n, 320_000n, [], [['GOVERNMENT_CAPITAL', 300_000n], ['SHUANGDAO_CAPITAL', 20_000n], ['BANK', -320_000n]]],
+    ['then the reserves, in order', 100n, 500_000n, [['MEMBER_CONTRIBUTIONS', 100n], ['BANK', -100n]],
+      [['GOVERNMENT_CAPITAL', 300_000n], ['SHUANGDAO_CAPITAL', 50_000n], ['RISK_RESERVE', 100_000n], ['RETAINED_CAPITAL', 50_000n], ['BANK', -500_000n]]],
+    ['nothing', 0n, 0n, [], []],
+  ])('%s', (_n, h, c, households, county) => {
+    const out = exitReturned(h, c, b);
+    expect(out.households.map((l) => [l.account, l.amountFen])).toEqual(households);
+    expect(out.county.map((l) => [l.account, l.amountFen])).toEqual(county);
+    for (const lines of [out.households, out.county]) assertBalanced(lines);
+  });
+  it.each(Object.values(EXIT_POSTING_KINDS))('a %s posting is never reversed alone, on either route', (kind) => {
+    for (const route of ['GENERIC', 'REPAYMENT'] as const) {
+      expect(errorOf(() => checkReversal({ kind, postedBy: 'a', reversesTxnId: null, reversedByTxnId: null, reverser: 'b', route }))?.code).toBe('EXIT_POSTING_NOT_REVERSIBLE');
+    }
+  });
+  it('never more than the fund holds for a side', () => {
+    expect(() => exitReturned(400_001n, 0n, b)).toThrow(/more than the fund holds/);
+    expect(() => exitReturned(0n, 500_001n, b)).toThrow(/more than the fund holds/);
   });
 });

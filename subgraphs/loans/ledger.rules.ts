@@ -100,7 +100,7 @@ export function contribution(kind: ContributionKind, amountFen: bigint): Line[] 
  * facts (loans' internal `_postLedgerEvent` takes exactly one). Its postings are derived here, like
  * every other posting of the ledger.
  */
-export const LEDGER_EVENTS = ['CONTRIBUTION_RECEIVED', 'CONTRIBUTION_RETURNED', 'ALLOCATION_MADE', 'ALLOCATION_REPAID'] as const;
+export const LEDGER_EVENTS = ['CONTRIBUTION_RECEIVED', 'CONTRIBUTION_RETURNED', 'ALLOCATION_MADE', 'ALLOCATION_REPAID', 'EXIT_RETURNED'] as const;
 export type LedgerEventName = (typeof LEDGER_EVENTS)[number];
 export type ContributionSource = Exclude<ContributionKind, 'HOUSEHOLD_WITHDRAWAL'>;
 
@@ -171,6 +171,62 @@ export function allocationRepaid(principalFen: bigint, feeFen: bigint, lenderFee
       cr('MANAGEMENT_FUND', lenderFee.managementFen),
       cr('RETAINED_CAPITAL', lenderFee.capitalFen),
     ]),
+  };
+}
+
+// ---- Exit (退出): the fund's money back to its households and its county ----------------------
+
+/** Kinds of the exit's postings: what the households get back of their own part, and what goes back to the county. */
+export const EXIT_POSTING_KINDS = { households: 'EXIT_RETURN_HOUSEHOLDS', county: 'EXIT_RETURN_COUNTY' } as const;
+
+/** Their event references: one of each per recovery run of the union. */
+export const EXIT_EVENT_REFS = {
+  households: (runId: number): string => `exit-households:${runId}`,
+  county: (runId: number): string => `exit-county:${runId}`,
+} as const;
+
+export const EXIT_MEMOS = {
+  households: '退出清算:退还社员自缴互助金 / Exit: members\' own contributions returned',
+  county: '退出清算:财政扶贫资金等收回县扶贫办 / Exit: government capital and the fund\'s reserves back to the county',
+} as const;
+
+/**
+ * What goes back to the county, in this order: the government's capital and 双到 money first, then
+ * donations (given to the poor villages' fund, not to a household) and the fund's own reserves and
+ * retained fee income, each up to its credit balance. Members' own part is the households'.
+ */
+export const COUNTY_EQUITY_ACCOUNTS: readonly Account[] = ['GOVERNMENT_CAPITAL', 'SHUANGDAO_CAPITAL', 'DONATIONS', 'RISK_RESERVE', 'WELFARE_FUND', 'MANAGEMENT_FUND', 'RETAINED_CAPITAL'];
+
+const creditOf = (b: Readonly<Partial<Record<Account, bigint>>>, a: Account): bigint => {
+  const v = -(b[a] ?? 0n);
+  return v > 0n ? v : 0n;
+};
+
+/** What the county may still recover of the fund: the credit balances of its accounts. */
+export function countyEquityFen(b: Readonly<Partial<Record<Account, bigint>>>): bigint {
+  return COUNTY_EQUITY_ACCOUNTS.reduce((s, a) => s + creditOf(b, a), 0n);
+}
+
+/** Members' own part still in the fund: the credit balance of their contributions. */
+export const memberContributionsFen = (b: Readonly<Partial<Record<Account, bigint>>>): bigint => creditOf(b, 'MEMBER_CONTRIBUTIONS');
+
+/**
+ * An exit's return from the bank account: the households' total against their contributions, the
+ * county's against its accounts in order (COUNTY_EQUITY_ACCOUNTS), each account up to its balance.
+ * The caller has checked the totals against the balances; more than they hold is a programming error.
+ */
+export function exitReturned(householdFen: bigint, countyFen: bigint, b: Readonly<Partial<Record<Account, bigint>>>): { households: Line[]; county: Line[] } {
+  if (householdFen > memberContributionsFen(b) || countyFen > countyEquityFen(b)) throw new Error('an exit cannot return more than the fund holds for it');
+  const county: Line[] = [];
+  let left = countyFen;
+  for (const a of COUNTY_EQUITY_ACCOUNTS) {
+    const take = left < creditOf(b, a) ? left : creditOf(b, a);
+    if (take > 0n) county.push(dr(a, take));
+    left -= take;
+  }
+  return {
+    households: householdFen > 0n ? posting([dr('MEMBER_CONTRIBUTIONS', householdFen), cr('BANK', householdFen)]) : [],
+    county: countyFen > 0n ? posting([...county, cr('BANK', countyFen)]) : [],
   };
 }
 
@@ -295,7 +351,7 @@ export interface ReversalRequest {
  * transaction is reversed once; the reverser is never its poster (maker-checker); loan postings
  * only through the operation that restores the loan (repayments: reverseRepayment; a disbursement
  * or write-off is corrected by other means, never by a reversal); contribution postings belong to
- * the members contribution record.
+ * the members contribution record; allocation and exit postings to the union's allocation or recovery run.
  */
 export function checkReversal(o: ReversalRequest): void {
   if (o.reversesTxnId !== null) fail('REVERSAL_NOT_REVERSIBLE', { txnId: o.reversesTxnId });
@@ -306,6 +362,7 @@ export function checkReversal(o: ReversalRequest): void {
   }
   if (o.route === 'GENERIC' && CONTRIBUTION_POSTING_KINDS.includes(o.kind)) fail('CONTRIBUTION_POSTING_NOT_REVERSIBLE', { kind: o.kind });
   if ((Object.values(ALLOCATION_POSTING_KINDS) as string[]).includes(o.kind)) fail('ALLOCATION_POSTING_NOT_REVERSIBLE', { kind: o.kind });
+  if ((Object.values(EXIT_POSTING_KINDS) as string[]).includes(o.kind)) fail('EXIT_POSTING_NOT_REVERSIBLE', { kind: o.kind });
 }
 
 /** The reversal's lines, refused when they would take money on hand (bank or cash) below zero:

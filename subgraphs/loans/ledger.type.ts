@@ -95,7 +95,7 @@ export class TrialBalance {
 @ObjectType({ simpleResolvers: true, description: 'One published item of the disclosure board, personal data masked (公示栏)' })
 export class DisclosureEntry {
   @Field(() => ID, { description: 'Entry id (编号)' }) id!: string;
-  @Field({ description: 'LOAN_DISBURSED, REPAYMENT, WRITE_OFF, CAPITAL, CONTRIBUTION, CONTRIBUTION_RETURN, REVERSAL, REPAYMENT_REVERSED, ALLOCATION_LENT, ALLOCATION_BORROWED, ALLOCATION_REPAID, ALLOCATION_REPAYMENT_RECEIVED; a reversal is its own entry and the original stays (类型)' }) kind!: string;
+  @Field({ description: 'LOAN_DISBURSED, REPAYMENT, WRITE_OFF, CAPITAL, CONTRIBUTION, CONTRIBUTION_RETURN, REVERSAL, REPAYMENT_REVERSED, ALLOCATION_LENT, ALLOCATION_BORROWED, ALLOCATION_REPAID, ALLOCATION_REPAYMENT_RECEIVED, EXIT_RETURN_HOUSEHOLDS, EXIT_RETURN_COUNTY; a reversal is its own entry and the original stays (类型)' }) kind!: string;
   @Field(() => LocalDateScalar, { description: 'Date (日期)' }) on!: string;
   @Field(() => String, { nullable: true, description: 'Household name masked like 张*明, when the item concerns one household (姓名)' }) nameMasked!: string | null;
   @Field(() => MoneyScalar, { description: 'Amount (金额)' }) amount!: bigint;

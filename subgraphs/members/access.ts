@@ -25,6 +25,9 @@ export const MEMBERS_ACCESS: AccessCatalogue = {
   'Query._cooperativeFacts': { roles: ['SERVICE'], scope: 'service' },
   // the union's rectification and exit (整改/退出) decide the status; members keeps it
   'Mutation._setCooperativeStatus': { roles: ['SERVICE'], scope: 'service' },
+  // the union's recovery runs of an exited cooperative (退出清算)
+  'Query._exitHouseholds': { roles: ['SERVICE'], scope: 'service' },
+  'Mutation._recordExitReturns': { roles: ['SERVICE'], scope: 'service' },
   'Query._ratingMemberFacts': { roles: ['SERVICE'], scope: 'service' },
   'Query._povertyStatusAsOf': { roles: ['SERVICE'], scope: 'service' },
   // the person the service asks for is checked and scoped inside (IDENTITY_NUMBER_REQUESTERS)

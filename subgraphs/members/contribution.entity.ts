@@ -14,3 +14,15 @@ export const CONTRIBUTION = defineTable('contribution', {
   idempotency_key: { kind: 'text', nullable: true },
   created_at: { kind: 'timestamptz', generated: true },
 });
+
+/** A household's own part returned by an exited cooperative's recovery run (退出清算, Migration0009ExitReturns). */
+export const EXIT_RETURN = defineTable('exit_return', {
+  id: { kind: 'bigserial', primary: true, jsNumber: true },
+  /** the union's recovery run */
+  run_id: { kind: 'int' },
+  member_id: { kind: 'int' },
+  cooperative_id: { kind: 'int' },
+  amount_fen: { kind: 'fen' },
+  returned_on: { kind: 'date' },
+  created_at: { kind: 'timestamptz', generated: true },
+});

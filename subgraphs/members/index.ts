@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { MEMBERS_ACCESS } from './access';
 import { defineSubgraph, type SubgraphDefinition } from '../lib/subgraph';
 import { MEMBERS_CODES } from './codes';
-import { CONTRIBUTION } from './contribution.entity';
+import { CONTRIBUTION, EXIT_RETURN } from './contribution.entity';
 import { CONTRIBUTION_STEPS } from './contribution.saga';
 import { ContributionResolver } from './contribution.resolver';
 import { COOPERATIVE } from './cooperative.entity';
@@ -34,7 +34,7 @@ export const membersSubgraph: SubgraphDefinition = defineSubgraph({
   database: 'members',
   access: MEMBERS_ACCESS,
   codes: MEMBERS_CODES,
-  tables: [COUNTY, TOWNSHIP, VILLAGE, COOPERATIVE, MEMBER, POVERTY_STATUS_CHANGE, CONTRIBUTION, GUARANTEE_GROUP, GUARANTEE_GROUP_MEMBER, INSURANCE_POLICY, SHAREHOLDING],
+  tables: [COUNTY, TOWNSHIP, VILLAGE, COOPERATIVE, MEMBER, POVERTY_STATUS_CHANGE, CONTRIBUTION, EXIT_RETURN, GUARANTEE_GROUP, GUARANTEE_GROUP_MEMBER, INSURANCE_POLICY, SHAREHOLDING],
   migrations: membersMigrations,
   seed: membersSeedLayout,
   resolvers: [

@@ -1,7 +1,7 @@
 import { Arg, Ctx as GqlCtx, Directive, Int, Mutation, Query, Resolver } from 'type-graphql';
 import type { Ctx } from '../lib/context';
-import { borrowerFacts, cooperativeFacts, ratingMemberFacts } from './internal.service';
-import { BorrowerFacts, CooperativeFacts, RatingMemberFacts } from './internal.type';
+import { borrowerFacts, cooperativeFacts, exitHouseholds, ratingMemberFacts, recordExitReturns } from './internal.service';
+import { BorrowerFacts, CooperativeFacts, ExitHousehold, ExitReturnInput, RatingMemberFacts } from './internal.type';
 import { LocalDateScalar, parseDay } from '../lib/dates';
 import { MaxChars, NotFuture } from '../lib/input-check';
 import { applyCooperativeStatus } from './cooperative.service';
@@ -44,5 +44,24 @@ export class InternalResolver {
     @GqlCtx() ctx: Ctx,
   ): Promise<boolean> {
     return applyCooperativeStatus(ctx, cooperativeId, status, reason, idempotencyKey);
+  }
+
+  @Directive('@inaccessible')
+  @Query(() => [ExitHousehold], { description: 'Internal: an exited cooperative\'s households with their own part and what was returned of it (退出清算，内部)' })
+  _exitHouseholds(@Arg('cooperativeId', () => Int) cooperativeId: number, @GqlCtx() ctx: Ctx): Promise<ExitHousehold[]> {
+    return exitHouseholds((sql, params) => ctx.read(sql, params), cooperativeId);
+  }
+
+  @Directive('@inaccessible')
+  @Mutation(() => Int, { description: 'Internal: what a recovery run returned to each household, after loans moved the money; the rows written (退出退还记录，内部)' })
+  _recordExitReturns(
+    @Arg('runId', () => Int, { description: 'The union\'s recovery run (清算批次)' }) runId: number,
+    @Arg('cooperativeId', () => Int, { description: 'The exited cooperative (退出互助社)' }) cooperativeId: number,
+    @NotFuture() @Arg('returnedOn', () => LocalDateScalar, { description: 'Date of the run (清算日期)' }) returnedOn: string,
+    @Arg('returns', () => [ExitReturnInput], { description: 'Per household (各户退还)' }) returns: ExitReturnInput[],
+    @MaxChars(200) @Arg('idempotencyKey', { description: 'Key of the sending saga step (幂等键)' }) idempotencyKey: string,
+    @GqlCtx() ctx: Ctx,
+  ): Promise<number> {
+    return recordExitReturns(ctx, runId, cooperativeId, parseDay(returnedOn), returns, idempotencyKey);
   }
 }

@@ -5,7 +5,9 @@
 import type { Ctx } from '../lib/context';
 import { intArray } from '../lib/db';
 import { policyOfRow, type CooperativeRow } from './cooperative.service';
-import { BorrowerFacts, CooperativeFacts, GuaranteeFacts, RatingMemberFacts } from './internal.type';
+import { BorrowerFacts, CooperativeFacts, ExitHousehold, GuaranteeFacts, RatingMemberFacts } from './internal.type';
+import { invalid } from './codes';
+import { audit, inTransaction } from '../lib/tx';
 import { memberOnSql, povertyStatusAsOfSql } from './member.rules';
 import type { MemberRow } from './member.service';
 import { coopScope, memberScope } from './shared';
@@ -85,4 +87,50 @@ export async function ratingMemberFacts(ctx: Ctx, countyId: number, asOf: string
     cooperativeId: r.id, townshipId: r.township_id, status: r.status, members: r.members, poorMembers: r.poor, insuredMembers: r.insured,
     borrowers: r.borrowers, poorBorrowers: r.poor_borrowers,
   }));
+}
+
+/**
+ * An exited cooperative's households with their own part (HOUSEHOLD posted, less withdrawals) and
+ * what recovery runs returned so far: what the union's next run divides. One statement.
+ */
+export async function exitHouseholds(read: Ctx['read'], cooperativeId: number): Promise<ExitHousehold[]> {
+  const rows = await read<{ member_id: number; contributed: string; returned: string }[]>(
+    `select c.member_id, c.contributed::text,
+            coalesce((select sum(r.amount_fen) from exit_return r where r.member_id = c.member_id and r.cooperative_id = ?), 0)::text returned
+       from (select member_id, sum(case when kind = 'HOUSEHOLD' then amount_fen else -amount_fen end) contributed
+               from contribution where cooperative_id = ? and kind in ('HOUSEHOLD', 'HOUSEHOLD_WITHDRAWAL') and ledger_status = 'POSTED'
+              group by member_id) c
+      where c.contributed > 0 order by c.member_id`,
+    [cooperativeId, cooperativeId],
+  );
+  return rows.map((r) => Object.assign(new ExitHousehold(), { memberId: r.member_id, contributed: BigInt(r.contributed), returned: BigInt(r.returned) }));
+}
+
+/**
+ * The union's recovery run records what it returned to each household, after loans moved the
+ * money: one row per run and household, so a repeated step writes nothing twice. Refused when a
+ * household is not the cooperative's or would get back more than its own part (INVALID_INPUT: the
+ * union computed from this subgraph's own facts, so it is a programming error). Returns the rows written.
+ */
+export async function recordExitReturns(
+  ctx: Ctx, runId: number, cooperativeId: number, returnedOn: string, returns: readonly { memberId: number; amount: bigint }[], idempotencyKey: string,
+): Promise<number> {
+  if (returns.some((r) => r.amount <= 0n)) invalid('退还金额必须大于零', 'each amount must be positive', { field: 'returns' });
+  return inTransaction(ctx, async (em) => {
+    await em.execute(`select id from cooperative where id = ? for update`, [cooperativeId]);
+    // under the cooperative's lock, in this transaction: two runs recorded at once cannot both take a household's last fen
+    const owed = new Map((await exitHouseholds((sql, params) => em.execute(sql, [...(params ?? [])]), cooperativeId)).map((h) => [h.memberId, h]));
+    const written = await em.execute<{ member_id: number }[]>(`select member_id from exit_return where run_id = ?`, [runId]);
+    if (written.length) return 0; // the step again: this run is recorded
+    for (const r of returns) {
+      const h = owed.get(r.memberId);
+      if (!h || h.returned + r.amount > h.contributed) invalid('退还金额超过该户自缴互助金', `member ${r.memberId} would get back more than its own part`, { field: 'returns' });
+    }
+    await em.execute(
+      `insert into exit_return (run_id, member_id, cooperative_id, amount_fen, returned_on) select ?, m, ?, a, ? from unnest(?::int[], ?::bigint[]) x(m, a)`,
+      [runId, cooperativeId, returnedOn, intArray(returns.map((r) => r.memberId)), `{${returns.map((r) => r.amount.toString()).join(',')}}`],
+    );
+    await audit(em, ctx, 'recordExitReturns', 'Cooperative', cooperativeId, null, { runId, households: returns.length, total: returns.reduce((s, r) => s + r.amount, 0n).toString(), idempotencyKey });
+    return returns.length;
+  });
 }

@@ -1,4 +1,5 @@
-import { Directive, Field, Int, ObjectType } from 'type-graphql';
+import { Directive, Field, InputType, Int, ObjectType } from 'type-graphql';
+import { MoneyScalar } from '../lib/money';
 
 /** What a rating reads from members, per cooperative, as of a day (SERVICE only). */
 @Directive('@inaccessible')
@@ -60,4 +61,20 @@ export class BorrowerFacts {
   @Field({ description: 'Party member (党员)' }) isPartyMember!: boolean;
   @Field(() => CooperativeFacts, { description: 'The member\'s cooperative (所属互助社)' }) cooperative!: CooperativeFacts;
   @Field(() => GuaranteeFacts, { nullable: true, description: 'Active guarantee, if any (有效担保)' }) guarantee!: GuaranteeFacts | null;
+}
+
+/** A household's own part in an exited cooperative, for the union's recovery run (SERVICE only). */
+@Directive('@inaccessible')
+@ObjectType({ simpleResolvers: true, description: 'Internal: a household\'s own contributions and what exit runs returned of them (退出清算，内部)' })
+export class ExitHousehold {
+  @Field(() => Int, { description: 'Member id (社员编号)' }) memberId!: number;
+  @Field(() => BigInt, { description: 'Its own part paid in and posted, less what it withdrew (自缴互助金)' }) contributed!: bigint;
+  @Field(() => BigInt, { description: 'Returned by recovery runs so far (已退还)' }) returned!: bigint;
+}
+
+@Directive('@inaccessible')
+@InputType({ description: 'Internal: what a recovery run returned to one household (退还明细，内部)' })
+export class ExitReturnInput {
+  @Field(() => Int, { description: 'Member id (社员编号)' }) memberId!: number;
+  @Field(() => MoneyScalar, { description: 'Returned (退还金额)' }) amount!: bigint;
 }

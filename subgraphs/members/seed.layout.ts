@@ -1,5 +1,5 @@
 import { seedTable, type SeedLayout } from '../lib/seed-layout';
-import { CONTRIBUTION } from './contribution.entity';
+import { CONTRIBUTION, EXIT_RETURN } from './contribution.entity';
 import { COOPERATIVE } from './cooperative.entity';
 import { COUNTY, TOWNSHIP, VILLAGE } from './geography.entity';
 import { GUARANTEE_GROUP, GUARANTEE_GROUP_MEMBER } from './guarantee.entity';
@@ -31,6 +31,8 @@ export const membersSeedLayout: SeedLayout = {
       'id', 'member_id', 'cooperative_id', 'farmer_cooperative_zh', 'farmer_cooperative_en', 'source', 'amount_fen', 'acquired_on', 'returns_fen',
     ]),
   ],
+  // the exit's returns name members of the data being replaced (the seed writes none)
+  alsoTruncate: [EXIT_RETURN.name],
   // what the member_counts_* triggers would have done
   recompute: [RECOUNT_MEMBER_COUNTERS],
 };

@@ -42,6 +42,7 @@ export const UNION_ACCESS: AccessCatalogue = {
   'Mutation.openRectification': { roles: ['COUNTY'], scope: 'county' },
   'Mutation.closeRectification': { roles: ['COUNTY'], scope: 'county' },
   'Mutation.startExit': { roles: ['COUNTY'], scope: 'county' },
+  'Mutation.runExitRecovery': { roles: ['COUNTY'], scope: 'county' },
   'Query.rectificationDeadlines': { roles: ALLOCATION_READERS, scope: 'county' },
   'Cooperative.rectification': { roles: SCOPED_READERS, scope: 'parent', otherwise: 'NULL' },
   'CooperativeUnion.auditTrail': { roles: [...AUDIT_READERS, 'UNION'], scope: 'parent' },

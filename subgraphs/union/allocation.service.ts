@@ -21,12 +21,12 @@ import { callSubgraph } from '../lib/service-client';
 import { selectList, type RowOf } from '../lib/table';
 import { audit, once } from '../lib/tx';
 import { fail, invalid } from './codes';
-import { ALLOCATION_MADE, ALLOCATION_REPAID, type AllocationMadeStep } from './allocation.saga';
+import { ALLOCATION_MADE, ALLOCATION_REPAID, type AllocationMadeStep, type AllocationRepaidStep } from './allocation.saga';
 import type { AllocationDecisionInput, RepayAllocationInput, RequestAllocationInput } from './allocation.inputs';
 import { ALLOCATION, ALLOCATION_REPAYMENT, COOPERATIVE_UNION } from './union.entity';
 import { Allocation, AllocationRepayment, type AllocationConnection, type UnionPosition } from './union.type';
 
-type AllocationRow = RowOf<typeof ALLOCATION>;
+export type AllocationRow = RowOf<typeof ALLOCATION>;
 type RepaymentRow = RowOf<typeof ALLOCATION_REPAYMENT>;
 type UnionRow = RowOf<typeof COOPERATIVE_UNION>;
 const COLUMNS = selectList(ALLOCATION, 'a');
@@ -340,42 +340,57 @@ export async function approveAllocation(ctx: Ctx, input: AllocationDecisionInput
   return reload(ctx, id);
 }
 
+/**
+ * One repayment of a locked ACTIVE allocation, in the caller's transaction: the fee accrued by days
+ * first, then principal, the fee split as the union's policy says; the allocation moves on at once
+ * and the step to loans is returned for the caller to queue (its compensation takes it back).
+ */
+export async function recordAllocationRepayment(em: EntityManager, ctx: Ctx, a: AllocationRow, amountFen: bigint, paidOn: string): Promise<AllocationRepaidStep> {
+  transition(a, ['ACTIVE'], 'repay');
+  const [pending] = await em.execute(`select 1 from allocation_repayment where allocation_id = ? and status = 'POSTING'`, [a.id]);
+  if (pending) fail('ALLOCATION_INVALID_TRANSITION', { status: 'POSTING', action: 'repay while a repayment is being posted' });
+  if (paidOn < a.fee_from!) invalid('还款日期早于上次还款或划款日期', 'repayment before the last repayment or the money moved', { field: 'paidOn' });
+  const r = allocationRepayment(amountFen, owedOn(a, paidOn));
+  const u = await unionRow(em, a.union_id);
+  const split = splitAllocationFee(r.feeFen, u.lender_fee_share_bp);
+  const [row] = await em.execute<{ id: number }[]>(
+    `insert into allocation_repayment (allocation_id, paid_on, principal_fen, fee_fen, lender_fee_fen, union_fee_fen, fee_from_before, status, paid_by)
+     values (?, ?, ?, ?, ?, ?, ?, 'POSTING', ?) returning id`,
+    [a.id, paidOn, r.principalFen.toString(), r.feeFen.toString(), split.lenderFen.toString(), split.unionFen.toString(), a.fee_from, ctx.caller!.sub],
+  );
+  const repaymentId = row!.id;
+  await em.execute(
+    `update allocation set principal_repaid_fen = principal_repaid_fen + ?, fee_paid_fen = fee_paid_fen + ?, fee_from = ?,
+       status = ?, repaid_on = ? where id = ?`,
+    [r.principalFen.toString(), r.feeFen.toString(), paidOn, r.closes ? 'REPAID' : 'ACTIVE', r.closes ? paidOn : null, a.id],
+  );
+  await audit(em, ctx, 'repayAllocation', 'Allocation', a.id, { principalRepaid: a.principal_repaid_fen }, { repaymentId, principal: r.principalFen.toString(), fee: r.feeFen.toString(), ...split });
+  return {
+    allocationId: a.id, unionId: a.union_id, repaymentId, lenderCooperativeId: a.lender_cooperative_id, borrowerCooperativeId: a.borrower_cooperative_id,
+    principalFen: r.principalFen, feeFen: r.feeFen, lenderFeeFen: split.lenderFen, unionFeeFen: split.unionFen, paidOn,
+  };
+}
+
+/** What an allocation owes on a day: its principal outstanding and the fee accrued since it last moved. */
+export function owedOn(a: AllocationRow, on: string): { principalFen: bigint; feeFen: bigint } {
+  return allocationOwed({ outstandingFen: BigInt(a.amount_fen) - BigInt(a.principal_repaid_fen), feeRateBp: a.fee_rate_bp, feeFrom: a.fee_from! }, on);
+}
+
 /** The borrower repays: the fee accrued by days first, then principal; the fee split as the union's policy says. */
 export async function repayAllocation(ctx: Ctx, input: RepayAllocationInput): Promise<AllocationNode> {
   const id = parseId(input.allocationId, 'allocationId');
   const paidOn = parseDay(input.paidOn);
-  const sagaOf = (repaymentId: number | string) => `allocation-repayment:${repaymentId}`;
   const repaymentId = await once(ctx, input.idempotencyKey, 'repayAllocation', input, async (em) => {
     const a = await lockAllocation(em, id);
     ownBoard(ctx, borrowerOf(a), 'BORROWER');
-    transition(a, ['ACTIVE'], 'repay');
-    const [pending] = await em.execute(`select 1 from allocation_repayment where allocation_id = ? and status = 'POSTING'`, [id]);
-    if (pending) fail('ALLOCATION_INVALID_TRANSITION', { status: 'POSTING', action: 'repay while a repayment is being posted' });
-    if (paidOn < a.fee_from!) invalid('还款日期早于上次还款或划款日期', 'repayment before the last repayment or the money moved', { field: 'paidOn' });
-    const outstandingFen = BigInt(a.amount_fen) - BigInt(a.principal_repaid_fen);
-    const r = allocationRepayment(input.amount, allocationOwed({ outstandingFen, feeRateBp: a.fee_rate_bp, feeFrom: a.fee_from! }, paidOn));
-    const u = await unionRow(em, a.union_id);
-    const split = splitAllocationFee(r.feeFen, u.lender_fee_share_bp);
-    const [row] = await em.execute<{ id: number }[]>(
-      `insert into allocation_repayment (allocation_id, paid_on, principal_fen, fee_fen, lender_fee_fen, union_fee_fen, fee_from_before, status, paid_by)
-       values (?, ?, ?, ?, ?, ?, ?, 'POSTING', ?) returning id`,
-      [id, paidOn, r.principalFen.toString(), r.feeFen.toString(), split.lenderFen.toString(), split.unionFen.toString(), a.fee_from, ctx.caller!.sub],
-    );
-    const repaymentId = row!.id;
-    await em.execute(
-      `update allocation set principal_repaid_fen = principal_repaid_fen + ?, fee_paid_fen = fee_paid_fen + ?, fee_from = ?,
-         status = ?, repaid_on = ? where id = ?`,
-      [r.principalFen.toString(), r.feeFen.toString(), paidOn, r.closes ? 'REPAID' : 'ACTIVE', r.closes ? paidOn : null, id],
-    );
-    await audit(em, ctx, 'repayAllocation', 'Allocation', id, { principalRepaid: a.principal_repaid_fen }, { repaymentId, principal: r.principalFen.toString(), fee: r.feeFen.toString(), ...split });
-    await enqueue(em, ALLOCATION_REPAID, sagaOf(repaymentId), [{
-      allocationId: id, unionId: a.union_id, repaymentId, lenderCooperativeId: a.lender_cooperative_id, borrowerCooperativeId: a.borrower_cooperative_id,
-      principalFen: r.principalFen, feeFen: r.feeFen, lenderFeeFen: split.lenderFen, unionFeeFen: split.unionFen, paidOn,
-    }], () => sagaOf(repaymentId), a.county_id);
-    return String(repaymentId);
+    const step = await recordAllocationRepayment(em, ctx, a, input.amount, paidOn);
+    await enqueue(em, ALLOCATION_REPAID, repaymentSaga(step.repaymentId), [step], () => repaymentSaga(step.repaymentId), a.county_id);
+    return String(step.repaymentId);
   });
-  await runSaga(ctx, ALLOCATION_STEPS, sagaOf(repaymentId));
+  await runSaga(ctx, ALLOCATION_STEPS, repaymentSaga(repaymentId));
   return reload(ctx, id);
 }
+
+const repaymentSaga = (repaymentId: number | string) => `allocation-repayment:${repaymentId}`;
 
 export const ALLOCATION_STEPS = [ALLOCATION_MADE, ALLOCATION_REPAID] as const;

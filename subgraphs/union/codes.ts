@@ -25,6 +25,7 @@ export const UNION_CODES = {
   RECTIFICATION_INVALID_TRANSITION: ['整改当前状态为{status},不能{action}', 'The rectification is {status}; cannot {action}', 'An open rectification closes, or its exit starts; a closed, exited or cancelled one stays so.'],
   RECTIFICATION_NOT_RECTIFIED: ['尚未整改到位:{reasonZh}', 'Not rectified: {reason}', 'It closes only on a rating of B or better for a period ending after it opened.'],
   EXIT_NOT_WARRANTED: ['不能启动退出:{reasonZh}', 'No exit: {reason}', 'The exit starts only past the deadline, and only without a rating of B or better since the rectification opened.'],
+  EXIT_NOTHING_TO_RECOVER: ['暂无可清算资金(银行存款 {bank} 分)', 'Nothing to recover now (bank deposit {bank} fen)', 'A recovery run pays the allocations owed, then the households, then the county, from the bank; run it again after later collections.'],
 } as const satisfies CodeTable;
 
 const codes: Failures<Extract<keyof typeof UNION_CODES, string>> = defineCodes('union', UNION_CODES);

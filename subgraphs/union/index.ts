@@ -15,6 +15,7 @@ import { CooperativeInspectionsResolver, InspectionResolver } from './inspection
 import { CooperativeRatingsResolver, RatingResolver, UnionRankingResolver } from './rating.resolver';
 import { CooperativeRectificationResolver, RectificationResolver } from './rectification.resolver';
 import { RECTIFICATION_STEPS } from './rectification.saga';
+import { EXIT_STEPS } from './exit.saga';
 
 /** The union subgraph (联合社): cooperative unions, their members and the allocations between them; inspections, ratings, rectification and exit. */
 export const unionSubgraph: SubgraphDefinition = defineSubgraph({
@@ -29,6 +30,6 @@ export const unionSubgraph: SubgraphDefinition = defineSubgraph({
     InspectionResolver, CooperativeInspectionsResolver, RatingResolver, CooperativeRatingsResolver, UnionRankingResolver, RectificationResolver, CooperativeRectificationResolver],
   orphanedTypes: [CooperativeRef, CountyRef],
   references: unionReferences,
-  sagas: [...UNION_STEPS, ...ALLOCATION_STEPS, ...RECTIFICATION_STEPS],
+  sagas: [...UNION_STEPS, ...ALLOCATION_STEPS, ...RECTIFICATION_STEPS, ...EXIT_STEPS],
   seed: unionSeedLayout,
 });

@@ -6,6 +6,8 @@ import { Rating } from './rating.type';
 import { OpenRectificationInput, RectificationDecisionInput } from './rectification.inputs';
 import { closeRectification, openRectification, rectificationDeadlines, rectificationOf, startExit, type RectificationNode } from './rectification.service';
 import { Rectification } from './rectification.type';
+import { runExitRecovery, runsOf } from './exit.service';
+import { ExitRun } from './exit.type';
 import { CooperativeRef } from './union.type';
 
 @Resolver(() => Rectification)
@@ -25,6 +27,11 @@ export class RectificationResolver {
     return startExit(ctx, input);
   }
 
+  @Mutation(() => ExitRun, { description: 'A recovery run of an exited cooperative\'s fund: open allocations it borrowed first, then its households\' own contributions (pro rata when short), then the county; again after later collections, until nothing is left (退出清算)' })
+  runExitRecovery(@Arg('input', () => RectificationDecisionInput) input: RectificationDecisionInput, @GqlCtx() ctx: Ctx): Promise<ExitRun> {
+    return runExitRecovery(ctx, input);
+  }
+
   @Query(() => [Rectification], { nullable: true, description: 'The county\'s open rectifications whose deadline falls within the days given or has passed, soonest first; at most one per cooperative (整改期限提醒)' })
   rectificationDeadlines(
     @Arg('countyId', () => ID, { description: 'The county (县)' }) countyId: string,
@@ -37,6 +44,11 @@ export class RectificationResolver {
   @FieldResolver(() => Rating, { nullable: true, description: 'The C or D rating it followed; null when recorded from the paper files (触发评级)' })
   rating(@Root() r: RectificationNode, @GqlCtx() ctx: Ctx): Promise<Rating | null> {
     return r.ratingId === null ? Promise.resolve(null) : ratingById(ctx, r.ratingId);
+  }
+
+  @FieldResolver(() => [ExitRun], { description: 'The recovery runs after its exit, oldest first (退出清算记录)' })
+  recoveryRuns(@Root() r: RectificationNode, @GqlCtx() ctx: Ctx): Promise<ExitRun[]> {
+    return runsOf(ctx, Number(r.id));
   }
 
   @FieldResolver(() => Rating, { nullable: true, description: 'The rating of B or better it closed on (整改验收评级)' })

@@ -1,5 +1,5 @@
 import { seedTable, type SeedLayout } from '../lib/seed-layout';
-import { ALLOCATION, ALLOCATION_REPAYMENT, COOPERATIVE_UNION, INSPECTION, INSPECTION_FINDING, RATING, RATING_POLICY, RECTIFICATION, UNION_ENTRY, UNION_MEMBERSHIP } from './union.entity';
+import { ALLOCATION, ALLOCATION_REPAYMENT, COOPERATIVE_UNION, INSPECTION, INSPECTION_FINDING, EXIT_RUN, RATING, RATING_POLICY, RECTIFICATION, UNION_ENTRY, UNION_MEMBERSHIP } from './union.entity';
 
 /** The union tables the bulk seed writes, referenced ones first (the unions are the root of every row). */
 export const unionSeedLayout: SeedLayout = {
@@ -21,5 +21,5 @@ export const unionSeedLayout: SeedLayout = {
     seedTable(UNION_ENTRY, ['id', 'union_id', 'allocation_id', 'event_ref', 'occurred_on', 'account', 'amount_fen', 'created_at']),
   ],
   // inspections and ratings name unions and cooperatives of the data being replaced (the seed writes none yet)
-  alsoTruncate: [RECTIFICATION.name, RATING.name, RATING_POLICY.name, INSPECTION_FINDING.name, INSPECTION.name],
+  alsoTruncate: [EXIT_RUN.name, RECTIFICATION.name, RATING.name, RATING_POLICY.name, INSPECTION_FINDING.name, INSPECTION.name],
 };

@@ -200,6 +200,26 @@ export const RECTIFICATION = defineTable('rectification', {
   created_at: { kind: 'timestamptz', generated: true },
 });
 
+/** A recovery run of an exited cooperative's fund (Migration0008ExitRuns). */
+export const EXIT_RUN = defineTable('exit_run', {
+  id: { kind: 'serial', primary: true },
+  rectification_id: { kind: 'int' },
+  cooperative_id: { kind: 'int' },
+  township_id: { kind: 'int' },
+  county_id: { kind: 'int' },
+  run_on: { kind: 'date' },
+  bank_fen: { kind: 'fen' },
+  allocations_fen: { kind: 'fen' },
+  households_fen: { kind: 'fen' },
+  household_count: { kind: 'int' },
+  county_fen: { kind: 'fen' },
+  left_fen: { kind: 'fen' },
+  /** per household: memberId and amountFen, a JSON list */
+  returns: { kind: 'jsonb' },
+  run_by: { kind: 'text' },
+  created_at: { kind: 'timestamptz', generated: true },
+});
+
 export const UNION_TABLES = [
-  COOPERATIVE_UNION, UNION_MEMBERSHIP, ALLOCATION, ALLOCATION_REPAYMENT, UNION_ENTRY, INSPECTION, INSPECTION_FINDING, RATING_POLICY, RATING, RECTIFICATION,
+  COOPERATIVE_UNION, UNION_MEMBERSHIP, ALLOCATION, ALLOCATION_REPAYMENT, UNION_ENTRY, INSPECTION, INSPECTION_FINDING, RATING_POLICY, RATING, RECTIFICATION, EXIT_RUN,
 ] as const;

@@ -7,6 +7,7 @@ import { Migration0003Privacy } from './Migration0003Privacy';
 import { Migration0005ContributionSteps } from './Migration0005ContributionSteps';
 import { Migration0007PovertyHistory } from './Migration0007PovertyHistory';
 import { Migration0008PageIndexes } from './Migration0008PageIndexes';
+import { Migration0009ExitReturns } from './Migration0009ExitReturns';
 
 /** Applied in order at start-up; never edit a released migration, add a new one. */
 export const membersMigrations: MigrationEntry[] = [
@@ -19,4 +20,5 @@ export const membersMigrations: MigrationEntry[] = [
   { name: 'Migration0006AccessGrant', class: SharedAccessGrant0003 },
   { name: 'Migration0007PovertyHistory', class: Migration0007PovertyHistory },
   { name: 'Migration0008PageIndexes', class: Migration0008PageIndexes },
+  { name: 'Migration0009ExitReturns', class: Migration0009ExitReturns },
 ];
