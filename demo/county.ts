@@ -484,8 +484,8 @@ export interface PlanOptions {
 
 const NO_UNIONS: UnionPlan = { unions: [], memberships: [], byLender: new Map() };
 /** The day lending stops at a cooperative under rectification, and the day an exited one exited. */
-const RECTIFYING_FROM = dayNumber('2026-05-20');
-const EXITED_ON = dayNumber('2025-08-31');
+export const RECTIFYING_FROM = dayNumber('2026-05-20');
+export const EXITED_ON = dayNumber('2025-08-31');
 
 const POLICY: CoopRow['policy'] = {
   feeRateBp: 600,

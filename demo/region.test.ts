@@ -4,7 +4,7 @@ import { createTestDatabases, sql, type TestDatabases } from '../test/support/db
 import { buildCounty } from './county';
 import { isEmpty, seed, type SeedReport } from '.';
 import { firstUnpaidDueSql, openLoanSql } from '../subgraphs/loans/loan.rules';
-import { allocationProblems } from './seed-allocations';
+import { allocationProblems, statusProblems } from './seed-allocations';
 
 /**
  * The region code path (22-county geography, COPY streaming in several batches, indexes and
@@ -63,7 +63,8 @@ it('writes the whole region geography and a slice of cooperatives spread over ma
   expect(report.stats.loans / SLICE).toBeGreaterThan(700);
   const first = await one<{ d: string }>(loans, `select min(disbursed_on)::text as d from loan`);
   expect(first.d < '2022-03-01').toBe(true);
-  for (const t of report.tables) expect([t.table, t.rows > 0]).toEqual([t.table, true]);
+  // a slice may hold no cooperative the county had put under rectification (about 1 in 70 across the region)
+  for (const t of report.tables.filter((x) => x.table !== 'rectification')) expect([t.table, t.rows > 0]).toEqual([t.table, true]);
 });
 
 it('recreates every index and constraint exactly as the migrations define them', async () => {
@@ -232,6 +233,8 @@ it('gives every county of the slice a union, and allocations that balance in bot
   const { problems, counts } = await allocationProblems(union, loans, '2026-11-27');
   expect(problems).toEqual([]);
   expect(counts.allocations).toBeGreaterThan(0);
+  // the statuses decided before the system are the union's rectifications
+  expect(await statusProblems(union, members)).toEqual([]);
 });
 
 it('continues the identity sequences after the loaded ids', async () => {

@@ -11,9 +11,11 @@ import { UNION_EVENT_REFS, unionBooksMade, unionBooksRepaid, type UnionLine } fr
 import type { SeedBatch } from '../infra/seed/load';
 import {
   dayStr,
+  EXITED_ON,
   generateCoops,
   pad,
   planSeed,
+  RECTIFYING_FROM,
   type AllocationRow,
   type CoopData,
   type PlanOptions,
@@ -157,6 +159,29 @@ function geographyRows(plan: SeedPlan, b: Batch): void {
   // a current member's union reaches its rows in members and loans, as the join saga's grant would
   const current = memberships.filter((m) => m.leftOn === null);
   b.add('access_grant', current.map((m) => row(['UNION', m.union.id, m.coopId, at(m.joinedOn, '10:00')])).join(''), current.length);
+  rectificationRows(plan, b);
+}
+
+/**
+ * A cooperative the county put under rectification, or exited, before this system: the decision
+ * from the paper files, as the union's rectification (no rating: there was none in the system), so
+ * the status members keeps is the one the union's rectifications give (rectification.rules' statusOf).
+ */
+function rectificationRows(plan: SeedPlan, b: Batch): void {
+  const decided = plan.coops.filter((c) => c.status !== 'ACTIVE');
+  b.add('rectification', decided.map((c, i) => {
+    const exited = c.status === 'EXITED';
+    const openedOn = exited ? EXITED_ON - 270 : RECTIFYING_FROM;
+    const deadline = exited ? EXITED_ON - 60 : dayNumber('2026-12-31');
+    const year = dayStr(openedOn).slice(0, 4);
+    const note = `${c.county.nameZh}扶贫办〔${year}〕${20 + (c.id % 60)}号:逾期借款清收不力,限期整改(纸质台账录入) / `
+      + 'overdue loans not collected: rectify by the deadline (entered from the paper files)';
+    return row([
+      i + 1, c.id, c.village.townshipId, c.county.id, null, dayStr(openedOn), dayStr(deadline), JSON.stringify(['COLLECT_OVERDUE', 'BANK_ONLY']), note,
+      exited ? 'EXITED' : 'OPEN', `county:${c.county.id}`, null, null, null, exited ? dayStr(EXITED_ON) : null, exited ? `county:${c.county.id}` : null, null,
+      at(openedOn, '10:00'),
+    ]);
+  }).join(''), decided.length);
 }
 
 const N = '\\N';

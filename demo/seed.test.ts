@@ -4,7 +4,7 @@ import { buildCounty, statsOf, type SeedStats } from './county';
 import { isEmpty, seedCounty } from '.';
 import { firstUnpaidDueSql, openLoanSql } from '../subgraphs/loans/loan.rules';
 import { povertyStatusAsOfSql } from '../subgraphs/members/member.rules';
-import { allocationProblems } from './seed-allocations';
+import { allocationProblems, statusProblems } from './seed-allocations';
 
 jest.setTimeout(120_000);
 
@@ -261,6 +261,12 @@ it('has a county union and two township unions with a year of allocations that b
   expect(counts.countyApproved).toBeGreaterThanOrEqual(1);
   const span = await one<{ first: string; last: string }>(union, `select min(made_on)::text first, max(made_on)::text last from allocation`);
   expect(span.first < '2026-02-01' && span.last > '2026-09-01').toBe(true);
+});
+
+it('keeps every cooperative\'s status the one its rectifications in the union give (the paper files\' decisions entered as rectifications)', async () => {
+  expect(await statusProblems(union, members)).toEqual([]);
+  const r = await rows<{ status: string; n: number }>(union, `select status, count(*)::int n from rectification group by status order by status`);
+  expect(r).toEqual([{ status: 'EXITED', n: 1 }, { status: 'OPEN', n: 1 }]);
 });
 
 it('the allocation check finds books that disagree', async () => {

@@ -196,7 +196,7 @@ it('the internal current rating for a write elsewhere: in the order asked, for s
   const got = ok(await stack.subgraphGql('union', Q, { ids: [20, 22, 999_999, 20] }, service))._currentRatings;
   expect(got).toEqual([
     { cooperativeId: 20, ratingClass: r20.ratingClass, periodEnd: r20.periodEnd, rectifying: false, exited: false },
-    { cooperativeId: 22, ratingClass: null, periodEnd: null, rectifying: false, exited: false }, // exited before it was ever rated
+    { cooperativeId: 22, ratingClass: null, periodEnd: null, rectifying: false, exited: true }, // exited (the paper files' decision) before it was ever rated
     { cooperativeId: 999_999, ratingClass: null, periodEnd: null, rectifying: false, exited: false },
     { cooperativeId: 20, ratingClass: r20.ratingClass, periodEnd: r20.periodEnd, rectifying: false, exited: false },
   ]);

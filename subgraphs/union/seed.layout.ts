@@ -19,7 +19,11 @@ export const unionSeedLayout: SeedLayout = {
       'id', 'allocation_id', 'paid_on', 'principal_fen', 'fee_fen', 'lender_fee_fen', 'union_fee_fen', 'fee_from_before', 'status', 'paid_by', 'created_at',
     ]),
     seedTable(UNION_ENTRY, ['id', 'union_id', 'allocation_id', 'event_ref', 'occurred_on', 'account', 'amount_fen', 'created_at']),
+    seedTable(RECTIFICATION, [
+      'id', 'cooperative_id', 'township_id', 'county_id', 'rating_id', 'opened_on', 'deadline', 'points', 'note', 'status', 'opened_by',
+      'closing_rating_id', 'closed_on', 'closed_by', 'exited_on', 'exited_by', 'refusal_code', 'created_at',
+    ]),
   ],
-  // inspections and ratings name unions and cooperatives of the data being replaced (the seed writes none yet)
-  alsoTruncate: [EXIT_RUN.name, RECTIFICATION.name, RATING.name, RATING_POLICY.name, INSPECTION_FINDING.name, INSPECTION.name],
+  // recovery runs, inspections and ratings name unions and cooperatives of the data being replaced (the seed writes none yet)
+  alsoTruncate: [EXIT_RUN.name, RATING.name, RATING_POLICY.name, INSPECTION_FINDING.name, INSPECTION.name],
 };
