@@ -204,3 +204,35 @@ it('the internal current rating for a write elsewhere: in the order asked, for s
   expectCode(await stack.gql(Q, { ids: [20] }, county), 'GRAPHQL_VALIDATION_FAILED');
   expectCode(await stack.subgraphGql('union', Q, { ids: Array.from({ length: 1001 }, (_, i) => i + 1) }, service), 'INVALID_INPUT');
 });
+
+it('the dashboards\' rating: each cooperative\'s class in force on the day and the county\'s counts per class, two statements whatever the number of counties and cooperatives', async () => {
+  const region = await stack.token({ sub: 'region', role: 'REGION' });
+  const WITH = `query($d: LocalDate!) { counties { id ratingCounts(asOf: $d) { ratingClass count } cooperatives(first: 500) { edges { node { id rating(asOf: $d) { ratingClass periodEnd } } } } } }`;
+  const WITHOUT = `query { counties { id cooperatives(first: 500) { edges { node { id } } } } }`;
+  const statements = async (q: string, v: object) => {
+    const n0 = sqlStats.statements;
+    const data = ok(await stack.gql(q, v, region));
+    return { data, n: sqlStats.statements - n0 };
+  };
+  const without = await statements(WITHOUT, {});
+  const q3 = await statements(WITH, { d: '2026-09-30' });
+  expect(q3.n - without.n).toBe(2);
+  const county1 = q3.data.counties.find((c: any) => c.id === '1');
+  const ranked = ok(await stack.gql(COUNTY_RATINGS, { c: '1', p: Q3 }, county)).countyRatings;
+  // on 30 September the Q3 ratings are in force: the counts are the period's
+  expect(county1.ratingCounts).toEqual(ranked.counts);
+  const classOf = new Map(ranked.ranking.map((r: any) => [r.cooperative.id, r.ratingClass]));
+  for (const e of county1.cooperatives.edges) expect(e.node.rating?.ratingClass ?? null).toBe(classOf.get(e.node.id) ?? null);
+  // on 30 June only the Q2 ratings were (rated above), none before
+  const q2 = ok(await stack.gql(WITH, { d: '2026-07-15' }, region)).counties.find((c: any) => c.id === '1');
+  expect(q2.cooperatives.edges.filter((e: any) => e.node.rating).every((e: any) => e.node.rating.periodEnd === '2026-06-30')).toBe(true);
+  const before = ok(await stack.gql(WITH, { d: '2026-03-31' }, region)).counties.find((c: any) => c.id === '1');
+  expect(before.ratingCounts.every((c: any) => c.count === 0)).toBe(true);
+  // counted over what the caller reads: a board its own cooperative, at the union subgraph too
+  const ENTITIES = `query($r: [_Any!]!) { _entities(representations: $r) { ... on County { ratingCounts { count } } } }`;
+  const sum = async (token: string) => ok(await stack.subgraphGql('union', ENTITIES, { r: [{ __typename: 'County', id: '1' }] }, token))._entities[0].ratingCounts
+    .reduce((s: number, c: any) => s + c.count, 0);
+  expect(await sum(await stack.token({ sub: 'board:20', role: 'COOPERATIVE', cooperatives: [20] }))).toBe(1);
+  expect(await sum(county)).toBe(ranked.ranking.length);
+  expect(await sum(await stack.token({ sub: 'county:2', role: 'COUNTY', counties: [2] }))).toBe(0);
+});

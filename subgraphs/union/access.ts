@@ -34,6 +34,8 @@ export const UNION_ACCESS: AccessCatalogue = {
   'Query.ratingThresholds': { roles: ['COUNTY', 'REGION', 'AUDITOR'], scope: 'county' },
   'Cooperative.rating': { roles: SCOPED_READERS, scope: 'parent', otherwise: 'NULL' },
   'Cooperative.ratings': { roles: SCOPED_READERS, scope: 'parent', otherwise: 'NULL' },
+  // counted over the ratings the caller reads (lib/scope in the statement)
+  'County.ratingCounts': { roles: SCOPED_READERS, scope: 'parent', otherwise: 'NULL' },
   // a union's evaluation of its members (考核评比): who reads the union, but its households
   'CooperativeUnion.ranking': { roles: ALLOCATION_READERS, scope: 'parent', otherwise: 'NULL' },
   // wholesale asks at write time whether a cooperative may borrow

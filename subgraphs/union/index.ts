@@ -12,7 +12,7 @@ import { CooperativeRef, CountyRef } from './union.type';
 import { AllocationResolver, CooperativeAllocationsResolver, UnionAllocationsResolver } from './allocation.resolver';
 import { ALLOCATION_STEPS } from './allocation.service';
 import { CooperativeInspectionsResolver, InspectionResolver } from './inspection.resolver';
-import { CooperativeRatingsResolver, RatingResolver, UnionRankingResolver } from './rating.resolver';
+import { CooperativeRatingsResolver, CountyRatingCountsResolver, RatingResolver, UnionRankingResolver } from './rating.resolver';
 import { CooperativeRectificationResolver, RectificationResolver } from './rectification.resolver';
 import { RECTIFICATION_STEPS } from './rectification.saga';
 import { EXIT_STEPS } from './exit.saga';
@@ -27,7 +27,7 @@ export const unionSubgraph: SubgraphDefinition = defineSubgraph({
   tables: UNION_TABLES,
   migrations: unionMigrations,
   resolvers: [CooperativeUnionResolver, UnionMembershipResolver, CooperativeUnionsResolver, AllocationResolver, UnionAllocationsResolver, CooperativeAllocationsResolver,
-    InspectionResolver, CooperativeInspectionsResolver, RatingResolver, CooperativeRatingsResolver, UnionRankingResolver, RectificationResolver, CooperativeRectificationResolver],
+    InspectionResolver, CooperativeInspectionsResolver, RatingResolver, CooperativeRatingsResolver, UnionRankingResolver, CountyRatingCountsResolver, RectificationResolver, CooperativeRectificationResolver],
   orphanedTypes: [CooperativeRef, CountyRef],
   references: unionReferences,
   sagas: [...UNION_STEPS, ...ALLOCATION_STEPS, ...RECTIFICATION_STEPS, ...EXIT_STEPS],

@@ -3,9 +3,11 @@ import { Arg, Args, Ctx as GqlCtx, Directive, FieldResolver, ID, Int, Mutation, 
 import { PageArgs, pageOf } from '../lib/connection';
 import type { Ctx } from '../lib/context';
 import { OverrideRatingInput, RateCountyInput, RatingPeriodInput, SetRatingThresholdsInput } from './rating.inputs';
-import { countyRatings, countyThresholds, currentRatingOf, currentRatings, overrideRating, rateCounty, ratingsOf, setRatingThresholds, unionRanking } from './rating.service';
-import { CountyRatings, CurrentRating, Rating, RatingConnection, RatingThresholdsType } from './rating.type';
-import { CooperativeRef, CooperativeUnion } from './union.type';
+import { countyRatings, countyThresholds, currentRatingOf, currentRatings, overrideRating, rateCounty, ratingCountsOf, ratingsOf, setRatingThresholds, unionRanking } from './rating.service';
+import { CountyRatings, CurrentRating, Rating, RatingClassCount, RatingConnection, RatingThresholdsType } from './rating.type';
+import { CooperativeRef, CooperativeUnion, CountyRef } from './union.type';
+import { LocalDateScalar, parseDay } from '../lib/dates';
+import { NotFuture } from '../lib/input-check';
 
 @Resolver(() => Rating)
 export class RatingResolver {
@@ -45,6 +47,18 @@ export class RatingResolver {
   }
 }
 
+@Resolver(() => CountyRef)
+export class CountyRatingCountsResolver {
+  @FieldResolver(() => [RatingClassCount], { nullable: true, description: 'The county\'s cooperatives you may read, counted by the class of their rating in force on the day (default: the latest); the never rated are not counted (各等级互助社数量)' })
+  ratingCounts(
+    @Root() c: CountyRef,
+    @GqlCtx() ctx: Ctx,
+    @NotFuture() @Arg('asOf', () => LocalDateScalar, { nullable: true, description: 'In force on this day, not after today; default the latest (截至日期)' }) asOf?: string | null,
+  ): Promise<RatingClassCount[]> {
+    return ratingCountsOf(ctx, Number(c.id), asOf ? parseDay(asOf) : null);
+  }
+}
+
 @Resolver(() => CooperativeUnion)
 export class UnionRankingResolver {
   @FieldResolver(() => [Rating], { nullable: true, description: 'The union\'s evaluation (考核评比): its current members\' ratings for a period, better class, higher score, lower PAR, lower cooperative id first (联合社排名)' })
@@ -56,8 +70,12 @@ export class UnionRankingResolver {
 @Resolver(() => CooperativeRef)
 export class CooperativeRatingsResolver {
   @FieldResolver(() => Rating, { nullable: true, description: 'The rating in force: the latest period rated (a quarter before a year ending the same day); null before the first (当前评级)' })
-  rating(@Root() c: CooperativeRef, @GqlCtx() ctx: Ctx): Promise<Rating | null> {
-    return currentRatingOf(ctx, Number(c.id));
+  rating(
+    @Root() c: CooperativeRef,
+    @GqlCtx() ctx: Ctx,
+    @NotFuture() @Arg('asOf', () => LocalDateScalar, { nullable: true, description: 'In force on this day, not after today; default the latest (截至日期)' }) asOf?: string | null,
+  ): Promise<Rating | null> {
+    return currentRatingOf(ctx, Number(c.id), asOf ? parseDay(asOf) : null);
   }
 
   @FieldResolver(() => RatingConnection, { nullable: true, description: 'Every rating of the cooperative, oldest first (评级记录)' })

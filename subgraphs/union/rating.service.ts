@@ -75,19 +75,41 @@ export function ratingsOf(ctx: Ctx, cooperativeId: number, page: Page): Promise<
 /** Which rating is in force: the latest period's end; a quarter before a year ending the same day; the later record. */
 const IN_FORCE_ORDER = `r.period_end desc, (r.period_kind = 'YEAR'), r.id desc`;
 
-/** A cooperative's rating in force: the latest period's end; a quarter before a year ending the same day. */
-export function currentRatingOf(ctx: Ctx, cooperativeId: number): Promise<Rating | null> {
+/** A cooperative's rating in force on a day (default: the latest): the latest period ended by then; a quarter before a year ending the same day. */
+export function currentRatingOf(ctx: Ctx, cooperativeId: number, asOf: string | null = null): Promise<Rating | null> {
   return ctx.loaders
-    .get<number, Rating | null>('currentRating', async (ids) => {
+    .get<number, Rating | null>(`currentRating:${asOf ?? ''}`, async (ids) => {
       const s = ratingScope(ctx);
       const rows = await ctx.read<RatingRow[]>(
-        `select distinct on (r.cooperative_id) ${COLUMNS} from rating r where r.cooperative_id = any(?::int[]) and ${s.sql}
+        `select distinct on (r.cooperative_id) ${COLUMNS} from rating r where r.cooperative_id = any(?::int[]) and (?::date is null or r.period_end <= ?::date) and ${s.sql}
           order by r.cooperative_id, ${IN_FORCE_ORDER}`,
-        [intArray(ids), ...s.params],
+        [intArray(ids), asOf, asOf, ...s.params],
       );
       return inKeyOrder(ids, rows, (r) => r.cooperative_id).map((r) => (r ? toRating(r) : null));
     })
     .load(cooperativeId);
+}
+
+/**
+ * A county's cooperatives counted by the class of their rating in force on a day (default: the
+ * latest), those the caller may read and not exited; one statement for every county of the request.
+ */
+export function ratingCountsOf(ctx: Ctx, countyId: number, asOf: string | null): Promise<{ ratingClass: RatingClass; count: number }[]> {
+  return ctx.loaders
+    .get<number, { ratingClass: RatingClass; count: number }[]>(`ratingCounts:${asOf ?? ''}`, async (ids) => {
+      const s = ratingScope(ctx);
+      const rows = await ctx.read<{ county_id: number; rating_class: RatingClass; n: number }[]>(
+        `select x.county_id, x.rating_class, count(*)::int n from (
+           select distinct on (r.cooperative_id) r.county_id, r.rating_class from rating r
+            where r.county_id = any(?::int[]) and (?::date is null or r.period_end <= ?::date) and ${s.sql}
+              and not exists (select 1 from rectification x where x.cooperative_id = r.cooperative_id and x.status = 'EXITED')
+            order by r.cooperative_id, ${IN_FORCE_ORDER}) x
+          group by x.county_id, x.rating_class`,
+        [intArray(ids), asOf, asOf, ...s.params],
+      );
+      return ids.map((id) => RATING_CLASSES.map((c) => ({ ratingClass: c, count: rows.find((r) => r.county_id === id && r.rating_class === c)?.n ?? 0 })));
+    })
+    .load(countyId);
 }
 
 /** A rating by id, as the caller may read it (a rectification's ratings); one statement per request. */
