@@ -22,7 +22,7 @@ let floorUrl: string;
 beforeAll(async () => {
   stack = await startStack();
   await seedCounty(stack.urls);
-  floor = createFloor({ urls: { members: stack.urls.members!, loans: stack.urls.loans! }, key: loadKey(DATA_DIR) });
+  floor = createFloor({ urls: { members: stack.urls.members!, loans: stack.urls.loans!, union: stack.urls.union! }, key: loadKey(DATA_DIR) });
   floorUrl = `http://127.0.0.1:${await listen(floor.server, 0)}/graphql`;
 });
 afterAll(async () => {
@@ -71,4 +71,23 @@ it('refuses a caller whose county rows it cannot scope, instead of answering wid
   const r = await both('CountyDashboard', variables.CountyDashboard!, { sub: 'floor-test', role: 'TOWNSHIP', townships: [101] });
   expect(r.floor).toBeUndefined();
   expect(JSON.stringify(r.floorErrors)).toContain('UNSUPPORTED');
+});
+
+it('with ratings in force: the dashboards\' classes and counts per class as ours, and without them when asked', async () => {
+  const county = await stack.token(COUNTY_1);
+  for (const quarter of [2, 3]) {
+    const r = await stack.gql(`mutation($q: Int!) { rateCounty(input: { countyId: "1", period: { kind: QUARTER, year: 2026, quarter: $q } }) { periodEnd } }`, { q: quarter }, county);
+    expect(r.errors).toBeUndefined();
+  }
+  for (const [name, claims] of [['CountyDashboard', COUNTY_1], ['RegionDashboard', REGION], ['CountyDashboard', OTHER_COUNTY]] as const) {
+    for (const asOf of ['2026-08-01', '2026-11-27']) {
+      for (const withRating of [true, false]) {
+        const r = await both(name, { ...variables[name]!, asOf, withRating }, claims);
+        expect(r.floorErrors).toBeNull();
+        expect(r.floor).toEqual(r.ours);
+        const text = JSON.stringify(r.ours);
+        expect(text.includes('"ratingClass"')).toBe(withRating && claims !== OTHER_COUNTY);
+      }
+    }
+  }
 });

@@ -16,6 +16,13 @@ export type RatingClass = (typeof RATING_CLASSES)[number];
 export const PERIOD_KINDS = ['QUARTER', 'YEAR'] as const;
 export type PeriodKind = (typeof PERIOD_KINDS)[number];
 
+/**
+ * Which of a cooperative's ratings is in force (SQL order over `rating r`, first row wins): the
+ * latest period's end; of a quarter and a year ending the same day the quarter (the finer reading);
+ * then the later record.
+ */
+export const RATING_IN_FORCE_ORDER = `r.period_end desc, (r.period_kind = 'YEAR'), r.id desc`;
+
 
 /**
  * A rating's indicators as of its period's end, each null when there is no data for it: no loan

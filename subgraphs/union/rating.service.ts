@@ -18,7 +18,7 @@ import { audit, inTransaction } from '../lib/tx';
 import { fail, invalid } from './codes';
 import type { OverrideRatingInput, RateCountyInput, RatingPeriodInput, SetRatingThresholdsInput } from './rating.inputs';
 import {
-  checkOverride, checkPeriodEnded, checkThresholds, classify, compareRanked, DEFAULT_RATING_THRESHOLDS, INDICATOR_NAMES, LOWER_IS_BETTER,
+  checkOverride, checkPeriodEnded, RATING_IN_FORCE_ORDER, checkThresholds, classify, compareRanked, DEFAULT_RATING_THRESHOLDS, INDICATOR_NAMES, LOWER_IS_BETTER,
   NUMERIC_INDICATORS, periodBounds, RATING_CLASSES, rankingScore, shareBp, thresholdsFrom,
   type IndicatorName, type Indicators, type PeriodKind, type RatingClass, type RatingThresholds,
 } from './rating.rules';
@@ -72,9 +72,6 @@ export function ratingsOf(ctx: Ctx, cooperativeId: number, page: Page): Promise<
     .load(cooperativeId);
 }
 
-/** Which rating is in force: the latest period's end; a quarter before a year ending the same day; the later record. */
-const IN_FORCE_ORDER = `r.period_end desc, (r.period_kind = 'YEAR'), r.id desc`;
-
 /** A cooperative's rating in force on a day (default: the latest): the latest period ended by then; a quarter before a year ending the same day. */
 export function currentRatingOf(ctx: Ctx, cooperativeId: number, asOf: string | null = null): Promise<Rating | null> {
   return ctx.loaders
@@ -82,7 +79,7 @@ export function currentRatingOf(ctx: Ctx, cooperativeId: number, asOf: string | 
       const s = ratingScope(ctx);
       const rows = await ctx.read<RatingRow[]>(
         `select distinct on (r.cooperative_id) ${COLUMNS} from rating r where r.cooperative_id = any(?::int[]) and (?::date is null or r.period_end <= ?::date) and ${s.sql}
-          order by r.cooperative_id, ${IN_FORCE_ORDER}`,
+          order by r.cooperative_id, ${RATING_IN_FORCE_ORDER}`,
         [intArray(ids), asOf, asOf, ...s.params],
       );
       return inKeyOrder(ids, rows, (r) => r.cooperative_id).map((r) => (r ? toRating(r) : null));
@@ -103,7 +100,7 @@ export function ratingCountsOf(ctx: Ctx, countyId: number, asOf: string | null):
            select distinct on (r.cooperative_id) r.county_id, r.rating_class from rating r
             where r.county_id = any(?::int[]) and (?::date is null or r.period_end <= ?::date) and ${s.sql}
               and not exists (select 1 from rectification x where x.cooperative_id = r.cooperative_id and x.status = 'EXITED')
-            order by r.cooperative_id, ${IN_FORCE_ORDER}) x
+            order by r.cooperative_id, ${RATING_IN_FORCE_ORDER}) x
           group by x.county_id, x.rating_class`,
         [intArray(ids), asOf, asOf, ...s.params],
       );
@@ -183,7 +180,7 @@ export async function currentRatings(ctx: Ctx, cooperativeIds: readonly number[]
             exists (select 1 from rectification x where x.cooperative_id = c.id and x.status = 'EXITED') exited
        from unnest(?::int[]) c(id)
        left join lateral (select r.rating_class, r.period_end from rating r where r.cooperative_id = c.id
-                           order by ${IN_FORCE_ORDER} limit 1) cur on true`,
+                           order by ${RATING_IN_FORCE_ORDER} limit 1) cur on true`,
     [intArray(ids)],
   );
   const byId = new Map(rows.map((r) => [r.cooperative_id, r]));

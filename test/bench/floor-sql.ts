@@ -3,6 +3,7 @@ import { numberPlaceholders } from '../../subgraphs/lib/read-path';
 import { readScope, scopedByCountyAlone, type ScopeColumns, type Sql } from '../../subgraphs/lib/scope';
 import { daysOverdueSql, firstUnpaidDueSql, outstandingNowSql } from '../../subgraphs/loans/loan.rules';
 import { figuresSql, PAR_DAYS_SQL } from '../../subgraphs/loans/portfolio.rules';
+import { RATING_IN_FORCE_ORDER } from '../../subgraphs/union/rating.rules';
 
 /**
  * The floor's SQL: one statement per database and operation, built per request from the shape of
@@ -43,6 +44,7 @@ export interface Built {
 const COOP: ScopeColumns = { county: 'c.county_id', township: 'c.township_id', cooperative: 'c.id' };
 const MEMBER: ScopeColumns = { ...COOP, member: 'm.id' };
 const FUND: ScopeColumns = { county: 'f.county_id', township: 'f.township_id', cooperative: 'f.cooperative_id' };
+const RATING: ScopeColumns = { county: 'r.county_id', township: 'r.township_id', cooperative: 'r.cooperative_id' };
 const LOAN: ScopeColumns = { county: 'l.county_id', township: 'l.township_id', cooperative: 'l.cooperative_id', member: 'l.member_id' };
 
 /** Refused by the floor: a caller whose county rows ours checks by joining down to its cooperatives. */
@@ -215,4 +217,21 @@ select l.id, l.amount_fen::text amount, l.status, l.purpose, l.fee_rate_bp, l.te
             else ${daysOverdueSql(firstUnpaidDueSql('l.id', 'l.principal_repaid_fen', day), day)} end days_overdue
   from loan l where l.member_id = ${member} and ${s.where(readScope(caller, LOAN))} order by l.id`;
   return { text, params: s.params };
+}
+
+/**
+ * Union side of the dashboards: each cooperative's rating in force on `asOf` (one county or all) as
+ * the caller reads ratings, and whether it exited (ours: union rating.service currentRatingOf and
+ * ratingCountsOf, the same order and scope columns). A UNION caller's scope goes through the
+ * union's memberships, which the floor does not model: refused.
+ */
+export function unionRatings(caller: Caller | null, countyId: number | null, asOf: string): Built {
+  if (caller?.role === 'UNION') throw new UnsupportedCaller('floor: ratings for a UNION caller not implemented');
+  const st = new Statement();
+  const county = countyId === null ? '' : `r.county_id = ${st.v(countyId, 'int')} and `;
+  const text = `select distinct on (r.cooperative_id) r.cooperative_id, r.county_id, r.rating_class, to_char(r.period_end, 'YYYY-MM-DD') period_end,
+         exists (select 1 from rectification x where x.cooperative_id = r.cooperative_id and x.status = 'EXITED') exited
+    from rating r where ${county}r.period_end <= ${st.v(asOf, 'date')} and ${st.where(readScope(caller, RATING))}
+   order by r.cooperative_id, ${RATING_IN_FORCE_ORDER}`;
+  return { text, params: st.params };
 }

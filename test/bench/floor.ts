@@ -8,9 +8,10 @@ import { encodeCursor } from '../../subgraphs/lib/connection';
 import { maskAccount, maskName } from '../../subgraphs/lib/mask';
 import { ratioBp } from '../../subgraphs/lib/money';
 import { FUND_TOTAL_ACCOUNTS, fundTotal, moneyOnHand } from '../../subgraphs/loans/ledger.rules';
-import { loansFunds, loansMember, membersCooperative, membersDashboard, membersMember, UnsupportedCaller, type Built } from './floor-sql';
+import { RATING_CLASSES } from '../../subgraphs/union/rating.rules';
+import { loansFunds, loansMember, membersCooperative, membersDashboard, membersMember, unionRatings, UnsupportedCaller, type Built } from './floor-sql';
 import {
-  argsNamed, argValue, compileProjector, fieldAt, fieldsOf, readOperations, UnsupportedField,
+  argsNamed, argValue, compileProjector, fieldAt, fieldsOf, included, readOperations, UnsupportedField, withDefaults,
   type NamedOperation, type Projector,
 } from './operations';
 
@@ -35,12 +36,15 @@ types.setTypeParser(1082, (v) => v);
 // Parallel workers cost more to launch than these statements take (they read a few hundred rows).
 const POOL_OPTIONS = { max: Number(process.env.DB_POOL_MAX ?? 8), options: '-c max_parallel_workers_per_gather=0' };
 
-type Db = 'members' | 'loans';
+type Db = 'members' | 'loans' | 'union';
 type Query = <R extends QueryResultRow>(db: Db, st: Built) => Promise<R[]>;
 
 /** One pool per database; each distinct text named, so prepared once per connection (planning these statements costs more than running them). */
 function queries(urls: Record<Db, string>): { q: Query; stats: { statements: number }; end: () => Promise<void> } {
-  const pools = { members: new Pool({ connectionString: urls.members, ...POOL_OPTIONS }), loans: new Pool({ connectionString: urls.loans, ...POOL_OPTIONS }) };
+  const pools = {
+    members: new Pool({ connectionString: urls.members, ...POOL_OPTIONS }), loans: new Pool({ connectionString: urls.loans, ...POOL_OPTIONS }),
+    union: new Pool({ connectionString: urls.union, ...POOL_OPTIONS }),
+  };
   const names = new Map<string, string>();
   const stats = { statements: 0 };
   const q: Query = async (db, st) => {
@@ -49,7 +53,7 @@ function queries(urls: Record<Db, string>): { q: Query; stats: { statements: num
     if (!name) names.set(st.text, (name = `floor_${names.size + 1}`));
     return (await pools[db].query({ name, text: st.text, values: st.params })).rows;
   };
-  return { q, stats, end: async () => void (await Promise.all([pools.members.end(), pools.loans.end()])) };
+  return { q, stats, end: async () => void (await Promise.all([pools.members.end(), pools.loans.end(), pools.union.end()])) };
 }
 
 // ---- rows → the superset objects the projector picks from -------------------------------------
@@ -105,9 +109,11 @@ function portfolioOf(asOf: string, f: Figures | null): Row | null {
   };
 }
 
-function cooperativeOf(r: Row, asOf: string | null, funds: Map<number, Row>): Row {
+function cooperativeOf(r: Row, asOf: string | null, funds: Map<number, Row>, ratings: Map<number, Row> = new Map()): Row {
   const fund = funds.get(r.id);
+  const rating = ratings.get(r.id);
   return {
+    rating: rating ? { ratingClass: rating.rating_class, periodEnd: rating.period_end } : null,
     id: String(r.id), nameZh: r.name_zh, nameEn: r.name_en, status: r.status, managementMode: r.management_mode, foundedOn: r.founded_on,
     memberCount: r.member_count, registeredPoorCount: r.registered_poor_count, partyMemberCount: r.party_member_count,
     insuredMemberCount: r.insured ?? null,
@@ -159,15 +165,23 @@ function dashboardHandler(op: NamedOperation, root: string, q: Query, single: bo
   const coopField = fieldAt(op, [root, 'cooperatives']);
   const insured = argsNamed(op, 'asOf').some((f) => f.name.value === 'insuredMemberCount');
   const rootField = fieldAt(op, [root]);
+  // the union's ratings only when the request selects them (ours sends nothing to the union otherwise)
+  const ratingFields = [fieldAt(op, [root, 'ratingCounts']), fieldAt(op, [root, 'cooperatives', 'edges', 'node', 'rating'])].filter((f) => f !== null);
   return async (vars, fresh, caller) => {
     const asOf = asOfFn(vars) ?? '1970-01-01';
     const countyId = single ? Number(argValue(rootField, 'id', vars)) : null;
     const first = Number(argValue(coopField, 'first', vars) ?? 50);
-    const [mRows, lRows] = await Promise.all([
+    const withRatings = ratingFields.some((f) => included(f, vars));
+    const [mRows, lRows, rRows] = await Promise.all([
       q<Row>('members', membersDashboard(caller, countyId, asOf, first + 1, insured)),
       q<Row>('loans', loansFunds(caller, { countyId, cooperativeId: null }, asOf, !fresh, false)),
+      withRatings ? q<Row>('union', unionRatings(caller, countyId, asOf)) : Promise.resolve([] as Row[]),
     ]);
     const funds = new Map(lRows.map((r) => [Number(r.cooperative_id), r]));
+    const ratings = new Map(rRows.map((r) => [Number(r.cooperative_id), r]));
+    const countsOf = (county: number): Row[] => RATING_CLASSES.map((c) => ({
+      ratingClass: c, count: rRows.filter((r) => Number(r.county_id) === county && r.rating_class === c && !r.exited).length,
+    }));
     const byCounty = new Map<number, Row[]>();
     for (const r of lRows) {
       const list = byCounty.get(Number(r.county_id)) ?? [];
@@ -191,11 +205,12 @@ function dashboardHandler(op: NamedOperation, root: string, q: Query, single: bo
           id: String(r.k_id), code: r.k_code, nameZh: r.k_name_zh, nameEn: r.k_name_en, cityZh: r.k_city_zh,
           totals: { cooperatives: Number(r.total ?? 0), members: Number(r.sum_members ?? 0), registeredPoor: Number(r.sum_poor ?? 0), partyMembers: Number(r.sum_party ?? 0) },
           portfolio: mine.length ? portfolioOf(asOf, sumFigures(mine.map(figuresOf))) : null,
+          ratingCounts: countsOf(Number(r.k_id)),
           __total: Number(r.total ?? 0),
         };
         nodes = [];
       }
-      if (r.id != null) nodes.push(cooperativeOf(r, asOf, funds));
+      if (r.id != null) nodes.push(cooperativeOf(r, asOf, funds, ratings));
     }
     close();
     return single ? counties[0] ?? null : counties;
@@ -279,6 +294,8 @@ const ROOTS: Record<string, (op: NamedOperation, root: string, q: Query) => Hand
 
 interface Compiled {
   handler: Handler;
+  /** the request's variables with the operation's defaults */
+  variables: (given: Record<string, unknown>) => Record<string, unknown>;
   key: string;
   project: Projector;
 }
@@ -297,6 +314,7 @@ function compileFloor(ops: NamedOperation[], q: Query): { compiled: Map<string, 
     }
     compiled.set(op.name, {
       handler: make(op, root.name.value, q),
+      variables: (given) => withDefaults(op, given),
       key: root.alias?.value ?? root.name.value,
       project: compileProjector(root.selectionSet!, op.fragments, root.name.value),
     });
@@ -347,8 +365,9 @@ export function createFloor(opts: { urls: Record<Db, string>; key: KeyObject; op
       if (!op) return send(res, 400, { errors: [{ message: `floor: no handler for ${body.operationName}`, extensions: { code: 'BAD_REQUEST' } }] });
       const caller = await verifyAuthorization(opts.key, req.headers.authorization).catch(() => null);
       if (!caller) return send(res, 401, { errors: [{ message: 'unauthenticated', extensions: { code: 'UNAUTHENTICATED' } }] });
-      const value = await op.handler(body.variables ?? {}, url.searchParams.get('fresh') === '1', caller);
-      send(res, 200, { data: { [op.key]: value === null ? null : Array.isArray(value) ? value.map((v) => op.project(v)) : op.project(value) } });
+      const vars = op.variables(body.variables ?? {});
+      const value = await op.handler(vars, url.searchParams.get('fresh') === '1', caller);
+      send(res, 200, { data: { [op.key]: value === null ? null : Array.isArray(value) ? value.map((v) => op.project(v, vars)) : op.project(value, vars) } });
     } catch (e) {
       const unsupported = e instanceof UnsupportedField || e instanceof UnsupportedCaller;
       const message = unsupported ? (e as Error).message : `floor: ${(e as Error).message}`;
@@ -367,7 +386,7 @@ export function createFloor(opts: { urls: Record<Db, string>; key: KeyObject; op
 }
 
 function main(): void {
-  const floor = createFloor({ urls: { members: databaseUrl('members'), loans: databaseUrl('loans') }, key: loadKey(DATA_DIR) });
+  const floor = createFloor({ urls: { members: databaseUrl('members'), loans: databaseUrl('loans'), union: databaseUrl('union') }, key: loadKey(DATA_DIR) });
   const port = Number(process.env.PORT ?? 0);
   floor.server.listen(port, '127.0.0.1', () => {
     const a = floor.server.address();

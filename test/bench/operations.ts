@@ -62,7 +62,28 @@ export function fieldsOf(set: SelectionSetNode, fragments: Map<string, FragmentD
   return out;
 }
 
-export type Projector = (value: unknown) => unknown;
+export type Projector = (value: unknown, variables: Record<string, unknown>) => unknown;
+
+/** The request's variables with the operation's defaults filled in where it gave none (as GraphQL does). */
+export function withDefaults(op: NamedOperation, variables: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...variables };
+  for (const d of op.definition.variableDefinitions ?? []) {
+    const name = d.variable.name.value;
+    if (out[name] === undefined && d.defaultValue) out[name] = valueFromASTUntyped(d.defaultValue, {});
+  }
+  return out;
+}
+
+/** Whether a field is in the response under these variables (`@include(if:)` / `@skip(if:)`). */
+export function included(f: FieldNode, variables: Record<string, unknown>): boolean {
+  for (const d of f.directives ?? []) {
+    const arg = d.arguments?.find((a) => a.name.value === 'if');
+    const value = arg ? valueFromASTUntyped(arg.value, variables) === true : false;
+    if (d.name.value === 'include' && !value) return false;
+    if (d.name.value === 'skip' && value) return false;
+  }
+  return true;
+}
 
 /**
  * Compile a selection set into a projector. A field the source object does not have throws
@@ -70,27 +91,29 @@ export type Projector = (value: unknown) => unknown;
  */
 export function compileProjector(set: SelectionSetNode, fragments: Map<string, FragmentDefinitionNode>, path = ''): Projector {
   const fields = fieldsOf(set, fragments).map((f) => ({
+    node: f,
     key: f.alias?.value ?? f.name.value,
     name: f.name.value,
     sub: f.selectionSet ? compileProjector(f.selectionSet, fragments, `${path}.${f.name.value}`) : null,
   }));
-  const one = (obj: unknown): unknown => {
+  const one = (obj: unknown, variables: Record<string, unknown>): unknown => {
     if (obj === null || obj === undefined) return null;
     const src = obj as Record<string, unknown>;
     const out: Record<string, unknown> = {};
     for (const f of fields) {
+      if (!included(f.node, variables)) continue;
       const v = src[f.name];
       if (v === undefined) throw new UnsupportedField(`${path}.${f.name}`.slice(1));
-      out[f.key] = f.sub ? project(f.sub, v) : v;
+      out[f.key] = f.sub ? project(f.sub, v, variables) : v;
     }
     return out;
   };
   return one;
 }
 
-function project(p: Projector, v: unknown): unknown {
-  if (Array.isArray(v)) return v.map((x) => p(x));
-  return p(v);
+function project(p: Projector, v: unknown, variables: Record<string, unknown>): unknown {
+  if (Array.isArray(v)) return v.map((x) => p(x, variables));
+  return p(v, variables);
 }
 
 export class UnsupportedField extends Error {
