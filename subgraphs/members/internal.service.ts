@@ -67,13 +67,17 @@ export async function borrowerFacts(ctx: Ctx, memberId: number): Promise<Borrowe
 export async function ratingMemberFacts(ctx: Ctx, countyId: number, asOf: string, borrowerIds: readonly number[]): Promise<RatingMemberFacts[]> {
   const s = coopScope(ctx);
   const rows = await ctx.read<{ id: number; township_id: number; status: string; members: number; poor: number; insured: number; borrowers: number; poor_borrowers: number }[]>(
-    `with arg as (select ?::date d, ?::int[] b),
-     m as (
+    // the borrowers as a set, joined by hash: `m.id = any(array)` would scan the whole array once per
+    // member, which a region county's tens of thousands of both make quadratic; both sets materialised,
+    // so the read path's generic plan cannot put that join inside a loop over the cooperatives (README, "Ratings")
+    `with arg as (select ?::date d),
+     b as materialized (select distinct x id from unnest(?::int[]) x),
+     m as materialized (
        select m.id, m.cooperative_id, ${memberOnSql('m', 'arg.d')} on_day,
               ${povertyStatusAsOfSql('m.id', 'arg.d')} = 'REGISTERED_POOR' poor,
               exists (select 1 from insurance_policy i where i.member_id = m.id and i.starts_on <= arg.d and i.ends_on >= arg.d) insured,
-              m.id = any(arg.b) borrower
-         from member m cross join arg where m.county_id = ?)
+              b.id is not null borrower
+         from member m cross join arg left join b on b.id = m.id where m.county_id = ?)
      select c.id, c.township_id, c.status,
             count(m.id) filter (where m.on_day)::int members, count(m.id) filter (where m.on_day and m.poor)::int poor,
             count(m.id) filter (where m.on_day and m.insured)::int insured,

@@ -38,7 +38,7 @@ export async function discover(): Promise<Discovered> {
     return r.member_id;
   });
   // the largest county's own union (a county union in every county of the seed)
-  const union = await withDb('unions', async (c) => {
+  const union = await withDb('union', async (c) => {
     const r = (await c.query<{ id: number }>(`select id from cooperative_union where level = 'COUNTY' and county_id = $1 order by id limit 1`, [county])).rows[0];
     if (!r) throw new Refusal(`county ${county} has no union`);
     return r.id;
