@@ -110,8 +110,13 @@ describe('dates', () => {
   it('a county dashboard as of tomorrow is DATE_IN_FUTURE, as of today it answers', async () => {
     const future = await stack.gql(operation('CountyDashboard'), { countyId: '1', asOf: tomorrow }, t.county1);
     expectCode(future, 'DATE_IN_FUTURE');
-    // checked once per request, not once per cooperative that carries the argument
-    expect(future.errors!.map((e) => e.extensions?.code)).toEqual(['DATE_IN_FUTURE']);
+    // checked once per subgraph request, not once per cooperative that carries the argument: loans'
+    // portfolios, the union's county counts and its cooperatives' ratings each refuse it once
+    expect(future.errors!.map((e) => e.extensions?.code)).toEqual(['DATE_IN_FUTURE', 'DATE_IN_FUTURE', 'DATE_IN_FUTURE']);
+    expect(future.errors!.every((e) => JSON.stringify(e.extensions!.details) === JSON.stringify({ field: 'asOf', date: tomorrow, today }))).toBe(true);
+    // without the rating, loans alone
+    const unrated = await stack.gql(operation('CountyDashboard'), { countyId: '1', asOf: tomorrow, withRating: false }, t.county1);
+    expect(unrated.errors!.map((e) => e.extensions?.code)).toEqual(['DATE_IN_FUTURE']);
     expect(future.errors![0]!.extensions!.details).toEqual({ field: 'asOf', date: tomorrow, today });
     expect(future.errors![0]!.extensions!.messageZh).toContain('北京时间');
     const now = await stack.gql(operation('CountyDashboard'), { countyId: '1', asOf: today }, t.county1);

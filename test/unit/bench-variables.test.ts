@@ -14,7 +14,12 @@ it('resolves every $discover placeholder of the bench file into the discovered i
   expect(JSON.stringify(resolved)).not.toContain('$discover');
   expect(resolved.CountyDashboard).toEqual([
     { label: 'largest county', variables: { countyId: '16', asOf: '2026-11-27' } },
+    { label: 'largest county, without the rating', variables: { countyId: '16', asOf: '2026-11-27', withRating: false } },
     { label: 'average-size county', variables: { countyId: '18', asOf: '2026-11-27' } },
+  ]);
+  expect(resolved.RegionDashboard).toEqual([
+    { label: 'with the rating', variables: { asOf: '2026-11-27' } },
+    { label: 'without the rating', variables: { asOf: '2026-11-27', withRating: false } },
   ]);
   expect(resolved.CooperativeDetail).toEqual([{ label: null, variables: { cooperativeId: '764', asOf: '2026-11-27', first: 100 } }]);
   expect(resolved.MemberDetail).toEqual([{ label: null, variables: { memberId: '214809', asOf: '2026-11-27' } }]);
