@@ -113,15 +113,15 @@ export async function allocationProblems(union: Client, loans: Client, asOf: str
  * township: the union owns the decision, members the status. Every disagreement, as a sentence.
  */
 export async function statusProblems(union: Client, members: Client): Promise<string[]> {
-  const decided = new Map<number, { statuses: RectificationStatus[]; county: number; township: number }[]>();
+  const decided = new Map<number, { status: RectificationStatus; county: number; township: number }[]>();
   for (const r of (await union.query<{ cooperative_id: number; status: RectificationStatus; county_id: number; township_id: number }>(
     `select cooperative_id, status, county_id, township_id from rectification`)).rows) {
-    decided.set(r.cooperative_id, [...(decided.get(r.cooperative_id) ?? []), { statuses: [r.status], county: r.county_id, township: r.township_id }]);
+    decided.set(r.cooperative_id, [...(decided.get(r.cooperative_id) ?? []), { status: r.status, county: r.county_id, township: r.township_id }]);
   }
   const problems: string[] = [];
   for (const c of (await members.query<{ id: number; status: string; county_id: number; township_id: number }>(`select id, status, county_id, township_id from cooperative`)).rows) {
     const rs = decided.get(c.id) ?? [];
-    const expected = statusOf(rs.flatMap((r) => r.statuses.map((status) => ({ status }))));
+    const expected = statusOf(rs);
     if (expected !== c.status) problems.push(`cooperative ${c.id}: ${c.status} in members, ${expected} by its rectifications`);
     if (rs.some((r) => r.county !== c.county_id || r.township !== c.township_id)) problems.push(`cooperative ${c.id}: a rectification names another place`);
   }

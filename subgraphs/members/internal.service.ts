@@ -122,10 +122,10 @@ export async function recordExitReturns(
   if (returns.some((r) => r.amount <= 0n)) invalid('退还金额必须大于零', 'each amount must be positive', { field: 'returns' });
   return inTransaction(ctx, async (em) => {
     await em.execute(`select id from cooperative where id = ? for update`, [cooperativeId]);
+    const written = await em.execute<{ member_id: number }[]>(`select member_id from exit_return where run_id = ? limit 1`, [runId]);
+    if (written.length) return 0; // the step again: this run is recorded
     // under the cooperative's lock, in this transaction: two runs recorded at once cannot both take a household's last fen
     const owed = new Map((await exitHouseholds((sql, params) => em.execute(sql, [...(params ?? [])]), cooperativeId)).map((h) => [h.memberId, h]));
-    const written = await em.execute<{ member_id: number }[]>(`select member_id from exit_return where run_id = ?`, [runId]);
-    if (written.length) return 0; // the step again: this run is recorded
     for (const r of returns) {
       const h = owed.get(r.memberId);
       if (!h || h.returned + r.amount > h.contributed) invalid('退还金额超过该户自缴互助金', `member ${r.memberId} would get back more than its own part`, { field: 'returns' });

@@ -17,6 +17,8 @@ export interface ExitReturnedStep { runId: number; cooperativeId: number; househ
 export interface ExitRecordedStep { runId: number; cooperativeId: number; on: string; returns: { memberId: number; amountFen: bigint }[] }
 
 export const exitRunSaga = (runId: number | string): string => `exit-run:${runId}`;
+/** The same saga id in SQL, for the run id expression `runId` (a run's state is its steps'). */
+export const exitRunSagaSql = (runId: string): string => `'exit-run:' || ${runId}`;
 
 export const EXIT_RETURNED: SagaStep<ExitReturnedStep> = defineStep<ExitReturnedStep, string>({
   event: 'EXIT_RETURNED',

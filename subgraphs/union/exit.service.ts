@@ -17,7 +17,7 @@ import { ALLOCATION_REPAID, type AllocationRepaidStep } from './allocation.saga'
 import { ALLOCATION_STEPS, owedOn, recordAllocationRepayment, type AllocationRow } from './allocation.service';
 import { fail } from './codes';
 import { planRecovery } from './exit.rules';
-import { EXIT_RECORDED, EXIT_RETURNED, EXIT_STEPS, exitRunSaga } from './exit.saga';
+import { EXIT_RECORDED, EXIT_RETURNED, EXIT_STEPS, exitRunSaga, exitRunSagaSql } from './exit.saga';
 import { ExitRun } from './exit.type';
 import type { RectificationDecisionInput } from './rectification.inputs';
 import { ALLOCATION, EXIT_RUN } from './union.entity';
@@ -28,8 +28,8 @@ type ExitRunRow = RowOf<typeof EXIT_RUN> & { state: 'POSTING' | 'DONE' | 'REFUSE
 /** A run's state is its saga's: DONE when every step is, REFUSED when one was compensated, else POSTING. */
 const COLUMNS = `${selectList(EXIT_RUN, 'e')},
   (select case when bool_and(s.status = 'DONE') then 'DONE' when bool_or(s.status = 'COMPENSATED') then 'REFUSED' else 'POSTING' end
-     from saga_step s where s.saga_id = 'exit-run:' || e.id) state,
-  (select s.last_error ->> 'code' from saga_step s where s.saga_id = 'exit-run:' || e.id and s.last_error is not null order by s.seq desc limit 1) refusal_code`;
+     from saga_step s where s.saga_id = ${exitRunSagaSql('e.id')}) state,
+  (select s.last_error ->> 'code' from saga_step s where s.saga_id = ${exitRunSagaSql('e.id')} and s.last_error is not null order by s.seq desc limit 1) refusal_code`;
 
 const RUN_STEPS: readonly StepKind[] = [...ALLOCATION_STEPS, ...EXIT_STEPS];
 
@@ -77,7 +77,7 @@ export async function runExitRecovery(ctx: Ctx, input: RectificationDecisionInpu
     const [r] = await em.execute<{ status: string }[]>(`select status from rectification where id = ? for update`, [id]);
     if (r!.status !== 'EXITED') fail('RECTIFICATION_INVALID_TRANSITION', { status: r!.status, action: 'run the recovery' });
     const [posting] = await em.execute<{ id: number }[]>(
-      `select e.id from exit_run e where e.rectification_id = ? and exists (select 1 from saga_step s where s.saga_id = 'exit-run:' || e.id and s.status in ('PENDING', 'FAILED'))`, [id],
+      `select e.id from exit_run e where e.rectification_id = ? and exists (select 1 from saga_step s where s.saga_id = ${exitRunSagaSql('e.id')} and s.status in ('PENDING', 'FAILED'))`, [id],
     );
     if (posting) fail('RECTIFICATION_INVALID_TRANSITION', { status: 'EXITED', action: `run the recovery while run ${posting.id} is posting` });
     const borrowed = await em.execute<AllocationRow[]>(
