@@ -25,8 +25,9 @@ import {
 export interface WalkOptions {
   depth: number;
   /**
-   * argument → literal value in GraphQL syntax (`"17"`, `500`, `JSONL`), looked up as
-   * `Type.field.arg` first, then `arg`
+   * argument → literal value in GraphQL syntax (`"17"`, `500`, `JSONL`), or a variable (`$member`,
+   * declared with the argument's type, non-null): looked up as `Type.field.arg` first, then `arg`.
+   * Variables keep the query's text the same for every caller, so the gateway plans it once.
    */
   args: Record<string, string>;
   /** root fields to leave out */
@@ -50,16 +51,29 @@ export async function fetchSchema(url: string): Promise<GraphQLSchema> {
 export function walkQuery(schema: GraphQLSchema, opts: WalkOptions): Walk {
   const skipped = new Set<string>();
   const fields = new Set<string>();
+  const variables = new Map<string, string>();
   const argsOf = (type: GraphQLObjectType, f: GraphQLField<unknown, unknown>): string | null => {
     const parts: string[] = [];
+    const used = new Map<string, string>();
     for (const a of f.args) {
       const v = opts.args[`${type.name}.${f.name}.${a.name}`] ?? opts.args[a.name];
-      if (v !== undefined && acceptsLiteral(a.type, v)) parts.push(`${a.name}: ${v}`);
+      const named = getNamedType(a.type);
+      if (v !== undefined && v.startsWith('$') && !isListType(isNonNullType(a.type) ? a.type.ofType : a.type)) {
+        // a variable, declared non-null (fits a nullable argument too); the same variable names one type
+        const declared = variables.get(v.slice(1)) ?? used.get(v.slice(1));
+        if (declared === undefined || declared === `${named.name}!`) {
+          used.set(v.slice(1), `${named.name}!`);
+          parts.push(`${a.name}: ${v}`);
+          continue;
+        }
+      }
+      if (v !== undefined && !v.startsWith('$') && acceptsLiteral(a.type, v)) parts.push(`${a.name}: ${v}`);
       else if (isNonNullType(a.type) && a.defaultValue === undefined) {
         skipped.add(`${type.name}.${f.name}`);
         return null;
       }
     }
+    for (const [n, t] of used) variables.set(n, t);
     return parts.length ? `(${parts.join(', ')})` : '';
   };
   const selection = (type: GraphQLObjectType, depth: number): string => {
@@ -82,7 +96,9 @@ export function walkQuery(schema: GraphQLSchema, opts: WalkOptions): Walk {
     }
     return out.join(' ');
   };
-  const query = `query Walk { ${selection(schema.getQueryType()!, opts.depth)} }`;
+  const body = selection(schema.getQueryType()!, opts.depth);
+  const declared = [...variables].map(([n, t]) => `$${n}: ${t}`).join(', ');
+  const query = `query Walk${declared ? `(${declared})` : ''} { ${body} }`;
   return { query, skipped: [...skipped].sort(), fields: [...fields].sort() };
 }
 
