@@ -5,6 +5,9 @@ import { buildCounty } from './county';
 import { isEmpty, seed, type SeedReport } from '.';
 import { firstUnpaidDueSql, openLoanSql } from '../subgraphs/loans/loan.rules';
 import { allocationProblems, statusProblems } from './seed-allocations';
+import { ratedQuarters } from './ratings';
+import { ok } from '../test/support/expect';
+import { startStack } from '../test/support/stack';
 
 /**
  * The region code path (22-county geography, COPY streaming in several batches, indexes and
@@ -261,6 +264,43 @@ it('continues the identity sequences after the loaded ids', async () => {
       await c.end();
     }
   }
+});
+
+it('rates every cooperative but the exited ones for every quarter of the five years, as rateCounty does: a sample rated again gives the same records', async () => {
+  const quarters = ratedQuarters({ scale: 'region', asOf: '2026-11-27', years: 5 });
+  expect(quarters.map((q) => q.start)).toEqual(expect.arrayContaining(['2022-01-01', '2026-07-01']));
+  expect(quarters).toHaveLength(19);
+  const per = await one(union, `select count(*)::int n, count(distinct cooperative_id)::int coops, count(distinct period_start)::int quarters,
+                                       count(*) filter (where inspection_id is null)::int uninspected from rating`);
+  const rated = await one(members, `select count(*)::int n from cooperative where status <> 'EXITED'`);
+  expect(per).toMatchObject({ n: rated.n * 19, coops: rated.n, quarters: 19 });
+  expect(per.uninspected).toBeGreaterThan(0);
+  // inspected by the township union where the cooperative was its member that day, else by the county
+  const kinds = await rows<{ k: string }>(union, `select distinct inspector_kind k from inspection order by 1`);
+  expect(kinds.map((x) => x.k)).toEqual(['COUNTY', 'UNION']);
+  const outside = await one(union, `select count(*)::int n from inspection i where i.union_id is not null and not exists (
+      select 1 from union_membership m where m.union_id = i.union_id and m.cooperative_id = i.cooperative_id and m.joined_on <= i.inspected_on and (m.left_on is null or m.left_on > i.inspected_on))`);
+  expect(outside.n).toBe(0);
+  // a sample: each county of the slice for one of the quarters in turn (first, last and between), through the gateway
+  const counties = (await rows<{ id: number }>(union, `select distinct county_id id from rating order by 1`)).map((r) => r.id);
+  const sample = counties.map((c, i) => ({ c, q: quarters[i === 0 ? 0 : i === 1 ? quarters.length - 1 : (i * 7) % quarters.length]! }));
+  const records = () => rows(union, `select cooperative_id, period_kind, period_start::text, period_end::text, indicators, indicator_classes, missing, thresholds,
+      thresholds_source, inspection_id, computed_class, score, rating_class, override_reason from rating order by cooperative_id, period_start`);
+  const before = await records();
+  const stack = await startStack({ urls: dbs });
+  try {
+    for (const { c, q } of sample) {
+      const county = await stack.token({ sub: `county:${c}:rater`, role: 'COUNTY', counties: [c] });
+      const r = ok(await stack.gql(`mutation($i: RateCountyInput!) { rateCounty(input: $i) { ranking { id } } }`,
+        { i: { countyId: String(c), period: { kind: 'QUARTER', year: q.year, quarter: q.quarter } } }, county)).rateCounty;
+      expect(r.ranking.length).toBeGreaterThan(0);
+    }
+  } finally {
+    await stack.stop();
+  }
+  expect(await records()).toEqual(before);
+  const recomputed = await one(union, `select count(*)::int n from rating where computed_by like 'county:%'`);
+  expect(recomputed.n).toBeGreaterThanOrEqual(sample.length);
 });
 
 it('is deterministic for a seed', () => {

@@ -24,7 +24,10 @@ import {
 } from './county';
 import { BANK_NAME } from './names';
 import { dayNumber } from '../subgraphs/lib/dates';
-import { ADMISSION_REASON } from '../subgraphs/members/migrations/Migration0007PovertyHistory';
+import { povertyHistory } from './poverty';
+import { SeedRatings, type InspectionRow, type RatingRow } from './ratings';
+import { DEFAULT_RATING_THRESHOLDS } from '../subgraphs/union/rating.rules';
+import { checkOpening, isFailing } from '../subgraphs/union/rectification.rules';
 
 // ---------------------------------------------------------------------------------------------
 // COPY text
@@ -159,29 +162,63 @@ function geographyRows(plan: SeedPlan, b: Batch): void {
   // a current member's union reaches its rows in members and loans, as the join saga's grant would
   const current = memberships.filter((m) => m.leftOn === null);
   b.add('access_grant', current.map((m) => row(['UNION', m.union.id, m.coopId, at(m.joinedOn, '10:00')])).join(''), current.length);
-  rectificationRows(plan, b);
 }
 
 /**
- * A cooperative the county put under rectification, or exited, before this system: the decision
- * from the paper files, as the union's rectification (no rating: there was none in the system), so
- * the status members keeps is the one the union's rectifications give (rectification.rules' statusOf).
+ * A cooperative the county put under rectification, or exited: as the union's rectification, so the
+ * status members keeps is the one the union's rectifications give (rectification.rules' statusOf).
+ * One under rectification since the spring was opened after its rating for the quarter before, where
+ * that was C or D (the points it names, rectification.rules' checkOpening); the exited ones, and any
+ * other, were decided before this system, from the paper files (no rating).
  */
-function rectificationRows(plan: SeedPlan, b: Batch): void {
+function rectificationRows(plan: SeedPlan, ratings: readonly RatingRow[], b: Batch): void {
   const decided = plan.coops.filter((c) => c.status !== 'ACTIVE');
+  const openedFrom = dayStr(RECTIFYING_FROM);
   b.add('rectification', decided.map((c, i) => {
     const exited = c.status === 'EXITED';
     const openedOn = exited ? EXITED_ON - 270 : RECTIFYING_FROM;
     const deadline = exited ? EXITED_ON - 60 : dayNumber('2026-12-31');
     const year = dayStr(openedOn).slice(0, 4);
-    const note = `${c.county.nameZh}扶贫办〔${year}〕${20 + (c.id % 60)}号:逾期借款清收不力,限期整改(纸质台账录入) / `
-      + 'overdue loans not collected: rectify by the deadline (entered from the paper files)';
+    const doc = `${c.county.nameZh}扶贫办〔${year}〕${20 + (c.id % 60)}号`;
+    let rating: RatingRow | undefined;
+    for (const r of ratings) if (r.coop.id === c.id && r.quarter.end < openedFrom) rating = r;
+    const opening = exited || !rating || !isFailing(rating.ratingClass) ? null : checkOpening({
+      rating: { ratingClass: rating.ratingClass, periodEnd: rating.quarter.end, indicatorClasses: rating.classes },
+      laterRating: false, open: 'NONE', openedOn: openedFrom, deadline: dayStr(deadline), points: [],
+    });
+    const points = opening ?? ['COLLECT_OVERDUE', 'BANK_ONLY'];
+    const note = opening
+      ? `${doc}:${rating!.quarter.year}年第${rating!.quarter.quarter}季度动态评级为${rating!.ratingClass}级,限期整改 / `
+        + `rated ${rating!.ratingClass} for ${rating!.quarter.year} Q${rating!.quarter.quarter}: rectify by the deadline`
+      : `${doc}:逾期借款清收不力,限期整改(纸质台账录入) / overdue loans not collected: rectify by the deadline (entered from the paper files)`;
     return row([
-      i + 1, c.id, c.village.townshipId, c.county.id, null, dayStr(openedOn), dayStr(deadline), JSON.stringify(['COLLECT_OVERDUE', 'BANK_ONLY']), note,
+      i + 1, c.id, c.village.townshipId, c.county.id, opening ? rating!.id : null, dayStr(openedOn), dayStr(deadline), JSON.stringify(points), note,
       exited ? 'EXITED' : 'OPEN', `county:${c.county.id}`, null, null, null, exited ? dayStr(EXITED_ON) : null, exited ? `county:${c.county.id}` : null, null,
       at(openedOn, '10:00'),
     ]);
   }).join(''), decided.length);
+}
+
+/** A cooperative's inspections and their findings. */
+function inspectionRows(inspections: readonly InspectionRow[], b: Batch): void {
+  for (const i of inspections) {
+    const c = i.coop;
+    b.add('inspection', row([
+      i.id, c.id, c.village.townshipId, c.county.id, i.union ? 'UNION' : 'COUNTY', i.union?.id ?? null, dayStr(i.inspectedOn),
+      i.union ? `union:${i.union.id}` : `county:${c.county.id}`, i.summary, at(i.inspectedOn, '16:00'),
+    ]), 1);
+    b.add('inspection_finding', i.findings.map((f) => row([i.id, f.point, f.passed, f.note])).join(''), i.findings.length);
+  }
+}
+
+/** The ratings, as the county's rateCounty writes them (computed by the seed, no override). */
+function ratingRows(ratings: readonly RatingRow[], b: Batch): void {
+  const thresholds = JSON.stringify(DEFAULT_RATING_THRESHOLDS);
+  b.add('rating', ratings.map((r) => row([
+    r.id, r.coop.id, r.coop.village.townshipId, r.coop.county.id, 'QUARTER', r.quarter.start, r.quarter.end, JSON.stringify(r.indicators), JSON.stringify(r.classes),
+    JSON.stringify(r.missing), thresholds, 'DEFAULT', r.inspectionId, r.ratingClass, r.score, r.ratingClass, null, null, null, SEED_POSTER,
+    at(r.quarter.endDay + 5, '10:00'),
+  ])).join(''), ratings.length);
 }
 
 const N = '\\N';
@@ -196,34 +233,6 @@ const dn = (n: number | null): string => (n === null ? N : dayStr(n));
 /** A day for `row()`, which writes null itself. */
 const dayOrNull = (n: number | null): string | null => (n === null ? null : dayStr(n));
 const tf = (v: boolean): string => (v ? 't' : 'f');
-
-interface PovertyRow { status: string; previous: string | null; on: number; reason: string; documentNo: string | null; by: string }
-
-/**
- * A household's poverty status history: its status at admission, and for a few households (picked
- * by id, so no random draw shifts the rest of the demo) the change that led to today's status —
- * 脱贫 for some ordinary households (registered poor when they joined), and ORDINARY → WEALTHY for
- * some wealthy ones. Today's status, which the loans were simulated against, stays as generated.
- */
-function povertyHistory(m: { id: number; poverty: string; status: string; joinedOn: number }, asOf: number): PovertyRow[] {
-  const admitted = (status: string): PovertyRow => ({ status, previous: null, on: m.joinedOn, reason: ADMISSION_REASON, documentNo: null, by: 'seed' });
-  const changedOn = m.joinedOn + Math.floor(((asOf - m.joinedOn) * ((m.id % 7) + 2)) / 10);
-  const doc = `盐扶发〔${dayStr(changedOn).slice(0, 4)}〕${(m.id % 90) + 10}号`;
-  if (m.status !== 'ACTIVE') return [admitted(m.poverty)]; // a withdrawn household's register is closed
-  if (m.poverty === 'ORDINARY' && m.id % 41 === 0) {
-    return [admitted('REGISTERED_POOR'), {
-      status: 'ORDINARY', previous: 'REGISTERED_POOR', on: changedOn, documentNo: doc, by: 'seed',
-      reason: '家庭人均纯收入稳定超过扶贫标准,经村评议、乡镇审核、县审定脱贫 / income steadily above the poverty line; exit reviewed by village, township and county',
-    }];
-  }
-  if (m.poverty === 'WEALTHY' && m.id % 7 === 0) {
-    return [admitted('ORDINARY'), {
-      status: 'WEALTHY', previous: 'ORDINARY', on: changedOn, documentNo: doc, by: 'seed',
-      reason: '开办滩羊养殖场,家庭收入远超本村平均水平 / started a Tan sheep farm; income far above the village average',
-    }];
-  }
-  return [admitted(m.poverty)];
-}
 
 function coopRows(d: CoopData, ids: WriteIds, b: Batch): void {
   const coop = d.coop;
@@ -358,15 +367,20 @@ export function* batches(opts: PlanOptions, batchChars: number): Generator<Batch
   geographyRows(plan, first);
   yield first;
   const ids: WriteIds = { asOf: dayNumber(plan.asOf), line: 1, insurance: 1, shareholding: 1, unionEntry: 1, books: new Map() };
+  const ratings = new SeedRatings(plan);
   let b = new Batch();
   for (const d of generateCoops(plan)) {
     coopRows(d, ids, b);
+    inspectionRows(ratings.observe(d), b);
     if (b.bytes >= batchChars) {
       yield b.seal();
       b = new Batch();
     }
   }
   fundBalanceRows(ids, b);
+  const rated = ratings.ratings();
+  ratingRows(rated, b);
+  rectificationRows(plan, rated, b);
   yield b.seal();
 }
 

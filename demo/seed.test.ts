@@ -5,6 +5,7 @@ import { isEmpty, seedCounty } from '.';
 import { firstUnpaidDueSql, openLoanSql } from '../subgraphs/loans/loan.rules';
 import { povertyStatusAsOfSql } from '../subgraphs/members/member.rules';
 import { allocationProblems, statusProblems } from './seed-allocations';
+import { pointsOf } from '../subgraphs/union/rectification.rules';
 
 jest.setTimeout(120_000);
 
@@ -263,10 +264,42 @@ it('has a county union and two township unions with a year of allocations that b
   expect(span.first < '2026-02-01' && span.last > '2026-09-01').toBe(true);
 });
 
-it('keeps every cooperative\'s status the one its rectifications in the union give (the paper files\' decisions entered as rectifications)', async () => {
+it('keeps every cooperative\'s status the one its rectifications in the union give: one opened after its C or D rating, the exit from the paper files', async () => {
   expect(await statusProblems(union, members)).toEqual([]);
-  const r = await rows<{ status: string; n: number }>(union, `select status, count(*)::int n from rectification group by status order by status`);
-  expect(r).toEqual([{ status: 'EXITED', n: 1 }, { status: 'OPEN', n: 1 }]);
+  const r = await rows<{ status: string; opened_on: string; points: string[]; rating_class: string | null; period_end: string | null; indicator_classes: any }>(union,
+    `select x.status, x.opened_on::text, x.points, r.rating_class, r.period_end::text, r.indicator_classes
+       from rectification x left join rating r on r.id = x.rating_id order by x.status`);
+  expect(r).toEqual([
+    { status: 'EXITED', opened_on: '2024-12-04', points: ['COLLECT_OVERDUE', 'BANK_ONLY'], rating_class: null, period_end: null, indicator_classes: null },
+    { status: 'OPEN', opened_on: '2026-05-20', points: expect.any(Array), rating_class: expect.stringMatching(/^[CD]$/), period_end: '2026-03-31', indicator_classes: expect.anything() },
+  ]);
+  // the points its rating asks for
+  expect(r[1]!.points).toEqual(pointsOf(r[1]!.indicator_classes));
+  expect(r[1]!.points.length).toBeGreaterThan(0);
+});
+
+it('has four quarters of inspections and ratings: most cooperatives inspected each quarter, every one but the exited rated', async () => {
+  const q = await rows(union, `select r.period_start::text, count(*)::int ratings, count(r.inspection_id)::int inspected,
+        count(*) filter (where i.inspected_on between r.period_start and r.period_end)::int inspected_in_period,
+        count(*) filter (where i.inspector_kind = 'UNION')::int by_union
+      from rating r left join inspection i on i.id = r.inspection_id group by 1 order by 1`);
+  const coops = await one<{ n: number }>(members, `select count(*)::int n from cooperative where status <> 'EXITED'`);
+  expect(q.map((x) => x.period_start)).toEqual(['2025-10-01', '2026-01-01', '2026-04-01', '2026-07-01']);
+  for (const x of q as { ratings: number; inspected: number; inspected_in_period: number; by_union: number }[]) {
+    expect(x.ratings).toBe(coops.n);
+    expect(x.inspected_in_period).toBe(x.inspected);
+    expect(x.inspected / x.ratings).toBeGreaterThan(0.75);
+    expect(x.inspected).toBeLessThan(x.ratings);
+    expect(x.by_union).toBeGreaterThan(0);
+  }
+  const classes = await rows<{ c: string }>(union, `select distinct rating_class c from rating order by 1`);
+  expect(classes.map((x) => x.c)).toEqual(expect.arrayContaining(['A', 'B', 'C']));
+  // every failed point has its note; a union inspected only its members on the day
+  const bad = await one<{ notes: number; outside: number }>(union, `select
+      (select count(*)::int from inspection_finding where not passed and note = '') notes,
+      (select count(*)::int from inspection i where i.union_id is not null and not exists (select 1 from union_membership m where m.union_id = i.union_id
+         and m.cooperative_id = i.cooperative_id and m.joined_on <= i.inspected_on and (m.left_on is null or m.left_on > i.inspected_on))) outside`);
+  expect(bad).toEqual({ notes: 0, outside: 0 });
 });
 
 it('the allocation check finds books that disagree', async () => {

@@ -163,6 +163,8 @@ it('loans killed with 20 contributions in flight: restarted, each posted exactly
 
 it('members killed as the county opens a rectification: the union keeps it and its status step, and its runner sets RECTIFYING once members is back', async () => {
   const county = await run.token({ sub: 'county:1:fault-test', role: 'COUNTY', counties: [1] });
+  // in July, before the county rated the third quarter (the demo's rating of it is what rateCounty gives)
+  await query('union', `delete from rating where period_start = '2026-07-01'`);
   const rated = await run.gql(`mutation { rateCounty(input: { countyId: "1", period: { kind: QUARTER, year: 2026, quarter: 2 } }) { ranking { id ratingClass cooperative { id } } } }`, {}, county);
   const failing = (rated.data.rateCounty.ranking as { id: string; ratingClass: string; cooperative: { id: string } }[]).filter((r) => r.ratingClass === 'C' || r.ratingClass === 'D');
   const active = (await query<{ id: number }>('members', `select id from cooperative where status = 'ACTIVE' and id = any($1) order by id`, [failing.map((r) => Number(r.cooperative.id))])).map((r) => r.id);

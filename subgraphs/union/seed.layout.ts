@@ -19,11 +19,18 @@ export const unionSeedLayout: SeedLayout = {
       'id', 'allocation_id', 'paid_on', 'principal_fen', 'fee_fen', 'lender_fee_fen', 'union_fee_fen', 'fee_from_before', 'status', 'paid_by', 'created_at',
     ]),
     seedTable(UNION_ENTRY, ['id', 'union_id', 'allocation_id', 'event_ref', 'occurred_on', 'account', 'amount_fen', 'created_at']),
+    seedTable(INSPECTION, ['id', 'cooperative_id', 'township_id', 'county_id', 'inspector_kind', 'union_id', 'inspected_on', 'inspected_by', 'summary', 'created_at']),
+    seedTable(INSPECTION_FINDING, ['inspection_id', 'point', 'passed', 'note']),
+    seedTable(RATING, [
+      'id', 'cooperative_id', 'township_id', 'county_id', 'period_kind', 'period_start', 'period_end', 'indicators', 'indicator_classes', 'missing',
+      'thresholds', 'thresholds_source', 'inspection_id', 'computed_class', 'score', 'rating_class', 'override_reason', 'overridden_by', 'overridden_at',
+      'computed_by', 'computed_at',
+    ]),
     seedTable(RECTIFICATION, [
       'id', 'cooperative_id', 'township_id', 'county_id', 'rating_id', 'opened_on', 'deadline', 'points', 'note', 'status', 'opened_by',
       'closing_rating_id', 'closed_on', 'closed_by', 'exited_on', 'exited_by', 'refusal_code', 'created_at',
     ]),
   ],
-  // recovery runs, inspections and ratings name unions and cooperatives of the data being replaced (the seed writes none yet)
-  alsoTruncate: [EXIT_RUN.name, RATING.name, RATING_POLICY.name, INSPECTION_FINDING.name, INSPECTION.name],
+  // recovery runs and counties' own thresholds name cooperatives and counties of the data being replaced (the seed writes none)
+  alsoTruncate: [EXIT_RUN.name, RATING_POLICY.name],
 };

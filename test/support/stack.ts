@@ -37,10 +37,11 @@ async function post<T>(url: string, query: string, variables?: object, token?: s
  * The whole federation in this test process: fresh databases, every subgraph on a free port,
  * the gateway on the committed supergraph with the subgraph URLs overridden. `pgBaseUrl`: a
  * PostgreSQL server of the test's own (one it restarts) instead of the run's shared one.
- * `sagaRunners`: run each subgraph's background saga runner, as its service does.
+ * `sagaRunners`: run each subgraph's background saga runner, as its service does. `urls`: databases
+ * the test already made (and seeded) instead of fresh ones.
  */
-export async function startStack(opts: { pgBaseUrl?: string; sagaRunners?: boolean } = {}): Promise<Stack> {
-  const urls = await createTestDatabases(opts.pgBaseUrl);
+export async function startStack(opts: { pgBaseUrl?: string; sagaRunners?: boolean; urls?: TestDatabases } = {}): Promise<Stack> {
+  const urls = opts.urls ?? (await createTestDatabases(opts.pgBaseUrl));
   const subgraphs: Record<string, RunningSubgraph> = {};
   const runners: SagaRunner[] = [];
   for (const def of REGISTRY) {
