@@ -1,5 +1,7 @@
 import { seedCounty } from '../demo';
 import { withSql } from './fixtures';
+import { EXIT_LEAVE_REASON } from '../subgraphs/union/union.service';
+import { allocationOwed } from '../subgraphs/lib/allocation.rules';
 import { expectCode, ok } from './support/expect';
 import { startStack, type Stack } from './support/stack';
 
@@ -171,7 +173,25 @@ it('past the deadline without a B the county starts the exit: EXITED, final; bef
   const status = (await withSql(stack.urls.members, (c) => c.query(`select after ->> 'status' s, after ->> 'reason' r from audit_log where action = 'setCooperativeStatus' order by id`))).rows;
   expect(status.map((s) => s.s)).toEqual(['RECTIFYING', 'RECTIFYING', 'RECTIFYING', 'ACTIVE', 'EXITED']);
   expect(status.every((s) => /整改/.test(s.r))).toBe(true);
+  // it leaves the unions where it has no open allocation now, and their grants in members and loans go; the one it owes keeps it
+  const m = await memberships(failing[1]!);
+  expect([m.some((x) => x.open), m.some((x) => !x.open)]).toEqual([true, true]);
+  for (const x of m) expect([x.union_id, x.left_on !== null, x.leave_reason]).toEqual([x.union_id, !x.open, x.open ? null : EXIT_LEAVE_REASON]);
+  expect(await granted(failing[1]!)).toEqual(m.filter((x) => x.open).map((x) => x.union_id));
 });
+
+/** The cooperative's union memberships, each with whether it has an open allocation in that union. */
+const memberships = async (coop: number) => (await withSql(stack.urls.union!, (c) => c.query(
+  `select m.union_id, m.left_on::text, m.leave_reason, exists (select 1 from allocation a where a.union_id = m.union_id and $1 in (a.lender_cooperative_id, a.borrower_cooperative_id)
+          and a.status in ('REQUESTED', 'CONSENTED', 'COUNTY_APPROVED', 'POSTING', 'ACTIVE')) open
+     from union_membership m where m.cooperative_id = $1 order by m.union_id`, [coop]))).rows as { union_id: number; left_on: string | null; leave_reason: string | null; open: boolean }[];
+/** The unions granted the cooperative's rows, the same in members and loans. */
+const granted = async (coop: number) => {
+  const [m, l] = await Promise.all([stack.urls.members, stack.urls.loans].map((url) => withSql(url, async (c) => (await c.query(
+    `select grantee_id from access_grant where grantee_kind = 'UNION' and cooperative_id = $1 order by grantee_id`, [coop])).rows.map((r) => r.grantee_id as number))));
+  expect(l).toEqual(m);
+  return m!;
+};
 
 const RUN = `mutation($i: RectificationDecisionInput!) { runExitRecovery(input: $i) { id runOn bank allocations households householdCount county left status refusalCode } }`;
 const service = () => stack.token({ sub: 'service:test', role: 'SERVICE' });
@@ -223,6 +243,11 @@ it('recovery runs after the exit: the open allocation first, the households\' ow
   ok(await stack.gql(`mutation($i: RecordRepaymentInput!) { recordRepayment(input: $i) { principal } }`, { i: {
     idempotencyKey: k(), loanId: String(loan.id), amount: '20000', channel: 'BANK', bankRef: `R-EXIT-${loan.id}`, paidOn: '2026-12-01',
   } }, board2));
+  // what it borrowed settled, it has left every union it owed nothing more
+  const left = await memberships(coop);
+  for (const x of left) expect([x.union_id, x.left_on !== null]).toEqual([x.union_id, !x.open]);
+  expect(await granted(coop)).toEqual(left.filter((x) => x.open).map((x) => x.union_id));
+  if (a.status === 'REPAID') expect(left.every((x) => x.left_on !== null)).toBe(true);
   const second = ok(await decide(RUN, exiting.id)).runExitRecovery;
   expect(second.status).toBe('DONE');
   expect(BigInt(second.bank)).toBe(BigInt(run.left) + 20_000n);
@@ -242,6 +267,32 @@ it('recovery runs after the exit: the open allocation first, the households\' ow
   const other = await stack.token({ sub: 'county:1:checker', role: 'COUNTY', counties: [1] });
   expectCode(await stack.gql(`mutation($i: ReverseLedgerTransactionInput!) { reverseLedgerTransaction(input: $i) }`, { i: { idempotencyKey: k(), txnId: String(exitTxn.id), reason: '录入错误,冲销重做', on: '2026-12-01' } }, other), 'EXIT_POSTING_NOT_REVERSIBLE');
   expectCode(await decide(RUN, exiting.id, await stack.token({ sub: `board:${coop}`, role: 'COOPERATIVE', cooperatives: [coop] })), 'FORBIDDEN');
+});
+
+it('an exited lender leaves the union once its borrower has repaid the last allocation it lent there', async () => {
+  const OPEN = `b.status in ('REQUESTED', 'CONSENTED', 'COUNTY_APPROVED', 'POSTING', 'ACTIVE')`;
+  const [a] = (await withSql(stack.urls.union!, (c) => c.query(
+    `select a.id, a.union_id, a.lender_cooperative_id lender, a.borrower_cooperative_id borrower, a.county_id, (a.amount_fen - a.principal_repaid_fen)::text outstanding,
+            a.fee_rate_bp, to_char(a.fee_from, 'YYYY-MM-DD') fee_from
+       from allocation a where a.status = 'ACTIVE' and $1 not in (a.lender_cooperative_id, a.borrower_cooperative_id)
+        and not exists (select 1 from allocation b where b.union_id = a.union_id and b.id <> a.id and a.lender_cooperative_id in (b.lender_cooperative_id, b.borrower_cooperative_id) and ${OPEN})
+      order by a.id limit 1`, [failing[1]]))).rows;
+  expect(a).toBeDefined();
+  // the lender's exit, decided on paper as the demo's exited cooperative's was (the exit itself is the test above)
+  await withSql(stack.urls.union!, (c) => c.query(
+    `insert into rectification (cooperative_id, township_id, county_id, opened_on, deadline, points, note, status, opened_by, exited_on, exited_by)
+     select m.cooperative_id, m.township_id, m.county_id, date '2026-01-05', date '2026-06-30', '["COLLECT_OVERDUE"]', '纸质台账:退出', 'EXITED', 'county:1', date '2026-07-01', 'county:1'
+       from union_membership m where m.cooperative_id = $1 limit 1`, [a.lender]));
+  const before = await memberships(a.lender);
+  expect(before.find((x) => x.union_id === a.union_id)).toMatchObject({ left_on: null, open: true });
+  const owed = allocationOwed({ outstandingFen: BigInt(a.outstanding), feeRateBp: a.fee_rate_bp, feeFrom: a.fee_from }, '2026-12-01');
+  const board = await stack.token({ sub: `board:${a.borrower}:treasurer`, role: 'COOPERATIVE', cooperatives: [a.borrower] });
+  const repaid = ok(await stack.gql(`mutation($i: RepayAllocationInput!) { repayAllocation(input: $i) { status } }`,
+    { i: { idempotencyKey: k(), allocationId: String(a.id), amount: String(owed.principalFen + owed.feeFen), paidOn: '2026-12-01' } }, board)).repayAllocation;
+  expect(repaid.status).toBe('REPAID');
+  const after = await memberships(a.lender);
+  expect(after.find((x) => x.union_id === a.union_id)).toMatchObject({ left_on: '2026-12-01', leave_reason: EXIT_LEAVE_REASON, open: false });
+  expect(await granted(a.lender)).not.toContain(a.union_id);
 });
 
 it('the county\'s deadlines: open ones due within the days asked, soonest first', async () => {

@@ -25,6 +25,7 @@ import { ALLOCATION_MADE, ALLOCATION_REPAID, type AllocationMadeStep, type Alloc
 import type { AllocationDecisionInput, RepayAllocationInput, RequestAllocationInput } from './allocation.inputs';
 import { ALLOCATION, ALLOCATION_REPAYMENT, COOPERATIVE_UNION } from './union.entity';
 import { Allocation, AllocationRepayment, type AllocationConnection, type UnionPosition } from './union.type';
+import { leaveUnionsOnExit, sendLeaves } from './union.service';
 
 export type AllocationRow = RowOf<typeof ALLOCATION>;
 type RepaymentRow = RowOf<typeof ALLOCATION_REPAYMENT>;
@@ -380,14 +381,18 @@ export function owedOn(a: AllocationRow, on: string): { principalFen: bigint; fe
 export async function repayAllocation(ctx: Ctx, input: RepayAllocationInput): Promise<AllocationNode> {
   const id = parseId(input.allocationId, 'allocationId');
   const paidOn = parseDay(input.paidOn);
+  let leaving: string[] = [];
   const repaymentId = await once(ctx, input.idempotencyKey, 'repayAllocation', input, async (em) => {
     const a = await lockAllocation(em, id);
     ownBoard(ctx, borrowerOf(a), 'BORROWER');
     const step = await recordAllocationRepayment(em, ctx, a, input.amount, paidOn);
     await enqueue(em, ALLOCATION_REPAID, repaymentSaga(step.repaymentId), [step], () => repaymentSaga(step.repaymentId), a.county_id);
+    // repaid to an exited lender: its last open allocation in the union may be this one
+    leaving = await leaveUnionsOnExit(em, ctx, [a.lender_cooperative_id], paidOn);
     return String(step.repaymentId);
   });
   await runSaga(ctx, ALLOCATION_STEPS, repaymentSaga(repaymentId));
+  await sendLeaves(ctx, leaving);
   return reload(ctx, id);
 }
 

@@ -22,6 +22,7 @@ import { ExitRun } from './exit.type';
 import type { RectificationDecisionInput } from './rectification.inputs';
 import { ALLOCATION, EXIT_RUN } from './union.entity';
 import { rectificationScope } from './rectification.service';
+import { leaveUnionsOnExit, sendLeaves } from './union.service';
 import { requireWrite } from '../lib/scope';
 
 type ExitRunRow = RowOf<typeof EXIT_RUN> & { state: 'POSTING' | 'DONE' | 'REFUSED'; refusal_code: string | null };
@@ -73,6 +74,7 @@ export async function runExitRecovery(ctx: Ctx, input: RectificationDecisionInpu
     callSubgraph<{ _exitHouseholds: HouseholdFacts[] }>(ctx, 'members', `query($c: Int!) { _exitHouseholds(cooperativeId: $c) { memberId contributed returned } }`, { c: coop }),
   ]);
   const today = todayInChina();
+  let leaving: string[] = [];
   const runId = await once(ctx, input.idempotencyKey, 'runExitRecovery', input, async (em) => {
     const [r] = await em.execute<{ status: string }[]>(`select status from rectification where id = ? for update`, [id]);
     if (r!.status !== 'EXITED') fail('RECTIFICATION_INVALID_TRANSITION', { status: r!.status, action: 'run the recovery' });
@@ -103,6 +105,7 @@ export async function runExitRecovery(ctx: Ctx, input: RectificationDecisionInpu
     const key = (what: string) => `${saga}:${what}`;
     const settled: AllocationRepaidStep[] = [];
     for (const p of plan.allocations) settled.push(await recordAllocationRepayment(em, ctx, borrowed.find((a) => a.id === p.allocationId)!, p.amountFen, today));
+    leaving = await leaveUnionsOnExit(em, ctx, [coop], today);
     await enqueue(em, ALLOCATION_REPAID, saga, settled, (_i, st) => key(`allocation-repayment:${st.repaymentId}`), pre!.county_id);
     if (plan.householdsFen + plan.countyFen > 0n) {
       await enqueue(em, EXIT_RETURNED, saga, [{ runId: run, cooperativeId: coop, householdsFen: plan.householdsFen, householdCount: plan.households.length, countyFen: plan.countyFen, on: today }], () => key('returned'), pre!.county_id);
@@ -117,5 +120,6 @@ export async function runExitRecovery(ctx: Ctx, input: RectificationDecisionInpu
     return String(run);
   });
   await runSaga(ctx, RUN_STEPS, exitRunSaga(runId));
+  await sendLeaves(ctx, leaving);
   return (await runsOf(ctx, id)).find((r) => r.id === runId)!;
 }

@@ -22,7 +22,7 @@ import { checkClosing, checkExitStart, checkOpening, type RatingAfter, type Rect
 import { COOPERATIVE_STATUS, RECTIFICATION_STEPS } from './rectification.saga';
 import { Rectification } from './rectification.type';
 import { RECTIFICATION } from './union.entity';
-import { currentMembersOf } from './union.service';
+import { currentMembersOf, leaveUnionsOnExit, sendLeaves } from './union.service';
 
 type RectificationRow = RowOf<typeof RECTIFICATION>;
 const COLUMNS = selectList(RECTIFICATION, 'x');
@@ -172,14 +172,18 @@ export async function startExit(ctx: Ctx, input: RectificationDecisionInput): Pr
   const id = parseId(input.rectificationId, 'rectificationId');
   const pre = await writable(ctx, id);
   const today = todayInChina();
+  let leaving: string[] = [];
   await once(ctx, input.idempotencyKey, 'startExit', input, async (em) => {
     const { row, ratings } = await lockRectification(em, pre);
     checkExitStart(row.status, row.deadline, today, row.opened_on, ratings);
     await em.execute(`update rectification set status = 'EXITED', exited_on = ?, exited_by = ? where id = ?`, [today, ctx.caller!.sub, id]);
     await audit(em, ctx, 'startExit', 'Rectification', id, { status: row.status }, { status: 'EXITED', exitedOn: today, deadline: row.deadline });
     await queueStatus(em, { id, cooperativeId: row.cooperative_id, countyId: row.county_id }, 'exit', `整改 ${id} 逾期未达标,启动退出`);
+    // the unions where it has no open allocation, now; the others once those are settled
+    leaving = await leaveUnionsOnExit(em, ctx, [row.cooperative_id], today);
     return String(id);
   });
   await runSaga(ctx, RECTIFICATION_STEPS, sagaOf(id, 'exit'));
+  await sendLeaves(ctx, leaving);
   return reload(ctx, id);
 }

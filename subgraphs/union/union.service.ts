@@ -271,6 +271,45 @@ export async function leaveUnion(ctx: Ctx, input: LeaveUnionInput): Promise<Memb
   return (await reloadMembership(ctx, membershipId))!;
 }
 
+/** Why an exited cooperative's memberships end (退出). */
+export const EXIT_LEAVE_REASON = '互助社已退出 / the cooperative exited';
+
+/**
+ * Exited cooperatives of `cooperativeIds` leave each union they are still members of once they have
+ * no open allocation there (leaveUnion's own condition): the membership ends on the day, audited as a
+ * leave, and the union's grants in members and loans are withdrawn by the same steps. In the
+ * transaction of the exit, of each recovery run (after it settled what the cooperative borrowed) and
+ * of each allocation repayment (a union it lent through keeps it until the borrower has repaid).
+ * Returns the sagas to send once the transaction commits.
+ */
+export async function leaveUnionsOnExit(em: EntityManager, ctx: Ctx, cooperativeIds: readonly number[], leftOn: string): Promise<string[]> {
+  const rows = await em.execute<{ id: number; union_id: number; cooperative_id: number; county_id: number; joined_on: string }[]>(
+    `select m.id, m.union_id, m.cooperative_id, m.county_id, to_char(m.joined_on, 'YYYY-MM-DD') joined_on from union_membership m
+      where m.cooperative_id = any(?::int[]) and m.left_on is null
+        and exists (select 1 from rectification x where x.cooperative_id = m.cooperative_id and x.status = 'EXITED')
+        and not exists (select 1 from allocation a where a.union_id = m.union_id
+                          and m.cooperative_id in (a.lender_cooperative_id, a.borrower_cooperative_id) and a.${OPEN_ALLOCATION_SQL})
+      order by m.id for update of m`,
+    [intArray(cooperativeIds)],
+  );
+  const sagas: string[] = [];
+  for (const m of rows) {
+    const on = leftOn < m.joined_on ? m.joined_on : leftOn;
+    checkLeave({ joinedOn: m.joined_on }, on);
+    await em.execute(`update union_membership set left_on = ?, leave_reason = ? where id = ?`, [on, EXIT_LEAVE_REASON, m.id]);
+    await audit(em, ctx, 'leaveUnion', 'CooperativeUnion', m.union_id, { membershipId: m.id, leftOn: null }, { membershipId: m.id, cooperativeId: m.cooperative_id, leftOn: on, reason: EXIT_LEAVE_REASON });
+    const saga = `union-membership:${m.id}:leave`;
+    for (const step of GRANT_STEPS) await enqueue(em, step, saga, [{ unionId: m.union_id, cooperativeId: m.cooperative_id }], () => grantKey(m.id, 'leave', step.target), m.county_id);
+    sagas.push(saga);
+  }
+  return sagas;
+}
+
+/** Sends the leave sagas of {@link leaveUnionsOnExit} after the commit (the runner retries what fails). */
+export async function sendLeaves(ctx: Ctx, sagas: readonly string[]): Promise<void> {
+  for (const saga of sagas) await runSaga(ctx, UNION_STEPS, saga);
+}
+
 async function reloadUnion(ctx: Ctx, id: number): Promise<CooperativeUnion | null> {
   const s = unionScope(ctx);
   const [row] = await ctx.read<UnionRow[]>(`select ${UNION_COLUMNS} from cooperative_union u where u.id = ? and ${s.sql}`, [id, ...s.params]);
