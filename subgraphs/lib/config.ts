@@ -34,7 +34,8 @@ function address(name: string): SubgraphAddress {
   return a;
 }
 
-const envName = (name: string) => name.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+/** A subgraph name as an environment variable prefix (`union` → `UNION`). */
+export const envName = (name: string): string => name.toUpperCase().replace(/[^A-Z0-9]/g, '_');
 
 /** The environment variable a subgraph's setting is read from: `envVariable(name, 'PORT')` is `<NAME>_PORT`. */
 export function envVariable(name: string, what: 'PORT' | 'URL' | 'DATABASE_URL'): string {

@@ -23,6 +23,17 @@ export type PeriodKind = (typeof PERIOD_KINDS)[number];
  */
 export const RATING_IN_FORCE_ORDER = `r.period_end desc, (r.period_kind = 'YEAR'), r.id desc`;
 
+/**
+ * SQL of the rating in force: over `rating r`, the first in {@link RATING_IN_FORCE_ORDER} of the
+ * cooperative `cooperativeId` among those ended by `asOf` (date expressions; a null asOf: the
+ * latest) that `where` lets through (the caller's scope), as a sub-select of one row for
+ * `cross join lateral` — one probe of the index rating_in_force per cooperative.
+ */
+export function ratingInForceSql(o: { columns: string; cooperativeId: string; asOf: string; where: string }): string {
+  return `select ${o.columns} from rating r where r.cooperative_id = ${o.cooperativeId} and (${o.asOf} is null or r.period_end <= ${o.asOf}) and ${o.where}
+     order by ${RATING_IN_FORCE_ORDER} limit 1`;
+}
+
 
 /**
  * A rating's indicators as of its period's end, each null when there is no data for it: no loan

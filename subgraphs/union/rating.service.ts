@@ -18,7 +18,7 @@ import { audit, inTransaction } from '../lib/tx';
 import { fail, invalid } from './codes';
 import type { OverrideRatingInput, RateCountyInput, RatingPeriodInput, SetRatingThresholdsInput } from './rating.inputs';
 import {
-  checkOverride, checkPeriodEnded, RATING_IN_FORCE_ORDER, checkThresholds, classify, compareRanked, DEFAULT_RATING_THRESHOLDS, INDICATOR_NAMES, LOWER_IS_BETTER,
+  checkOverride, checkPeriodEnded, RATING_IN_FORCE_ORDER, ratingInForceSql, checkThresholds, classify, compareRanked, DEFAULT_RATING_THRESHOLDS, INDICATOR_NAMES, LOWER_IS_BETTER,
   NUMERIC_INDICATORS, periodBounds, RATING_CLASSES, rankingScore, shareBp, thresholdsFrom,
   type IndicatorName, type Indicators, type PeriodKind, type RatingClass, type RatingThresholds,
 } from './rating.rules';
@@ -78,9 +78,9 @@ export function currentRatingOf(ctx: Ctx, cooperativeId: number, asOf: string | 
     .get<number, Rating | null>(`currentRating:${asOf ?? ''}`, async (ids) => {
       const s = ratingScope(ctx);
       const rows = await ctx.read<RatingRow[]>(
-        `select distinct on (r.cooperative_id) ${COLUMNS} from rating r where r.cooperative_id = any(?::int[]) and (?::date is null or r.period_end <= ?::date) and ${s.sql}
-          order by r.cooperative_id, ${RATING_IN_FORCE_ORDER}`,
-        [intArray(ids), asOf, asOf, ...s.params],
+        `with arg as (select ?::date d) select cur.* from unnest(?::int[]) c(id) cross join arg
+           cross join lateral (${ratingInForceSql({ columns: COLUMNS, cooperativeId: 'c.id', asOf: 'arg.d', where: s.sql })}) cur`,
+        [asOf, intArray(ids), ...s.params],
       );
       return inKeyOrder(ids, rows, (r) => r.cooperative_id).map((r) => (r ? toRating(r) : null));
     })
@@ -95,14 +95,15 @@ export function ratingCountsOf(ctx: Ctx, countyId: number, asOf: string | null):
   return ctx.loaders
     .get<number, { ratingClass: RatingClass; count: number }[]>(`ratingCounts:${asOf ?? ''}`, async (ids) => {
       const s = ratingScope(ctx);
+      // the counties' cooperatives that have ratings (the county index, its keys only), each one's in force by one probe
       const rows = await ctx.read<{ county_id: number; rating_class: RatingClass; n: number }[]>(
-        `select x.county_id, x.rating_class, count(*)::int n from (
-           select distinct on (r.cooperative_id) r.county_id, r.rating_class from rating r
-            where r.county_id = any(?::int[]) and (?::date is null or r.period_end <= ?::date) and ${s.sql}
-              and not exists (select 1 from rectification x where x.cooperative_id = r.cooperative_id and x.status = 'EXITED')
-            order by r.cooperative_id, ${RATING_IN_FORCE_ORDER}) x
-          group by x.county_id, x.rating_class`,
-        [intArray(ids), asOf, asOf, ...s.params],
+        `with arg as (select ?::date d)
+         select cur.county_id, cur.rating_class, count(*)::int n
+           from (select distinct r.cooperative_id from rating r where r.county_id = any(?::int[]) and ${s.sql}) c cross join arg
+           cross join lateral (${ratingInForceSql({ columns: 'r.county_id, r.rating_class', cooperativeId: 'c.cooperative_id', asOf: 'arg.d', where: s.sql })}) cur
+          where not exists (select 1 from rectification x where x.cooperative_id = c.cooperative_id and x.status = 'EXITED')
+          group by cur.county_id, cur.rating_class`,
+        [asOf, intArray(ids), ...s.params, ...s.params],
       );
       return ids.map((id) => RATING_CLASSES.map((c) => ({ ratingClass: c, count: rows.find((r) => r.county_id === id && r.rating_class === c)?.n ?? 0 })));
     })

@@ -3,7 +3,7 @@ import { numberPlaceholders } from '../../subgraphs/lib/read-path';
 import { readScope, scopedByCountyAlone, type ScopeColumns, type Sql } from '../../subgraphs/lib/scope';
 import { daysOverdueSql, firstUnpaidDueSql, outstandingNowSql } from '../../subgraphs/loans/loan.rules';
 import { figuresSql, PAR_DAYS_SQL } from '../../subgraphs/loans/portfolio.rules';
-import { RATING_IN_FORCE_ORDER } from '../../subgraphs/union/rating.rules';
+import { ratingInForceSql } from '../../subgraphs/union/rating.rules';
 
 /**
  * The floor's SQL: one statement per database and operation, built per request from the shape of
@@ -229,9 +229,10 @@ export function unionRatings(caller: Caller | null, countyId: number | null, asO
   if (caller?.role === 'UNION') throw new UnsupportedCaller('floor: ratings for a UNION caller not implemented');
   const st = new Statement();
   const county = countyId === null ? '' : `r.county_id = ${st.v(countyId, 'int')} and `;
-  const text = `select distinct on (r.cooperative_id) r.cooperative_id, r.county_id, r.rating_class, to_char(r.period_end, 'YYYY-MM-DD') period_end,
-         exists (select 1 from rectification x where x.cooperative_id = r.cooperative_id and x.status = 'EXITED') exited
-    from rating r where ${county}r.period_end <= ${st.v(asOf, 'date')} and ${st.where(readScope(caller, RATING))}
-   order by r.cooperative_id, ${RATING_IN_FORCE_ORDER}`;
+  const scope = st.where(readScope(caller, RATING));
+  const text = `select cur.cooperative_id, cur.county_id, cur.rating_class, to_char(cur.period_end, 'YYYY-MM-DD') period_end,
+         exists (select 1 from rectification x where x.cooperative_id = cur.cooperative_id and x.status = 'EXITED') exited
+    from (select distinct r.cooperative_id from rating r where ${county}${scope}) c
+    cross join lateral (${ratingInForceSql({ columns: 'r.cooperative_id, r.county_id, r.rating_class, r.period_end', cooperativeId: 'c.cooperative_id', asOf: st.v(asOf, 'date'), where: scope })}) cur`;
   return { text, params: st.params };
 }

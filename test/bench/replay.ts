@@ -1,18 +1,20 @@
 import { Agent, createServer, request, type IncomingMessage, type Server } from 'node:http';
+import { envName } from '../../subgraphs/lib/config';
+import { REGISTRY } from '../../subgraphs/registry';
 
 /**
  * Replaying subgraphs for the benchmark's "gateway alone" column.
  *
- * Two HTTP servers, one per subgraph, in front of the real members (:4001) and loans (:4002). The
+ * One HTTP server per registry subgraph, in front of the real one (members :4001, loans :4002, …). The
  * first time a given request (body + Authorization) arrives it is forwarded to the real subgraph
  * and the answer is kept; every later identical request is answered from memory with the same
  * bytes, without GraphQL execution or SQL. Our gateway (dist/gateway/index.js, same code and Node
- * flags as in `npm start`) is pointed at these servers by MEMBERS_URL / LOANS_URL, so the latency
- * it shows is what the gateway and its two HTTP hops cost by themselves: the part of "ours" that no
+ * flags as in `npm start`) is pointed at these servers by MEMBERS_URL, LOANS_URL, …, so the latency
+ * it shows is what the gateway and its HTTP hops cost by themselves: the part of "ours" that no
  * subgraph or SQL change can remove.
  *
- * Run: node dist/test/bench/replay.js (env MEMBERS_TARGET, LOANS_TARGET: the real subgraph URLs).
- * Prints `replay listening members=<port> loans=<port>`.
+ * Run: node dist/test/bench/replay.js (env MEMBERS_TARGET, LOANS_TARGET, …: the real subgraph URLs).
+ * Prints `replay listening members=<port> loans=<port> …`, one pair per registry subgraph.
  */
 
 /** Recorded answers per server; the bench sends a handful of distinct requests, this only bounds a mistake. */
@@ -84,14 +86,14 @@ function listen(s: Server): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  const members = replayServer(process.env.MEMBERS_TARGET ?? 'http://127.0.0.1:4001/graphql');
-  const loans = replayServer(process.env.LOANS_TARGET ?? 'http://127.0.0.1:4002/graphql');
-  const ports = [await listen(members), await listen(loans)];
-  process.stdout.write(`replay listening members=${ports[0]} loans=${ports[1]}\n`);
+  const servers = REGISTRY.map((d) => ({ name: d.name, server: replayServer(process.env[`${envName(d.name)}_TARGET`] ?? `http://127.0.0.1:${d.port}/graphql`) }));
+  const ports: string[] = [];
+  for (const s of servers) ports.push(`${s.name}=${await listen(s.server)}`);
+  process.stdout.write(`replay listening ${ports.join(' ')}\n`);
   const stop = () => {
-    for (const s of [members, loans]) {
-      s.close();
-      s.closeAllConnections();
+    for (const { server } of servers) {
+      server.close();
+      server.closeAllConnections();
     }
     process.exit(0);
   };

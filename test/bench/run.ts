@@ -4,7 +4,7 @@ import { request as httpRequest } from 'node:http';
 import { cpus, freemem, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { loadKey, signToken } from '../../subgraphs/lib/auth';
-import { DATA_DIR, ROOT } from '../../subgraphs/lib/config';
+import { DATA_DIR, ROOT, envVariable } from '../../subgraphs/lib/config';
 import { REGISTRY } from '../../subgraphs/registry';
 import { cpuTotal, type CpuProcess } from './cpu';
 import { phase, requestsFor, sqlCount, type Phase, type Request, type Target } from './measure';
@@ -330,17 +330,16 @@ async function main(): Promise<number> {
   const router = await spawnNode('peer-router', 'test/bench/peer.js', { ...process.env, NODE_ENV: 'production', PORT: String(routerPort), PEER_RUNTIME: 'router' }, /^peer listening/, 60_000);
   log(`floor on :${floorPort}, peer (Hive Gateway ${version('@graphql-hive/gateway')}) on :${peerPort}, the same with the router runtime (${version('@graphql-hive/router-runtime')}) on :${routerPort}`);
   // "gateway alone": our gateway in front of subgraphs that replay recorded answers (replay.ts)
-  let replayPorts: string[] = [];
+  const replayPorts = new Map<string, string>();
   const replay = await spawnNode('replay', 'test/bench/replay.js', { ...process.env, NODE_ENV: 'production' }, /^replay listening/, 30_000, (l) => {
-    const m = /^replay listening members=(\d+) loans=(\d+)/.exec(l);
-    if (m) replayPorts = [m[1]!, m[2]!];
+    if (l.startsWith('replay listening')) for (const [, name, port] of l.matchAll(/(\w+)=(\d+)/g)) replayPorts.set(name!, port!);
   });
   const alonePort = await freePort();
   const alone = await spawnNode('gateway-alone', 'gateway/index.js', {
     ...process.env, NODE_ENV: 'production', PORT: String(alonePort), SERVICE_NAME: 'gateway-alone',
-    MEMBERS_URL: `http://127.0.0.1:${replayPorts[0]}/graphql`, LOANS_URL: `http://127.0.0.1:${replayPorts[1]}/graphql`,
+    ...Object.fromEntries(SUBGRAPH_PORTS.map(([name]) => [envVariable(name, 'URL'), `http://127.0.0.1:${replayPorts.get(name)}/graphql`])),
   }, /"msg":"gateway listening"/, 60_000);
-  log(`gateway alone on :${alonePort} (replaying subgraph answers from :${replayPorts.join(', :')})`);
+  log(`gateway alone on :${alonePort} (replaying subgraph answers from ${[...replayPorts].map(([n, p]) => `${n} :${p}`).join(', ')})`);
 
   const subgraphSql = SUBGRAPH_PORTS.map(([, port]) => `http://127.0.0.1:${port}/metrics`);
   // CPU per request is summed over the processes that answer each target's requests

@@ -7,6 +7,7 @@ import { Migration0005Inspections } from './Migration0005Inspections';
 import { Migration0006Ratings } from './Migration0006Ratings';
 import { Migration0007Rectifications } from './Migration0007Rectifications';
 import { Migration0008ExitRuns } from './Migration0008ExitRuns';
+import { Migration0009RatingInForce } from './Migration0009RatingInForce';
 
 /** Applied in order at start-up; never edit a released migration, add a new one. */
 export const unionMigrations: MigrationEntry[] = [
@@ -19,4 +20,5 @@ export const unionMigrations: MigrationEntry[] = [
   { name: 'Migration0006Ratings', class: Migration0006Ratings },
   { name: 'Migration0007Rectifications', class: Migration0007Rectifications },
   { name: 'Migration0008ExitRuns', class: Migration0008ExitRuns },
+  { name: 'Migration0009RatingInForce', class: Migration0009RatingInForce },
 ];
