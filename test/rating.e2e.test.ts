@@ -246,5 +246,10 @@ it('the dashboards\' rating: each cooperative\'s class in force on the day and t
     .reduce((s: number, c: any) => s + c.count, 0);
   expect(await sum(await stack.token({ sub: 'board:20', role: 'COOPERATIVE', cooperatives: [20] }))).toBe(1);
   expect(await sum(county)).toBe(ranked.ranking.length);
+  // a dashboard's class is read without the indicators and thresholds; asked for, they come, in the same request too
+  const both = ok(await stack.gql(`{ a: cooperative(id: "20") { rating { ratingClass } } b: cooperative(id: "21") { rating { ratingClass indicators { name valueBp } thresholds { source } } } }`, {}, county));
+  expect(both.a.rating.ratingClass).toMatch(/^[ABCD]$/);
+  expect(both.b.rating.indicators).toHaveLength(8);
+  expect(both.b.rating.thresholds.source).toBe('DEFAULT');
   expect(await sum(await stack.token({ sub: 'county:2', role: 'COUNTY', counties: [2] }))).toBe(0);
 });

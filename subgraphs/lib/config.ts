@@ -34,7 +34,7 @@ function address(name: string): SubgraphAddress {
   return a;
 }
 
-/** A subgraph name as an environment variable prefix (`union` → `UNION`). */
+/** A subgraph name as an environment variable prefix: upper case, every other character an underscore. */
 export const envName = (name: string): string => name.toUpperCase().replace(/[^A-Z0-9]/g, '_');
 
 /** The environment variable a subgraph's setting is read from: `envVariable(name, 'PORT')` is `<NAME>_PORT`. */

@@ -1,9 +1,11 @@
 import 'reflect-metadata';
-import { Arg, Args, Ctx as GqlCtx, Directive, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Ctx as GqlCtx, Directive, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { selectedFields } from '../lib/lookahead';
 import { PageArgs, pageOf } from '../lib/connection';
 import type { Ctx } from '../lib/context';
 import { OverrideRatingInput, RateCountyInput, RatingPeriodInput, SetRatingThresholdsInput } from './rating.inputs';
-import { countyRatings, countyThresholds, currentRatingOf, currentRatings, overrideRating, rateCounty, ratingCountsOf, ratingsOf, setRatingThresholds, unionRanking } from './rating.service';
+import { countyRatings, countyThresholds, currentRatingOf, LIGHT_RATING_FIELDS, currentRatings, overrideRating, rateCounty, ratingCountsOf, ratingsOf, setRatingThresholds, unionRanking } from './rating.service';
 import { CountyRatings, CurrentRating, Rating, RatingClassCount, RatingConnection, RatingThresholdsType } from './rating.type';
 import { CooperativeRef, CooperativeUnion, CountyRef } from './union.type';
 import { LocalDateScalar, parseDay } from '../lib/dates';
@@ -73,9 +75,11 @@ export class CooperativeRatingsResolver {
   rating(
     @Root() c: CooperativeRef,
     @GqlCtx() ctx: Ctx,
+    @Info() info: GraphQLResolveInfo,
     @NotFuture() @Arg('asOf', () => LocalDateScalar, { nullable: true, description: 'In force on this day, not after today; default the latest (截至日期)' }) asOf?: string | null,
   ): Promise<Rating | null> {
-    return currentRatingOf(ctx, Number(c.id), asOf ? parseDay(asOf) : null);
+    const light = [...selectedFields(info)].every((f) => LIGHT_RATING_FIELDS.has(f));
+    return currentRatingOf(ctx, Number(c.id), asOf ? parseDay(asOf) : null, light);
   }
 
   @FieldResolver(() => RatingConnection, { nullable: true, description: 'Every rating of the cooperative, oldest first (评级记录)' })

@@ -28,6 +28,13 @@ import { currentMembersOf } from './union.service';
 
 type RatingRow = RowOf<typeof RATING>;
 const COLUMNS = selectList(RATING, 'r');
+/** The fields of a `Rating` read from its own columns alone, without its indicators and thresholds (a dashboard's class). */
+export const LIGHT_RATING_FIELDS: ReadonlySet<string> = new Set([
+  '__typename', 'id', 'cooperative', 'periodKind', 'periodStart', 'periodEnd', 'ratingClass', 'computedClass', 'overrideReason', 'score', 'inspectionId',
+]);
+const LIGHT_COLUMNS = selectList(RATING, 'r', [
+  'id', 'cooperative_id', 'period_kind', 'period_start', 'period_end', 'rating_class', 'computed_class', 'override_reason', 'score', 'inspection_id',
+]);
 
 /** Whose ratings the caller reads: its scope's cooperatives; a UNION token its current members'. */
 export function ratingScope(ctx: Ctx, alias = 'r'): Sql {
@@ -46,6 +53,7 @@ function thresholdsType(t: RatingThresholds, source: string): RatingThresholdsTy
 }
 
 function toRating(r: RatingRow): Rating {
+  if (r.indicators === undefined) return toLightRating(r);
   const ind = r.indicators as unknown as Indicators;
   const classes = r.indicator_classes as unknown as Record<IndicatorName, RatingClass>;
   return Object.assign(new Rating(), {
@@ -56,6 +64,15 @@ function toRating(r: RatingRow): Rating {
       return { name, valueBp: typeof v === 'number' ? v : null, passed: typeof v === 'boolean' ? v : null, missing: v === null, ratingClass: classes[name] };
     }),
     thresholds: thresholdsType(r.thresholds as unknown as RatingThresholds, r.thresholds_source),
+    inspectionId: r.inspection_id === null ? null : String(r.inspection_id),
+  });
+}
+
+/** A rating from LIGHT_COLUMNS: what LIGHT_RATING_FIELDS read, nothing else set. */
+function toLightRating(r: Pick<RatingRow, 'id' | 'cooperative_id' | 'period_kind' | 'period_start' | 'period_end' | 'rating_class' | 'computed_class' | 'override_reason' | 'score' | 'inspection_id'>): Rating {
+  return Object.assign(new Rating(), {
+    id: String(r.id), cooperative: { id: String(r.cooperative_id) }, periodKind: r.period_kind, periodStart: r.period_start, periodEnd: r.period_end,
+    ratingClass: r.rating_class, computedClass: r.computed_class, overrideReason: r.override_reason, score: r.score,
     inspectionId: r.inspection_id === null ? null : String(r.inspection_id),
   });
 }
@@ -72,14 +89,18 @@ export function ratingsOf(ctx: Ctx, cooperativeId: number, page: Page): Promise<
     .load(cooperativeId);
 }
 
-/** A cooperative's rating in force on a day (default: the latest): the latest period ended by then; a quarter before a year ending the same day. */
-export function currentRatingOf(ctx: Ctx, cooperativeId: number, asOf: string | null = null): Promise<Rating | null> {
+/**
+ * A cooperative's rating in force on a day (default: the latest): the latest period ended by then; a
+ * quarter before a year ending the same day. `light`: without its indicators and thresholds, when
+ * the request reads only LIGHT_RATING_FIELDS (a dashboard's class for every cooperative).
+ */
+export function currentRatingOf(ctx: Ctx, cooperativeId: number, asOf: string | null = null, light = false): Promise<Rating | null> {
   return ctx.loaders
-    .get<number, Rating | null>(`currentRating:${asOf ?? ''}`, async (ids) => {
+    .get<number, Rating | null>(`currentRating:${light ? 'light:' : ''}${asOf ?? ''}`, async (ids) => {
       const s = ratingScope(ctx);
       const rows = await ctx.read<RatingRow[]>(
         `with arg as (select ?::date d) select cur.* from unnest(?::int[]) c(id) cross join arg
-           cross join lateral (${ratingInForceSql({ columns: COLUMNS, cooperativeId: 'c.id', asOf: 'arg.d', where: s.sql })}) cur`,
+           cross join lateral (${ratingInForceSql({ columns: light ? LIGHT_COLUMNS : COLUMNS, cooperativeId: 'c.id', asOf: 'arg.d', where: s.sql })}) cur`,
         [asOf, intArray(ids), ...s.params],
       );
       return inKeyOrder(ids, rows, (r) => r.cooperative_id).map((r) => (r ? toRating(r) : null));
