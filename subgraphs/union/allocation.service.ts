@@ -387,7 +387,6 @@ export async function repayAllocation(ctx: Ctx, input: RepayAllocationInput): Pr
     ownBoard(ctx, borrowerOf(a), 'BORROWER');
     const step = await recordAllocationRepayment(em, ctx, a, input.amount, paidOn);
     await enqueue(em, ALLOCATION_REPAID, repaymentSaga(step.repaymentId), [step], () => repaymentSaga(step.repaymentId), a.county_id);
-    // repaid to an exited lender: its last open allocation in the union may be this one
     leaving = await leaveUnionsOnExit(em, ctx, [a.lender_cooperative_id], paidOn);
     return String(step.repaymentId);
   });

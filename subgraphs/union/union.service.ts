@@ -261,10 +261,7 @@ export async function leaveUnion(ctx: Ctx, input: LeaveUnionInput): Promise<Memb
       `select 1 from allocation where union_id = ? and ? in (lender_cooperative_id, borrower_cooperative_id) and ${OPEN_ALLOCATION_SQL} limit 1`, [unionId, cooperativeId],
     );
     if (open) fail('OPEN_ALLOCATIONS');
-    await em.execute(`update union_membership set left_on = ?, leave_reason = ? where id = ?`, [leftOn, reason, m!.id]);
-    await audit(em, ctx, 'leaveUnion', 'CooperativeUnion', unionId, { membershipId: m!.id, leftOn: null }, { membershipId: m!.id, cooperativeId, leftOn, reason });
-    const saga = `union-membership:${m!.id}:leave`;
-    for (const step of GRANT_STEPS) await enqueue(em, step, saga, [{ unionId, cooperativeId }], () => grantKey(m!.id, 'leave', step.target), u.county_id);
+    const saga = await endMembership(em, ctx, { id: m!.id, unionId, cooperativeId, countyId: u.county_id }, leftOn, reason);
     return { membershipId: m!.id, sagaId: saga };
   });
   await runSaga(ctx, UNION_STEPS, sagaId);
@@ -296,13 +293,20 @@ export async function leaveUnionsOnExit(em: EntityManager, ctx: Ctx, cooperative
   for (const m of rows) {
     const on = leftOn < m.joined_on ? m.joined_on : leftOn;
     checkLeave({ joinedOn: m.joined_on }, on);
-    await em.execute(`update union_membership set left_on = ?, leave_reason = ? where id = ?`, [on, EXIT_LEAVE_REASON, m.id]);
-    await audit(em, ctx, 'leaveUnion', 'CooperativeUnion', m.union_id, { membershipId: m.id, leftOn: null }, { membershipId: m.id, cooperativeId: m.cooperative_id, leftOn: on, reason: EXIT_LEAVE_REASON });
-    const saga = `union-membership:${m.id}:leave`;
-    for (const step of GRANT_STEPS) await enqueue(em, step, saga, [{ unionId: m.union_id, cooperativeId: m.cooperative_id }], () => grantKey(m.id, 'leave', step.target), m.county_id);
-    sagas.push(saga);
+    sagas.push(await endMembership(em, ctx, { id: m.id, unionId: m.union_id, cooperativeId: m.cooperative_id, countyId: m.county_id }, on, EXIT_LEAVE_REASON));
   }
   return sagas;
+}
+
+/** A membership ends on the day with its reason, audited as a leave; the union's grants are withdrawn by the join's steps, queued in the saga returned. */
+async function endMembership(
+  em: EntityManager, ctx: Ctx, m: { id: number; unionId: number; cooperativeId: number; countyId: number }, leftOn: string, reason: string,
+): Promise<string> {
+  await em.execute(`update union_membership set left_on = ?, leave_reason = ? where id = ?`, [leftOn, reason, m.id]);
+  await audit(em, ctx, 'leaveUnion', 'CooperativeUnion', m.unionId, { membershipId: m.id, leftOn: null }, { membershipId: m.id, cooperativeId: m.cooperativeId, leftOn, reason });
+  const saga = `union-membership:${m.id}:leave`;
+  for (const step of GRANT_STEPS) await enqueue(em, step, saga, [{ unionId: m.unionId, cooperativeId: m.cooperativeId }], () => grantKey(m.id, 'leave', step.target), m.countyId);
+  return saga;
 }
 
 /** Sends the leave sagas of {@link leaveUnionsOnExit} after the commit (the runner retries what fails). */
