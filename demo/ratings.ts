@@ -12,12 +12,12 @@
  * cooperatives go by, and the ratings written once all are simulated.
  */
 import { FUND_TOTAL_ACCOUNTS, fundTotal, type Account } from '../subgraphs/loans/ledger.rules';
-import { isAtRisk, loanOverdueAsOf, portfolioRatios, principalFallenDue, repaidByAsOf } from '../subgraphs/loans/loan.rules';
+import { isAtRisk, loanOverdueAsOf, principalFallenDue, ratiosWithData, repaidByAsOf } from '../subgraphs/loans/loan.rules';
 import { covers } from '../subgraphs/members/insurance.rules';
 import { isMemberOn, povertyStatusAsOf, type PovertyEntry } from '../subgraphs/members/member.rules';
 import type { InspectionPoint } from '../subgraphs/union/inspection.rules';
 import {
-  classify, DEFAULT_RATING_THRESHOLDS, periodBounds, rankingScore, shareBp, type Indicators, type IndicatorName, type RatingClass,
+  classify, DEFAULT_RATING_THRESHOLDS, indicatorsOf, periodBounds, rankingScore, type Indicators, type IndicatorName, type RatingClass,
 } from '../subgraphs/union/rating.rules';
 import { addDays, dayNumber } from '../subgraphs/lib/dates';
 import { dayStr, type CoopData, type CoopRow, type SeedPlan } from './county';
@@ -277,19 +277,13 @@ export class SeedRatings {
       const running: Partial<Record<Account, bigint>> = {};
       quarters.forEach((f, q) => {
         for (const [a, v] of Object.entries(book?.[q] ?? {}) as [Account, bigint][]) running[a] = (running[a] ?? 0n) + v;
-        const lendable = fundTotal(running);
-        const r = portfolioRatios({ principalDueFen: f.principalDue, repaidOnDueFen: f.repaidOnDue, outstandingFen: f.outstanding, parOutstandingFen: f.parOutstanding, fundTotalFen: lendable });
-        const point = (p: InspectionPoint): boolean | null => f.inspection?.findings.find((x) => x.point === p)?.passed ?? null;
-        const indicators: Indicators = {
-          repaymentRateBp: f.principalDue > 0n ? r.repaymentRateBp : null,
-          parBp: f.outstanding > 0n ? r.parBp : null,
-          utilisationBp: lendable > 0n ? r.utilisationBp : null,
-          poorMemberShareBp: shareBp(f.poorMembers, f.members),
-          poorBorrowerShareBp: shareBp(f.poorBorrowers, f.borrowers),
-          insuranceCoverageBp: shareBp(f.insuredMembers, f.members),
-          bankOnly: point('BANK_ONLY'),
-          disclosureTimely: point('DISCLOSURE_UP_TO_DATE'),
-        };
+        const loans = ratiosWithData({
+          principalDueFen: f.principalDue, repaidOnDueFen: f.repaidOnDue, outstandingFen: f.outstanding, parOutstandingFen: f.parOutstanding, fundTotalFen: fundTotal(running),
+        });
+        const point = (p: InspectionPoint): boolean | null => f.inspection!.findings.find((x) => x.point === p)?.passed ?? null;
+        const indicators = indicatorsOf({
+          loans, members: f, inspection: f.inspection ? { bankOnly: point('BANK_ONLY'), disclosureTimely: point('DISCLOSURE_UP_TO_DATE') } : null,
+        });
         const c = classify(indicators, DEFAULT_RATING_THRESHOLDS);
         out.push({
           id: out.length + 1, coop, quarter: this.quarters[q]!, indicators, classes: c.perIndicator, missing: c.missing,

@@ -8,6 +8,7 @@ import {
   checkWriteOff,
   overdueStatus,
   portfolioRatios,
+  ratiosWithData,
   transition,
   type Application,
   type BorrowerFacts,
@@ -453,5 +454,18 @@ describe('recheckTargeting: a household in flight that became wealthy', () => {
   });
   it.each<[PovertyStatus, string | undefined]>([['REGISTERED_POOR', undefined], ['ORDINARY', undefined], ['WEALTHY', 'WEALTHY_HOUSEHOLD']])('checkTargeting %s', (s, code) => {
     expect(refusalOf(() => checkTargeting(s))?.code).toBe(code);
+  });
+});
+
+describe('ratiosWithData: a zero base is no data (null), not a zero', () => {
+  const base = { principalDueFen: 1_000_000n, repaidOnDueFen: 950_000n, outstandingFen: 2_000_000n, parOutstandingFen: 100_000n, fundTotalFen: 2_500_000n };
+  it.each<[string, Partial<typeof base>, ReturnType<typeof ratiosWithData>]>([
+    ['every base', {}, { repaymentRateBp: 9500, parBp: 500, utilisationBp: 8000 }],
+    ['nothing fell due yet', { principalDueFen: 0n, repaidOnDueFen: 0n }, { repaymentRateBp: null, parBp: 500, utilisationBp: 8000 }],
+    ['nothing outstanding', { outstandingFen: 0n, parOutstandingFen: 0n }, { repaymentRateBp: 9500, parBp: null, utilisationBp: 0 }],
+    ['no fund', { fundTotalFen: 0n }, { repaymentRateBp: 9500, parBp: 500, utilisationBp: null }],
+    ['a real zero stays zero', { repaidOnDueFen: 0n, parOutstandingFen: 0n }, { repaymentRateBp: 0, parBp: 0, utilisationBp: 8000 }],
+  ])('%s', (_name, over, want) => {
+    expect(ratiosWithData({ ...base, ...over })).toEqual(want);
   });
 });

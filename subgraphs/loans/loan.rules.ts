@@ -375,6 +375,17 @@ export function portfolioRatios(o: { principalDueFen: bigint; repaidOnDueFen: bi
   };
 }
 
+/** {@link portfolioRatios} as a rating reads them: each null where its base is zero — no principal due,
+ * nothing outstanding, no fund — which is no data, never a zero. */
+export function ratiosWithData(o: Parameters<typeof portfolioRatios>[0]): { repaymentRateBp: number | null; parBp: number | null; utilisationBp: number | null } {
+  const r = portfolioRatios(o);
+  return {
+    repaymentRateBp: o.principalDueFen > 0n ? r.repaymentRateBp : null,
+    parBp: o.outstandingFen > 0n ? r.parBp : null,
+    utilisationBp: o.fundTotalFen > 0n ? r.utilisationBp : null,
+  };
+}
+
 /** Money received: cash is refused under bank-only management (银收银付); BANK needs the bank's reference. */
 export function checkIncomingChannel(o: { channel: 'BANK' | 'CASH'; managementMode: ManagementMode; bankRef: string | null | undefined }): void {
   if (o.channel === 'CASH' && o.managementMode === 'TOWNSHIP_BANK_ONLY') fail('CASH_REFUSED');

@@ -3,7 +3,7 @@ import { inKeyOrder } from '../lib/context';
 import { intArray } from '../lib/db';
 import { parseDay } from '../lib/dates';
 import { readScope } from '../lib/scope';
-import { outstandingNowSql, portfolioRatios } from './loan.rules';
+import { outstandingNowSql, portfolioRatios, ratiosWithData } from './loan.rules';
 import { borrowersSql, FIGURE_COLUMNS, figuresSql, PAR_DAYS_SQL } from './portfolio.rules';
 import { ACCOUNT_NAMES, type Account } from './ledger.rules';
 import { FUND_SCOPE, toFundBalances, type Balances } from './ledger.service';
@@ -331,9 +331,7 @@ export async function ratingLoanFacts(ctx: Ctx, countyId: number, asOfRaw: strin
     const p = toPortfolio(asOf, r.par_days, r);
     return {
       cooperativeId: r.cooperative_id,
-      repaymentRateBp: p.principalDue > 0n ? p.repaymentRateBp : null,
-      parBp: p.outstanding > 0n ? p.parBp : null,
-      utilisationBp: p.lendableFund > 0n ? p.utilisationBp : null,
+      ...ratiosWithData({ principalDueFen: p.principalDue, repaidOnDueFen: p.repaidOnDue, outstandingFen: p.outstanding, parOutstandingFen: p.parOutstanding, fundTotalFen: p.lendableFund }),
       borrowerIds: byCoop.get(r.cooperative_id) ?? [],
     };
   });

@@ -1,7 +1,7 @@
 import { errorOf } from '../../test/support/domain';
 import {
   checkOverride, thresholdsFrom, checkPeriodEnded, checkThresholds, classify, compareRanked, DEFAULT_RATING_THRESHOLDS, indicatorClass, INDICATOR_NAMES,
-  periodBounds, rankingScore, shareBp, type IndicatorName, type Indicators, type Ranked, type RatingClass, type RatingThresholds,
+  indicatorsOf, periodBounds, rankingScore, shareBp, type IndicatorName, type Indicators, type Ranked, type RatingClass, type RatingThresholds,
 } from './rating.rules';
 
 const T = DEFAULT_RATING_THRESHOLDS;
@@ -153,5 +153,23 @@ describe('thresholdsFrom', () => {
     ['an unknown ratio', [...bounds.slice(1), { name: 'profitBp', a: 1, b: 1, c: 1 }]],
   ])('refuses %s', (_, list) => {
     expect(errorOf(() => thresholdsFrom({ bounds: list, failedPointClass: 'C', missingClass: 'B' }))?.code).toBe('RATING_THRESHOLDS_INVALID');
+  });
+});
+
+describe('indicatorsOf: a missing source or base is no data', () => {
+  const members = { members: 10, poorMembers: 4, insuredMembers: 9, borrowers: 5, poorBorrowers: 2 };
+  const loans = { repaymentRateBp: 9_500, parBp: 300, utilisationBp: null };
+  it.each<[string, Parameters<typeof indicatorsOf>[0], Indicators]>([
+    ['every source', { loans, members, inspection: { bankOnly: true, disclosureTimely: false } }, {
+      repaymentRateBp: 9_500, parBp: 300, utilisationBp: null, poorMemberShareBp: 4_000, poorBorrowerShareBp: 4_000, insuranceCoverageBp: 9_000, bankOnly: true, disclosureTimely: false,
+    }],
+    ['no fund figures, no inspection', { loans: null, members, inspection: null }, {
+      repaymentRateBp: null, parBp: null, utilisationBp: null, poorMemberShareBp: 4_000, poorBorrowerShareBp: 4_000, insuranceCoverageBp: 9_000, bankOnly: null, disclosureTimely: null,
+    }],
+    ['no members, no borrowers, a point not inspected', { loans, members: { members: 0, poorMembers: 0, insuredMembers: 0, borrowers: 0, poorBorrowers: 0 }, inspection: { bankOnly: null, disclosureTimely: true } }, {
+      repaymentRateBp: 9_500, parBp: 300, utilisationBp: null, poorMemberShareBp: null, poorBorrowerShareBp: null, insuranceCoverageBp: null, bankOnly: null, disclosureTimely: true,
+    }],
+  ])('%s', (_name, facts, want) => {
+    expect(indicatorsOf(facts)).toEqual(want);
   });
 });

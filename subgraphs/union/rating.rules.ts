@@ -69,6 +69,30 @@ export function shareBp(part: number, whole: number): number | null {
   return whole === 0 ? null : ratioBp(BigInt(part), BigInt(whole));
 }
 
+/** What a rating reads of a cooperative on its period's end, as the three subgraphs give it. */
+export interface IndicatorFacts {
+  /** loans' ratios, each null without its base; null when loans has no fund figures for it */
+  loans: { repaymentRateBp: number | null; parBp: number | null; utilisationBp: number | null } | null;
+  /** members' counts on the day */
+  members: { members: number; poorMembers: number; insuredMembers: number; borrowers: number; poorBorrowers: number };
+  /** the period's latest inspection's two points (null: the point was not inspected); null without an inspection */
+  inspection: { bankOnly: boolean | null; disclosureTimely: boolean | null } | null;
+}
+
+/** The indicators from the facts: a missing source or base is no data (null), never a zero. */
+export function indicatorsOf(f: IndicatorFacts): Indicators {
+  return {
+    repaymentRateBp: f.loans?.repaymentRateBp ?? null,
+    parBp: f.loans?.parBp ?? null,
+    utilisationBp: f.loans?.utilisationBp ?? null,
+    poorMemberShareBp: shareBp(f.members.poorMembers, f.members.members),
+    poorBorrowerShareBp: shareBp(f.members.poorBorrowers, f.members.borrowers),
+    insuranceCoverageBp: shareBp(f.members.insuredMembers, f.members.members),
+    bankOnly: f.inspection?.bankOnly ?? null,
+    disclosureTimely: f.inspection?.disclosureTimely ?? null,
+  };
+}
+
 /** The numeric indicators where less is better (the rest: more is better). */
 export const LOWER_IS_BETTER: ReadonlySet<IndicatorName> = new Set(['parBp']);
 export type NumericIndicator = Exclude<IndicatorName, 'bankOnly' | 'disclosureTimely'>;

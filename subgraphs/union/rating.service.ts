@@ -19,7 +19,7 @@ import { fail, invalid } from './codes';
 import type { OverrideRatingInput, RateCountyInput, RatingPeriodInput, SetRatingThresholdsInput } from './rating.inputs';
 import {
   checkOverride, checkPeriodEnded, RATING_IN_FORCE_ORDER, ratingInForceSql, checkThresholds, classify, compareRanked, DEFAULT_RATING_THRESHOLDS, INDICATOR_NAMES, LOWER_IS_BETTER,
-  NUMERIC_INDICATORS, periodBounds, RATING_CLASSES, rankingScore, shareBp, thresholdsFrom,
+  indicatorsOf, NUMERIC_INDICATORS, periodBounds, RATING_CLASSES, rankingScore, thresholdsFrom,
   type IndicatorName, type Indicators, type PeriodKind, type RatingClass, type RatingThresholds,
 } from './rating.rules';
 import { CountyRatings, Rating, RatingThresholdsType, type RatingConnection } from './rating.type';
@@ -257,16 +257,7 @@ export async function rateCounty(ctx: Ctx, input: RateCountyInput): Promise<Coun
   const records = members.filter((m) => m.status !== 'EXITED').map((m) => {
     const l = loanOf.get(m.cooperativeId);
     const i = inspectionOf.get(m.cooperativeId);
-    const indicators: Indicators = {
-      repaymentRateBp: l?.repaymentRateBp ?? null,
-      parBp: l?.parBp ?? null,
-      utilisationBp: l?.utilisationBp ?? null,
-      poorMemberShareBp: shareBp(m.poorMembers, m.members),
-      poorBorrowerShareBp: shareBp(m.poorBorrowers, m.borrowers),
-      insuranceCoverageBp: shareBp(m.insuredMembers, m.members),
-      bankOnly: i?.bank_only ?? null,
-      disclosureTimely: i?.disclosure ?? null,
-    };
+    const indicators = indicatorsOf({ loans: l ?? null, members: m, inspection: i ? { bankOnly: i.bank_only, disclosureTimely: i.disclosure } : null });
     const c = classify(indicators, t);
     return {
       cooperative_id: m.cooperativeId, township_id: m.townshipId, indicators, indicator_classes: c.perIndicator, missing: c.missing,
